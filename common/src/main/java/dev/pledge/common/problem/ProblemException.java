@@ -1,0 +1,29 @@
+package dev.pledge.common.problem;
+
+/** Thrown by a service to answer with a problem details body and the given status. */
+public class ProblemException extends RuntimeException {
+    private final int status;
+    private final String title;
+
+    public ProblemException(int status, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad Request", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not Found", detail);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "Conflict", detail);
+    }
+
+    public Problem toProblem() {
+        return Problem.of(status, title, getMessage());
+    }
+}

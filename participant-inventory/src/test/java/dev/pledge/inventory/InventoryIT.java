@@ -1,0 +1,157 @@
+package dev.pledge.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import dev.pledge.testing.PostgresResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class InventoryIT {
+    private static final String PROBLEM = "application/problem+json";
+
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void readsASeededProduct() {
+        given().get("/products/BOOK-001").then().statusCode(200)
+                .body("sku", equalTo("BOOK-001")).body("stock", equalTo(100));
+        given().get("/products").then().statusCode(200).body("sku", hasItem("SOLD-OUT"));
+    }
+
+    @Test
+    void unknownProductIsAProblem404() {
+        given().get("/products/NOPE-1").then().statusCode(404).contentType(PROBLEM)
+                .body("status", equalTo(404)).body("detail", containsString("NOPE-1"));
+    }
+
+    @Test
+    void malformedSkuIsAProblem400() {
+        given().get("/products/bad sku!").then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("sku"));
+    }
+
+    @Test
+    void preparedBranchIsARealPreparedTransactionAndCommitMovesStock(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        prepare(gid, "LAMP-007", 2).body("vote", equalTo("YES")).body("state", equalTo("PREPARED"));
+        assertThat(preparedXacts(gid)).isEqualTo(1);
+        assertThat(stock("LAMP-007")).as("not visible before commit").isEqualTo(20);
+
+        given().post("/branches/" + gid + "/commit").then().statusCode(200).body("state", equalTo("COMMITTED"));
+        assertThat(stock("LAMP-007")).isEqualTo(18);
+        assertThat(preparedXacts(gid)).isZero();
+
+        // every repeat is harmless and answers the same
+        given().post("/branches/" + gid + "/commit").then().statusCode(200).body("state", equalTo("COMMITTED"));
+        prepare(gid, "LAMP-007", 2).body("vote", equalTo("YES")).body("state", equalTo("COMMITTED"));
+        assertThat(stock("LAMP-007")).isEqualTo(18);
+        given().post("/branches/" + gid + "/abort").then().statusCode(409).contentType(PROBLEM);
+    }
+
+    @Test
+    void insufficientStockVotesNoAndChangesNothing(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        prepare(gid, "RARE-1", 2).body("vote", equalTo("NO"))
+                .body("reason", containsString("insufficient stock for RARE-1: 1 left, 2 requested"));
+        assertThat(stock("RARE-1")).isEqualTo(1);
+        assertThat(preparedXacts(gid)).isZero();
+        given().post("/branches/" + gid + "/commit").then().statusCode(409).contentType(PROBLEM);
+        given().get("/branches/" + gid).then().statusCode(200).body("state", equalTo("ABORTED"));
+    }
+
+    @Test
+    void abortBeforePrepareMakesTheLaterPrepareVoteNo(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        given().post("/branches/" + gid + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"));
+        prepare(gid, "BOOK-001", 1).body("vote", equalTo("NO"));
+        assertThat(preparedXacts(gid)).isZero();
+        assertThat(stock("BOOK-001")).isEqualTo(100);
+    }
+
+    @Test
+    void preparedBranchHoldsItsRowLockUntilAborted(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        prepare(gid, "MUG-042", 5).body("vote", equalTo("YES"));
+        assertThatThrownBy(() -> touch("MUG-042")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("lock timeout");
+
+        given().post("/branches/" + gid + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"));
+        touch("MUG-042");
+        assertThat(stock("MUG-042")).isEqualTo(50);
+        prepare(gid, "MUG-042", 5).body("vote", equalTo("NO"));
+    }
+
+    @Test
+    void invalidOperationIsAProblem400AndWritesNothing(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        given().contentType(ContentType.JSON).body("{\"operation\":{\"sku\":\"BOOK-001\",\"qty\":0}}")
+                .post("/branches/" + gid + "/prepare").then().statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("qty"));
+        given().contentType(ContentType.JSON).body("{\"operation\":")
+                .post("/branches/" + gid + "/prepare").then().statusCode(400).contentType(PROBLEM);
+        given().contentType(ContentType.JSON).body("{\"operation\":{\"sku\":\"BOOK-001\",\"qty\":1}}")
+                .post("/branches/bad gid/prepare").then().statusCode(400).contentType(PROBLEM);
+        assertThat(branchRows(gid)).isZero();
+        given().get("/branches/" + gid).then().statusCode(404).contentType(PROBLEM);
+    }
+
+    private static io.restassured.response.ValidatableResponse prepare(String gid, String sku, int qty) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"operation\":{\"sku\":\"" + sku + "\",\"qty\":" + qty + "}}")
+                .post("/branches/" + gid + "/prepare").then().statusCode(200);
+    }
+
+    private static String gid(TestInfo test) {
+        return "it-" + test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
+    }
+
+    private int stock(String sku) throws SQLException {
+        return queryInt("SELECT stock FROM products WHERE sku = ?", sku);
+    }
+
+    private int preparedXacts(String gid) throws SQLException {
+        return queryInt("SELECT count(*) FROM pg_prepared_xacts WHERE gid = ?", gid);
+    }
+
+    private int branchRows(String gid) throws SQLException {
+        return queryInt("SELECT count(*) FROM branches WHERE gid = ?", gid);
+    }
+
+    private void touch(String sku) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '300ms'");
+            s.executeUpdate("UPDATE products SET stock = stock WHERE sku = '" + sku + "'");
+        }
+    }
+
+    private int queryInt(String sql, String arg) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.pledge.participant;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.common.problem.ProblemException;
+import dev.pledge.participant.action.BusinessAction;
+import dev.pledge.participant.api.BranchView;
+import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.participant.store.BranchStore;
+import dev.pledge.participant.store.BranchStore.Decided;
+
+/**
+ * The participant side of two-phase commit. Every call is idempotent and safe to repeat or reorder:
+ * a repeated prepare returns the first vote, commit and abort of a finished branch answer its state, and
+ * an abort that arrives before the prepare makes that prepare vote NO.
+ */
+@ApplicationScoped
+public class BranchService {
+    private static final Logger LOG = Logger.getLogger(BranchService.class);
+    private static final int ATTEMPTS = 3;
+
+    @Inject
+    BranchStore store;
+    @Inject
+    BusinessAction<?> action;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Validator validator;
+
+    public BranchView get(String gid) throws SQLException {
+        Decided d = store.state(checkGid(gid));
+        if (d.state() == BranchState.WORKING) {
+            throw ProblemException.notFound("no branch " + gid + " on this participant");
+        }
+        return new BranchView(gid, d.state(), null, d.reason());
+    }
+
+    public BranchView prepare(String gid, JsonNode operation) throws SQLException {
+        checkGid(gid);
+        return prepareTyped(gid, action, operation);
+    }
+
+    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw) throws SQLException {
+        T op = parse(typed.operationType(), raw);
+        String opJson = raw.toString();
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Optional<BranchView> known = answerFromState(gid, store.state(gid));
+            if (known.isPresent()) {
+                return known.get();
+            }
+            try (Connection tx = store.connection()) {
+                tx.setAutoCommit(false);
+                try {
+                    store.insertCommittedRow(tx, gid, opJson);
+                    Optional<String> no = typed.apply(tx, op);
+                    if (no.isPresent()) {
+                        tx.rollback();
+                        store.recordAborted(gid, opJson, no.get());
+                        return answerFromState(gid, store.state(gid)).orElseThrow();
+                    }
+                    store.prepareTransaction(tx, gid);
+                    return BranchView.yes(gid, BranchState.PREPARED);
+                } catch (SQLException e) {
+                    tx.rollback();
+                    if (!isRace(e)) {
+                        throw e;
+                    }
+                    LOG.debugf("prepare %s raced with another call (%s); reading its state again", gid, e.getSQLState());
+                } finally {
+                    tx.setAutoCommit(true);
+                }
+            }
+        }
+        throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the prepare");
+    }
+
+    /** A prepare that finds the branch already decided answers with that decision. */
+    private static Optional<BranchView> answerFromState(String gid, Decided d) {
+        return switch (d.state()) {
+            case WORKING -> Optional.empty();
+            case PREPARED, COMMITTED -> Optional.of(BranchView.yes(gid, d.state()));
+            case ABORTED -> Optional.of(BranchView.no(gid, d.reason()));
+        };
+    }
+
+    public BranchView commit(String gid) throws SQLException {
+        checkGid(gid);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Decided d = store.state(gid);
+            switch (d.state()) {
+                case COMMITTED:
+                    return new BranchView(gid, BranchState.COMMITTED, null, null);
+                case ABORTED:
+                    throw ProblemException.conflict("branch " + gid + " was aborted (" + d.reason() + "); it cannot commit");
+                case WORKING:
+                    throw ProblemException.conflict("branch " + gid + " was never prepared here; it cannot commit");
+                default:
+                    try {
+                        store.commitPrepared(gid);
+                        return new BranchView(gid, BranchState.COMMITTED, null, null);
+                    } catch (SQLException e) {
+                        if (!BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        // finished by a concurrent call: read the outcome again
+                    }
+            }
+        }
+        throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the commit");
+    }
+
+    public BranchView abort(String gid, String reason) throws SQLException {
+        checkGid(gid);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Decided d = store.state(gid);
+            try {
+                switch (d.state()) {
+                    case ABORTED:
+                        return new BranchView(gid, BranchState.ABORTED, null, d.reason());
+                    case COMMITTED:
+                        throw ProblemException.conflict("branch " + gid + " is committed; it cannot abort");
+                    case PREPARED:
+                        store.rollbackPrepared(gid);
+                        store.recordAborted(gid, null, reason);
+                        break;
+                    default:
+                        store.recordAborted(gid, null, reason); // before any prepare: no later prepare can succeed
+                }
+                Decided after = store.state(gid);
+                if (after.state() == BranchState.ABORTED) {
+                    return new BranchView(gid, BranchState.ABORTED, null, after.reason());
+                }
+            } catch (SQLException e) {
+                if (!isRace(e) && !BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+        throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the abort");
+    }
+
+    private static boolean isRace(SQLException e) {
+        return BranchStore.UNIQUE_VIOLATION.equals(e.getSQLState()) || BranchStore.LOCK_NOT_AVAILABLE.equals(e.getSQLState());
+    }
+
+    private <T> T parse(Class<T> type, JsonNode raw) {
+        T op;
+        try {
+            op = json.treeToValue(raw, type);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("operation is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        }
+        if (op == null) {
+            throw ProblemException.badRequest("operation is required");
+        }
+        Set<ConstraintViolation<T>> violations = validator.validate(op);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return op;
+    }
+
+    private static String checkGid(String gid) {
+        if (gid == null || !BranchStore.GID.matcher(gid).matches()) {
+            throw ProblemException.badRequest("gid must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        return gid;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.pledge.participant.action;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * The business change a participant makes in a branch: reserve stock, debit an account. It runs inside
+ * the branch's local transaction; the kit then ends that transaction with PREPARE TRANSACTION (vote YES)
+ * or rolls it back (vote NO). A participant service provides exactly one bean of this type.
+ *
+ * @param <T> the operation payload, validated with Bean Validation before {@link #apply} runs
+ */
+public interface BusinessAction<T> {
+
+    Class<T> operationType();
+
+    /**
+     * Applies the change on the given connection, which is inside an open transaction.
+     *
+     * @return empty to vote YES, or the reason to vote NO (the transaction is then rolled back)
+     */
+    Optional<String> apply(Connection tx, T operation) throws SQLException;
+}

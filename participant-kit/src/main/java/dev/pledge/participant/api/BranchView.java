@@ -1,0 +1,22 @@
+package dev.pledge.participant.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.pledge.participant.protocol.BranchState;
+
+/** A branch as a participant reports it: its state, and for a prepare the vote with the reason for a NO. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BranchView(String gid, BranchState state, Vote vote, String reason) {
+
+    public enum Vote {
+        YES, NO
+    }
+
+    public static BranchView yes(String gid, BranchState state) {
+        return new BranchView(gid, state, Vote.YES, null);
+    }
+
+    public static BranchView no(String gid, String reason) {
+        return new BranchView(gid, BranchState.ABORTED, Vote.NO, reason);
+    }
+}

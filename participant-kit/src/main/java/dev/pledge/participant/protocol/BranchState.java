@@ -1,0 +1,30 @@
+package dev.pledge.participant.protocol;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A participant's branch of a global transaction, named as in Lamport's TLA+ TwoPhase spec.
+ * WORKING: nothing decided here yet. PREPARED: voted YES, holding a PostgreSQL prepared transaction.
+ */
+public enum BranchState {
+    WORKING, PREPARED, COMMITTED, ABORTED;
+
+    /** States reachable in one step; a final state reaches only itself (a repeated message). */
+    public Set<BranchState> next() {
+        return switch (this) {
+            case WORKING -> EnumSet.of(PREPARED, ABORTED);
+            case PREPARED -> EnumSet.of(PREPARED, COMMITTED, ABORTED);
+            case COMMITTED -> EnumSet.of(COMMITTED);
+            case ABORTED -> EnumSet.of(ABORTED);
+        };
+    }
+
+    public boolean canMoveTo(BranchState target) {
+        return next().contains(target);
+    }
+
+    public boolean isFinal() {
+        return this == COMMITTED || this == ABORTED;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.pledge.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Launching detached processes, and finding, signalling and stopping them by PID. */
+public final class Processes {
+    private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"))
+            || Files.isExecutable(Path.of("/bin/setsid"));
+
+    private Processes() {
+    }
+
+    /**
+     * Starts a command in its own session (so it outlives the caller and ignores the caller's terminal),
+     * with stdin from /dev/null and stdout and stderr appended to the log file.
+     */
+    public static long launch(List<String> command, Map<String, String> env, Path workDir, Path logFile) {
+        List<String> full = new ArrayList<>();
+        if (HAS_SETSID) {
+            full.add("setsid");
+        }
+        full.addAll(command);
+        try {
+            Files.createDirectories(logFile.getParent());
+            ProcessBuilder pb = new ProcessBuilder(full)
+                    .directory(workDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectErrorStream(true);
+            pb.environment().putAll(env);
+            return pb.start().pid();
+        } catch (IOException e) {
+            throw new StackException("could not start " + String.join(" ", command) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a short command to completion and returns its output; fails with the output when it exits non-zero. */
+    public static String run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new StackException("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command));
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new StackException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new StackException("could not run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    /** The command line of a live process, or empty when no such process exists. */
+    public static Optional<String> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (raw.length == 0) {
+                return Optional.empty(); // a zombie: it has exited
+            }
+            return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(h -> h.info().commandLine());
+        }
+    }
+
+    /** True when the process is alive and its command line contains the marker, so a reused PID is not ours. */
+    public static boolean isOurs(long pid, String marker) {
+        return commandLine(pid).map(cmd -> cmd.contains(marker)).orElse(false);
+    }
+
+    public static boolean isAlive(long pid) {
+        return commandLine(pid).isPresent();
+    }
+
+    /** Sends a signal by name (TERM, INT, KILL) with kill(1). */
+    public static void signal(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new StackException("could not signal " + pid + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops a process: the graceful signal first, then SIGKILL once the grace period is over.
+     *
+     * @return true when the process had to be killed
+     */
+    public static boolean stop(long pid, String gracefulSignal, Duration grace) {
+        if (!isAlive(pid)) {
+            return false;
+        }
+        signal(pid, gracefulSignal);
+        if (awaitExit(pid, grace)) {
+            return false;
+        }
+        signal(pid, "KILL");
+        awaitExit(pid, Duration.ofSeconds(10));
+        return true;
+    }
+
+    /** Waits until the process is gone; true when it went within the timeout. */
+    public static boolean awaitExit(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (isAlive(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Sleeper.pause(Duration.ofMillis(50));
+        }
+        return true;
+    }
+}

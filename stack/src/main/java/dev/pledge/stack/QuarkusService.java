@@ -1,0 +1,58 @@
+package dev.pledge.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** One of Pledge's Quarkus services, run from its built {@code target/quarkus-app/quarkus-run.jar}. */
+public final class QuarkusService extends ManagedProcess {
+    private final Path jar;
+    private final String java;
+    private final Map<String, String> env;
+
+    public QuarkusService(String name, String module, int port, Path stateDir, Path home, String java,
+                          Map<String, String> env) {
+        super(name, port, stateDir);
+        this.jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        this.java = java;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String kind() {
+        return "service";
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    @Override
+    protected String marker() {
+        return "-Dpledge.component=" + name();
+    }
+
+    @Override
+    protected void prepare() {
+        if (!Files.exists(jar)) {
+            throw new StackException(name() + " is not built: " + jar + " is missing (build with ./mvnw package -DskipTests)");
+        }
+    }
+
+    @Override
+    protected List<String> command() {
+        return List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", marker(),
+                "-jar", jar.toString());
+    }
+
+    @Override
+    protected Map<String, String> environment() {
+        return env;
+    }
+
+    @Override
+    public boolean isReady() {
+        return Net.answers200(baseUrl() + "/q/health/ready");
+    }
+}

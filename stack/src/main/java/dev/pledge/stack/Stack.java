@@ -1,0 +1,188 @@
+package dev.pledge.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The whole local stack: four PostgreSQL servers, one Kafka broker and the four services, each a
+ * separate OS process. Infrastructure starts first (in parallel), then the services (in parallel).
+ */
+public final class Stack {
+    public static final String PG_COORDINATOR = "postgres-coordinator";
+    public static final String PG_INVENTORY = "postgres-inventory";
+    public static final String PG_PAYMENT = "postgres-payment";
+    public static final String PG_SAGA = "postgres-saga";
+    public static final String KAFKA = "kafka";
+    public static final String KAFKA_CONTROLLER = "kafka-controller";
+    public static final String COORDINATOR = "coordinator";
+    public static final String INVENTORY = "inventory";
+    public static final String PAYMENT = "payment";
+    public static final String SAGA_ORCHESTRATOR = "saga-orchestrator";
+
+    private static final Duration INFRA_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration GRACE = Duration.ofSeconds(20);
+
+    private final StackConfig config;
+    private final List<ManagedProcess> infrastructure;
+    private final List<QuarkusService> services;
+
+    public Stack(StackConfig config) {
+        this.config = config;
+        Path state = config.stateDir();
+        PostgresServer pgCoordinator = postgres(PG_COORDINATOR, "coordinator");
+        PostgresServer pgInventory = postgres(PG_INVENTORY, "inventory");
+        PostgresServer pgPayment = postgres(PG_PAYMENT, "payment");
+        PostgresServer pgSaga = postgres(PG_SAGA, "saga");
+        KafkaBroker kafka = new KafkaBroker(KAFKA, config.port(KAFKA), config.port(KAFKA_CONTROLLER), state,
+                config.home(), config.java());
+        this.infrastructure = List.of(pgCoordinator, pgInventory, pgPayment, pgSaga, kafka);
+        QuarkusService inventory = service(INVENTORY, "participant-inventory", datasource(pgInventory));
+        QuarkusService payment = service(PAYMENT, "participant-payment", datasource(pgPayment));
+        Map<String, String> coordinatorEnv = new java.util.HashMap<>(datasource(pgCoordinator));
+        coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
+        coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
+        QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
+        Map<String, String> sagaEnv = new java.util.HashMap<>(datasource(pgSaga));
+        sagaEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
+        sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
+        QuarkusService saga = service(SAGA_ORCHESTRATOR, "saga-orchestrator", sagaEnv);
+        this.services = List.of(inventory, payment, coordinator, saga);
+    }
+
+    private PostgresServer postgres(String name, String database) {
+        return new PostgresServer(name, config.port(name), config.stateDir(), database, config.fsync(),
+                config.pgBin());
+    }
+
+    private QuarkusService service(String name, String module, Map<String, String> env) {
+        Map<String, String> full = new java.util.HashMap<>(env);
+        full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
+        return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
+    }
+
+    private static Map<String, String> datasource(PostgresServer pg) {
+        return Map.of("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public List<ManagedProcess> components() {
+        return Stream.concat(infrastructure.stream(), services.stream()).toList();
+    }
+
+    public Optional<ManagedProcess> component(String name) {
+        return components().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    public QuarkusService service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown service " + name));
+    }
+
+    public PostgresServer postgres(String name) {
+        return infrastructure.stream().filter(c -> c.name().equals(name)).map(PostgresServer.class::cast)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown PostgreSQL server " + name));
+    }
+
+    /**
+     * Starts whatever is not running and waits until every component is ready. Running it twice is harmless.
+     *
+     * @param progress receives one line per component as it becomes ready
+     */
+    public void up(Consumer<String> progress) {
+        startAll(infrastructure, INFRA_TIMEOUT, progress);
+        startAll(services, SERVICE_TIMEOUT, progress);
+    }
+
+    private void startAll(List<? extends ManagedProcess> group, Duration timeout, Consumer<String> progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(group.size());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ManagedProcess c : group) {
+                futures.add(pool.submit(() -> startOne(c, timeout, progress)));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StackException("interrupted while starting the stack", e);
+                }
+            }
+            if (!failures.isEmpty()) {
+                throw new StackException(String.join("\n\n", failures));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void startOne(ManagedProcess c, Duration timeout, Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        boolean stale = c.hasStalePidFile();
+        boolean started = c.start();
+        c.awaitReady(timeout);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String pid = c.runningPid().isPresent() ? " pid " + c.runningPid().getAsLong() : "";
+        String note = stale ? " (replaced a stale PID file)" : "";
+        synchronized (progress) {
+            progress.accept(String.format("  %-21s %s on port %d%s%s", c.name(),
+                    started ? "ready in " + ms + " ms," : "already running,", c.port(), pid, note));
+        }
+    }
+
+    /**
+     * Stops exactly the processes this stack started (by their PID files), services first.
+     *
+     * @param purge also delete the state directory (data, logs)
+     */
+    public void down(Consumer<String> progress, boolean purge) {
+        List<ManagedProcess> reversed = new ArrayList<>(components());
+        java.util.Collections.reverse(reversed);
+        for (ManagedProcess c : reversed) {
+            progress.accept(String.format("  %-21s %s", c.name(), c.stop(GRACE)));
+        }
+        if (purge) {
+            deleteTree(config.stateDir());
+            progress.accept("  removed " + config.stateDir());
+        }
+    }
+
+    public List<ComponentStatus> status() {
+        return components().stream().map(ManagedProcess::status).toList();
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new StackException("could not remove " + root + ": " + e.getMessage(), e);
+        }
+    }
+}

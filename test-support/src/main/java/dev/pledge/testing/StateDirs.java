@@ -1,0 +1,40 @@
+package dev.pledge.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Fresh state directories for test processes, under the module's target directory. */
+public final class StateDirs {
+    private StateDirs() {
+    }
+
+    /**
+     * An empty directory for one test process, named after this JVM's PID so that a directory left by an
+     * earlier, killed test run is never shared with it.
+     */
+    public static Path fresh(String name) {
+        Path dir = PledgeHome.testState(name + "-" + ProcessHandle.current().pid());
+        delete(dir);
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir, e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + dir, e);
+        }
+    }
+}
