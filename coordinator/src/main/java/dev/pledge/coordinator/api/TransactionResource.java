@@ -1,0 +1,73 @@
+package dev.pledge.coordinator.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.pledge.common.problem.ProblemException;
+import dev.pledge.coordinator.protocol.TxState;
+import dev.pledge.coordinator.service.Transactions;
+
+@Path("/transactions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Transactions")
+public class TransactionResource {
+
+    @Inject
+    Transactions transactions;
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A transaction's state, branches and full timeline")
+    public TransactionView get(@PathParam("id") String id) {
+        return transactions.find(parseId(id))
+                .orElseThrow(() -> ProblemException.notFound("no transaction " + id));
+    }
+
+    @GET
+    @Operation(summary = "Transactions, newest first; state filters by one or more comma-separated states")
+    public List<TransactionView> list(@QueryParam("state") String state,
+                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
+        return transactions.list(parseStates(state), limit);
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("transaction id must be a UUID, not '" + id + "'");
+        }
+    }
+
+    private static List<TxState> parseStates(String raw) {
+        List<TxState> states = new ArrayList<>();
+        if (raw == null || raw.isBlank()) {
+            return states;
+        }
+        for (String part : raw.split(",")) {
+            try {
+                states.add(TxState.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("state must be one of " + Arrays.toString(TxState.values())
+                        + ", not '" + part.trim() + "'");
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.pledge.coordinator.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "pledge.coordinator")
+public interface CoordinatorConfig {
+
+    /** How long one call to a participant may take. */
+    @WithDefault("5s")
+    Duration callTimeout();
+
+    /** How long the prepare phase may take when a request names no timeout. */
+    @WithDefault("10s")
+    Duration defaultTransactionTimeout();
+}

@@ -1,0 +1,118 @@
+package dev.pledge.coordinator.log;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.pledge.coordinator.protocol.Decision;
+import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+
+/**
+ * Every write to the coordinator's log. Each method is one local transaction, committed (and so flushed
+ * to disk) before it returns: callers send a message only after the write it depends on has returned.
+ */
+@ApplicationScoped
+public class DecisionLog {
+
+    /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
+    public record BranchSpec(String participant, String url, String operationJson) {
+    }
+
+    @Transactional
+    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout) {
+        Instant now = Instant.now();
+        GlobalTransaction tx = new GlobalTransaction();
+        tx.id = id;
+        tx.protocol = protocol.label();
+        tx.state = TxState.PREPARING;
+        tx.timeoutMs = timeout.toMillis();
+        tx.createdAt = now;
+        tx.updatedAt = now;
+        tx.persist();
+        for (int i = 0; i < branches.size(); i++) {
+            BranchSpec spec = branches.get(i);
+            BranchRecord b = new BranchRecord();
+            b.txId = id;
+            b.position = i;
+            b.participant = spec.participant();
+            b.url = spec.url();
+            b.gid = gid(id, spec.participant());
+            b.operation = spec.operationJson();
+            b.state = "WORKING";
+            b.persist();
+        }
+        event(id, TxEvent.Kind.LOG, null, "begin " + protocol.label() + " with " + branches.size()
+                + " branches: state PREPARING", null);
+    }
+
+    /** A branch's global transaction id: the transaction id and the participant, unique per database. */
+    public static String gid(UUID txId, String participant) {
+        return txId + "." + participant;
+    }
+
+    @Transactional
+    public void recordVote(UUID txId, String participant, Vote vote, long millis) {
+        BranchRecord b = branch(txId, participant);
+        b.vote = vote.yes() ? "YES" : "NO";
+        b.state = vote.yes() ? "PREPARED" : "ABORTED";
+        b.reason = vote.reason();
+        event(txId, TxEvent.Kind.RECEIVE, participant,
+                "vote " + b.vote + (vote.reason() == null ? "" : ": " + vote.reason()), millis);
+    }
+
+    /** Forces the decision to the log. Nothing of phase 2 may be sent before this returns. */
+    @Transactional
+    public void decide(UUID txId, Decision decision) {
+        GlobalTransaction tx = transaction(txId);
+        tx.state = tx.state.moveTo(decision.phaseTwoState());
+        tx.decision = decision.kind().name();
+        tx.reason = decision.reason();
+        tx.updatedAt = Instant.now();
+        event(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state " + tx.state
+                + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
+    }
+
+    @Transactional
+    public void recordAck(UUID txId, String participant, String branchState, long millis) {
+        branch(txId, participant).state = branchState;
+        event(txId, TxEvent.Kind.RECEIVE, participant, "ack: branch " + branchState, millis);
+    }
+
+    @Transactional
+    public void finish(UUID txId) {
+        GlobalTransaction tx = transaction(txId);
+        tx.state = tx.state.moveTo(tx.state == TxState.COMMITTING ? TxState.COMMITTED : TxState.ABORTED);
+        tx.updatedAt = Instant.now();
+        event(txId, TxEvent.Kind.LOG, null, "every participant acknowledged: state " + tx.state, null);
+    }
+
+    @Transactional
+    public void event(UUID txId, TxEvent.Kind kind, String participant, String message, Long millis) {
+        TxEvent e = new TxEvent();
+        e.txId = txId;
+        e.at = Instant.now();
+        e.kind = kind.name();
+        e.participant = participant;
+        e.message = message;
+        e.durationMs = millis;
+        e.persist();
+    }
+
+    private static GlobalTransaction transaction(UUID id) {
+        GlobalTransaction tx = GlobalTransaction.findById(id);
+        if (tx == null) {
+            throw new IllegalStateException("no transaction " + id + " in the log");
+        }
+        return tx;
+    }
+
+    private static BranchRecord branch(UUID txId, String participant) {
+        return BranchRecord.<BranchRecord>find("txId = ?1 and participant = ?2", txId, participant).singleResult();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.pledge.coordinator.log;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import dev.pledge.coordinator.protocol.TxState;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+@Entity
+@Table(name = "transactions")
+public class GlobalTransaction extends PanacheEntityBase {
+    @Id
+    public UUID id;
+    public String protocol;
+    @Enumerated(EnumType.STRING)
+    public TxState state;
+    public String decision;
+    public String reason;
+    @Column(name = "timeout_ms")
+    public long timeoutMs;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

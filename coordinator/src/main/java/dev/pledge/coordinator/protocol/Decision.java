@@ -1,0 +1,41 @@
+package dev.pledge.coordinator.protocol;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The coordinator's decision and, for an abort, the first reason a participant gave. */
+public record Decision(Kind kind, String reason) {
+
+    public enum Kind {
+        COMMIT, ABORT
+    }
+
+    /** A participant's answer to prepare: YES, NO with a reason, or none (unreachable, timed out). */
+    public record Vote(String participant, boolean yes, String reason) {
+        public static Vote yes(String participant) {
+            return new Vote(participant, true, null);
+        }
+
+        public static Vote no(String participant, String reason) {
+            return new Vote(participant, false, reason);
+        }
+    }
+
+    /** Two-phase commit's rule: commit only when every participant voted YES. */
+    public static Decision of(List<Vote> votes) {
+        if (votes.isEmpty()) {
+            throw new IllegalArgumentException("a transaction has at least one branch");
+        }
+        Optional<Vote> firstNo = votes.stream().filter(v -> !v.yes()).findFirst();
+        return firstNo.map(v -> new Decision(Kind.ABORT, v.participant() + ": " + v.reason()))
+                .orElse(new Decision(Kind.COMMIT, null));
+    }
+
+    public TxState phaseTwoState() {
+        return kind == Kind.COMMIT ? TxState.COMMITTING : TxState.ABORTING;
+    }
+
+    public TxState finalState() {
+        return kind == Kind.COMMIT ? TxState.COMMITTED : TxState.ABORTED;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.pledge.coordinator.service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.pledge.coordinator.api.TransactionView;
+import dev.pledge.coordinator.log.BranchRecord;
+import dev.pledge.coordinator.log.GlobalTransaction;
+import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.TxState;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/** Reads of the decision log for the API. */
+@ApplicationScoped
+public class Transactions {
+
+    public Optional<TransactionView> find(UUID id) {
+        return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx,
+                BranchRecord.<BranchRecord>list("txId", Sort.by("position"), id),
+                TxEvent.<TxEvent>list("txId", Sort.by("id"), id)));
+    }
+
+    /** The newest transactions first, optionally only those in some states. */
+    public List<TransactionView> list(List<TxState> states, int limit) {
+        Sort newest = Sort.descending("createdAt");
+        PanacheQuery<GlobalTransaction> q = states.isEmpty()
+                ? GlobalTransaction.findAll(newest)
+                : GlobalTransaction.find("state in ?1", newest, states);
+        return q.page(Page.ofSize(limit)).list().stream()
+                .map(tx -> TransactionView.of(tx, BranchRecord.<BranchRecord>list("txId", Sort.by("position"), tx.id), null))
+                .toList();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.pledge.coordinator.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pledge.testing.PostgresResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** The coordinator alone, on its real PostgreSQL; its participants are unreachable (see %test config). */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class CoordinatorIT {
+    private static final String PROBLEM = "application/problem+json";
+    private static final String GOOD = "{\"sku\":\"BOOK-001\",\"qty\":1,\"account\":\"acc-alice\",\"amount\":\"25.00\",\"protocol\":\"2PC\"}";
+
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void badOrdersAreProblemsAndWriteNothing() throws SQLException {
+        long before = count("transactions");
+        String[] bad = {
+            GOOD.replace("\"qty\":1", "\"qty\":0"),
+            GOOD.replace("25.00", "25.005"),
+            GOOD.replace("25.00", "-1"),
+            GOOD.replace("2PC", "4PC"),
+            GOOD.replace("\"sku\":\"BOOK-001\",", ""),
+            GOOD.replace("acc-alice", "Alice Smith"),
+            "{\"sku\":",
+            "[]",
+        };
+        for (String body : bad) {
+            given().contentType(ContentType.JSON).body(body).post("/orders")
+                    .then().statusCode(400).contentType(PROBLEM).body("status", equalTo(400));
+        }
+        given().contentType(ContentType.TEXT).body(GOOD).post("/orders").then().statusCode(415).contentType(PROBLEM);
+        given().contentType(ContentType.JSON).body(GOOD.replace("\"qty\":1", "\"qty\":0")).post("/orders")
+                .then().body("errors[0].field", equalTo("qty"));
+        assertThat(count("transactions")).isEqualTo(before);
+    }
+
+    @Test
+    void unreachableParticipantsAbortTheOrderAndTheTimelineShowsWhy() {
+        String id = given().contentType(ContentType.JSON).body(GOOD).post("/orders").then().statusCode(201)
+                .header("Location", containsString("/transactions/"))
+                .body("outcome", equalTo("ABORTED")).body("decision", equalTo("ABORT"))
+                .body("reason", containsString("unreachable"))
+                .extract().path("id");
+
+        List<String> messages = given().get("/transactions/" + id).then().statusCode(200)
+                .body("branches.participant", hasItem("payment"))
+                .extract().path("timeline.message");
+        int decision = indexOf(messages, "decision ABORT forced to the log");
+        assertThat(decision).as("decision logged").isPositive();
+        assertThat(indexOf(messages, "abort ")).as("abort sent only after the decision is logged").isGreaterThan(decision);
+        assertThat(indexOf(messages, "prepare ")).isLessThan(decision);
+
+        given().get("/transactions?state=ABORTING,ABORTED").then().statusCode(200).body("id", hasItem(id));
+    }
+
+    @Test
+    void unknownOrMalformedTransactionIdsAreProblems() {
+        given().get("/transactions/6b1f8a53-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM);
+        given().get("/transactions/not-a-uuid").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("UUID"));
+        given().get("/transactions?state=MAYBE").then().statusCode(400).contentType(PROBLEM);
+        given().get("/transactions?limit=0").then().statusCode(400).contentType(PROBLEM);
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/orders"));
+    }
+
+    private static int indexOf(List<String> messages, String prefix) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private long count(String table) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pledge.coordinator.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TxStateTest {
+
+    @Test
+    void aDecisionNeverChanges() {
+        for (TxState decided : new TxState[] {TxState.COMMITTING, TxState.COMMITTED}) {
+            assertThatThrownBy(() -> decided.moveTo(TxState.ABORTING)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> decided.moveTo(TxState.ABORTED)).isInstanceOf(IllegalStateException.class);
+        }
+        for (TxState decided : new TxState[] {TxState.ABORTING, TxState.ABORTED}) {
+            assertThatThrownBy(() -> decided.moveTo(TxState.COMMITTED)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void everyStateHasItsOutcome() {
+        assertThat(TxState.PREPARING.outcome()).isEqualTo(Outcome.IN_DOUBT);
+        assertThat(TxState.COMMITTING.outcome()).isEqualTo(Outcome.IN_DOUBT);
+        assertThat(TxState.COMMITTED.outcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(TxState.ABORTING.outcome()).isEqualTo(Outcome.ABORTED);
+        assertThat(TxState.ABORTED.outcome()).isEqualTo(Outcome.ABORTED);
+    }
+
+    @Test
+    void theHappyPathIsAllowed() {
+        assertThat(TxState.PREPARING.moveTo(TxState.COMMITTING).moveTo(TxState.COMMITTED)).isEqualTo(TxState.COMMITTED);
+        assertThat(TxState.COMMITTED.isFinal()).isTrue();
+        assertThat(TxState.PREPARING.isFinal()).isFalse();
+    }
+}
