@@ -22,7 +22,7 @@ public class Transactions {
     public Optional<TransactionView> find(UUID id) {
         return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx,
                 BranchRecord.<BranchRecord>list("txId", Sort.by("position"), id),
-                TxEvent.<TxEvent>list("txId", Sort.by("id"), id)));
+                TxEvent.<TxEvent>list("txId", Sort.by("at").and("id"), id)));
     }
 
     /** The newest transactions first, optionally only those in some states. */
