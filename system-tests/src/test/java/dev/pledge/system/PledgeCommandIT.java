@@ -1,0 +1,227 @@
+package dev.pledge.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.stack.Processes;
+import dev.pledge.stack.Stack;
+
+/**
+ * The user's path through the README: {@code ./pledge demo}, an order, status, a crashed service noticed
+ * and restarted, and {@code ./pledge down}, all against one real stack (four PostgreSQL servers, a Kafka
+ * broker, four services). Effects are checked in the participants' databases directly.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PledgeCommandIT {
+    private static final int SEED_STOCK = 171;
+    private static final BigDecimal SEED_MONEY = new BigDecimal("1290.00");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static PledgeCommand pledge;
+
+    @BeforeAll
+    static void freshState() throws IOException {
+        Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
+        Path state = Path.of("target", "pledge-system-test").toAbsolutePath();
+        deleteTree(state);
+        pledge = new PledgeCommand(home, state);
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        pledge.run("down");
+    }
+
+    @Test
+    @Order(1)
+    void demoCommitsOneOrderAndAbortsTheOther() throws Exception {
+        PledgeCommand.Result demo = pledge.run("demo");
+        assertThat(demo.exitCode()).as(demo.toString()).isZero();
+        assertThat(demo.out()).contains("COMMITTED", "ABORTED", "insufficient stock", "Everything behaved as expected");
+
+        Set<String> inventoryCommitted = committedTransactions(Stack.PG_INVENTORY, "inventory");
+        Set<String> paymentCommitted = committedTransactions(Stack.PG_PAYMENT, "payment");
+        assertThat(inventoryCommitted).hasSize(1).isEqualTo(paymentCommitted);
+        assertThat(totalStock()).isEqualTo(SEED_STOCK - 1);
+        assertThat(totalMoney()).isEqualByComparingTo(SEED_MONEY.subtract(new BigDecimal("12.50")));
+        assertThat(preparedTransactions(Stack.PG_INVENTORY, "inventory")).isZero();
+        assertThat(preparedTransactions(Stack.PG_PAYMENT, "payment")).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void orderWithOnlyAProtocolCommitsWithSeededDefaults() throws Exception {
+        PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--json");
+        assertThat(order.exitCode()).as(order.toString()).isZero();
+        JsonNode tx = JSON.readTree(order.out());
+        assertThat(tx.path("protocol").asText()).isEqualTo("2PC");
+        assertThat(tx.path("outcome").asText()).isEqualTo("COMMITTED");
+        String id = tx.path("id").asText();
+        assertThat(committedTransactions(Stack.PG_INVENTORY, "inventory")).contains(id);
+        assertThat(committedTransactions(Stack.PG_PAYMENT, "payment")).contains(id);
+        assertThat(totalStock()).isEqualTo(SEED_STOCK - 2);
+    }
+
+    @Test
+    @Order(3)
+    void anOrderThePaymentDeclinesChangesNeitherDatabase() throws Exception {
+        int stock = totalStock();
+        BigDecimal money = totalMoney();
+        PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--account", "acc-dave", "--amount", "5.00");
+        assertThat(order.exitCode()).as(order.toString()).isEqualTo(3);
+        assertThat(order.out()).contains("ABORTED", "insufficient funds in acc-dave");
+        assertThat(totalStock()).isEqualTo(stock);
+        assertThat(totalMoney()).isEqualByComparingTo(money);
+    }
+
+    @Test
+    @Order(4)
+    void invalidInputIsRejectedWithAClearErrorAndChangesNothing() throws Exception {
+        int stock = totalStock();
+        PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--amount", "-5");
+        assertThat(order.exitCode()).as(order.toString()).isEqualTo(2);
+        assertThat(order.err()).contains("400", "amount must be at least 0.01");
+        PledgeCommand.Result protocol = pledge.run("order", "--protocol", "4pc");
+        assertThat(protocol.exitCode()).isEqualTo(2);
+        assertThat(protocol.err()).contains("--protocol must be 2pc");
+        assertThat(totalStock()).isEqualTo(stock);
+    }
+
+    @Test
+    @Order(5)
+    void upTwiceIsHarmlessAndStatusShowsEveryComponentHealthy() throws Exception {
+        PledgeCommand.Result up = pledge.run("up");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        assertThat(up.out().lines().filter(l -> l.contains("already running"))).hasSize(9);
+
+        JsonNode status = status();
+        assertThat(status.path("components")).hasSize(9);
+        for (JsonNode c : status.path("components")) {
+            assertThat(c.path("healthy").asBoolean()).as(c.toString()).isTrue();
+            assertThat(Processes.isAlive(c.path("pid").asLong())).isTrue();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aKilledServiceShowsAsStaleAndUpRestartsIt() throws Exception {
+        long pid = pidOf(status(), Stack.INVENTORY);
+        Processes.signal(pid, "KILL");
+        assertThat(Processes.awaitExit(pid, java.time.Duration.ofSeconds(10))).isTrue();
+
+        PledgeCommand.Result stale = pledge.run("status");
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.out()).containsPattern("inventory +service .* STALE");
+
+        PledgeCommand.Result up = pledge.run("up");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        assertThat(up.out()).contains("replaced a stale PID file");
+        assertThat(pledge.run("order", "--protocol", "2pc").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void downStopsEveryProcessItStartedAndKeepsTheData() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        status().path("components").forEach(c -> pids.add(c.path("pid").asLong()));
+        assertThat(pids).hasSize(9).doesNotContain(0L);
+
+        PledgeCommand.Result down = pledge.run("down");
+        assertThat(down.exitCode()).as(down.toString()).isZero();
+        for (long pid : pids) {
+            assertThat(Processes.isAlive(pid)).as("pid %d still running", pid).isFalse();
+        }
+        assertThat(pledge.run("status").exitCode()).isEqualTo(1);
+        assertThat(Path.of(pledge.env().get("PLEDGE_STATE_DIR"), "data", Stack.PG_INVENTORY, "PG_VERSION")).exists();
+    }
+
+    private static JsonNode status() throws Exception {
+        return JSON.readTree(pledge.run("status", "--json").out());
+    }
+
+    private static long pidOf(JsonNode status, String name) {
+        for (JsonNode c : status.path("components")) {
+            if (c.path("name").asText().equals(name)) {
+                return c.path("pid").asLong();
+            }
+        }
+        throw new AssertionError("no component " + name + " in " + status);
+    }
+
+    private static Connection connect(String server, String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pledge.port(server) + "/" + db + "?user=pledge");
+    }
+
+    /** Transaction ids whose branch committed in this participant's database. */
+    private static Set<String> committedTransactions(String server, String db) throws SQLException {
+        Set<String> ids = new TreeSet<>();
+        try (Connection c = connect(server, db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT gid FROM branches WHERE state = 'COMMITTED'")) {
+            while (rs.next()) {
+                String gid = rs.getString(1);
+                ids.add(gid.substring(0, gid.lastIndexOf('.')));
+            }
+        }
+        return ids;
+    }
+
+    private static int preparedTransactions(String server, String db) throws SQLException {
+        try (Connection c = connect(server, db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_prepared_xacts")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int totalStock() throws SQLException {
+        try (Connection c = connect(Stack.PG_INVENTORY, "inventory"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(stock) FROM products")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static BigDecimal totalMoney() throws SQLException {
+        try (Connection c = connect(Stack.PG_PAYMENT, "payment"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(balance) FROM accounts")) {
+            rs.next();
+            return rs.getBigDecimal(1);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
