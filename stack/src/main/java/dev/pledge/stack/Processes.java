@@ -90,15 +90,12 @@ public final class Processes {
         return commandLine(pid).isPresent();
     }
 
-    /** Sends a signal by name (TERM, INT, KILL) with kill(1). */
+    /** Sends a signal by name: TERM and KILL through the JDK, any other (INT) with kill(1). */
     public static void signal(long pid, String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new StackException("could not signal " + pid + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        switch (signal) {
+            case "TERM" -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            case "KILL" -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            default -> run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(5));
         }
     }
 
