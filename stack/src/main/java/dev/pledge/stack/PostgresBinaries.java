@@ -14,7 +14,8 @@ public final class PostgresBinaries {
 
     /**
      * The directory holding initdb and postgres: {@code PLEDGE_PG_BIN} when set, else the newest
-     * {@code /usr/lib/postgresql/<version>/bin}, else a directory on the PATH that has both.
+     * {@code /usr/lib/postgresql/<version>/bin}, else a directory on the PATH that has both, else binaries
+     * fetched from Maven Central ({@link PostgresDownload}).
      */
     public static Path locate(String override) {
         if (override != null && !override.isBlank()) {
@@ -24,9 +25,7 @@ public final class PostgresBinaries {
             }
             return dir;
         }
-        return debianInstall().or(PostgresBinaries::onPath).orElseThrow(() -> new StackException(
-                "PostgreSQL server binaries (initdb, postgres) not found. Install them"
-                        + " (Debian: apt-get install postgresql) or point PLEDGE_PG_BIN at their directory."));
+        return debianInstall().or(PostgresBinaries::onPath).orElseGet(PostgresDownload::binaries);
     }
 
     private static Optional<Path> debianInstall() {
