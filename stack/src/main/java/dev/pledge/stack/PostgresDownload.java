@@ -59,7 +59,7 @@ public final class PostgresDownload {
                 Files.move(unpacked, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
                 // another process unpacked the same version meanwhile: use its copy
-                deleteTree(unpacked);
+                FileTrees.delete(unpacked);
             }
             Files.delete(jar);
             Files.delete(work);
@@ -129,14 +129,6 @@ public final class PostgresDownload {
                 Files.createDirectories(out.getParent());
                 Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
                 Files.setPosixFilePermissions(out, permissions(e.getMode()));
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -1,11 +1,11 @@
 package dev.pledge.stack;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,11 +52,11 @@ public final class Stack {
         this.infrastructure = List.of(pgCoordinator, pgInventory, pgPayment, pgSaga, kafka);
         QuarkusService inventory = service(INVENTORY, "participant-inventory", datasource(pgInventory));
         QuarkusService payment = service(PAYMENT, "participant-payment", datasource(pgPayment));
-        Map<String, String> coordinatorEnv = new java.util.HashMap<>(datasource(pgCoordinator));
+        Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
         QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
-        Map<String, String> sagaEnv = new java.util.HashMap<>(datasource(pgSaga));
+        Map<String, String> sagaEnv = new HashMap<>(datasource(pgSaga));
         sagaEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
@@ -70,7 +70,7 @@ public final class Stack {
     }
 
     private QuarkusService service(String name, String module, Map<String, String> env) {
-        Map<String, String> full = new java.util.HashMap<>(env);
+        Map<String, String> full = new HashMap<>(env);
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
@@ -160,30 +160,21 @@ public final class Stack {
      */
     public void down(Consumer<String> progress, boolean purge) {
         List<ManagedProcess> reversed = new ArrayList<>(components());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (ManagedProcess c : reversed) {
             progress.accept(String.format("  %-21s %s", c.name(), c.stop(GRACE)));
         }
         if (purge) {
-            deleteTree(config.stateDir());
+            try {
+                FileTrees.delete(config.stateDir());
+            } catch (IOException e) {
+                throw new StackException("could not remove " + config.stateDir() + ": " + e.getMessage(), e);
+            }
             progress.accept("  removed " + config.stateDir());
         }
     }
 
     public List<ComponentStatus> status() {
         return components().stream().map(ManagedProcess::status).toList();
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new StackException("could not remove " + root + ": " + e.getMessage(), e);
-        }
     }
 }

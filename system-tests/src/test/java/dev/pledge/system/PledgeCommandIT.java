@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,11 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Stack;
 
@@ -48,7 +46,7 @@ class PledgeCommandIT {
     static void freshState() throws IOException {
         Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
         Path state = Path.of("target", "pledge-system-test").toAbsolutePath();
-        deleteTree(state);
+        FileTrees.delete(state);
         pledge = new PledgeCommand(home, state);
     }
 
@@ -211,17 +209,6 @@ class PledgeCommandIT {
              ResultSet rs = s.executeQuery("SELECT sum(balance) FROM accounts")) {
             rs.next();
             return rs.getBigDecimal(1);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.pledge.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+
+import dev.pledge.stack.FileTrees;
 
 /** Fresh state directories for test processes, under the module's target directory. */
 public final class StateDirs {
@@ -17,24 +17,11 @@ public final class StateDirs {
      */
     public static Path fresh(String name) {
         Path dir = PledgeHome.testState(name + "-" + ProcessHandle.current().pid());
-        delete(dir);
         try {
+            FileTrees.delete(dir);
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create " + dir, e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + dir, e);
+            throw new IllegalStateException("cannot prepare " + dir, e);
         }
     }
 }
