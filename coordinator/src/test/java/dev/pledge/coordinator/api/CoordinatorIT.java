@@ -43,6 +43,8 @@ class CoordinatorIT {
             GOOD.replace("\"sku\":\"BOOK-001\",", ""),
             GOOD.replace("acc-alice", "Alice Smith"),
             "{\"sku\":",
+            GOOD.replace("\"qty\":1", "\"quantity\":1"),
+            GOOD.replace("}", ",\"timeoutMS\":500}"),
             "[]",
         };
         for (String body : bad) {
