@@ -42,6 +42,14 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    static JsonNode put(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    static JsonNode delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+    }
+
     private static JsonNode send(HttpRequest.Builder request) {
         HttpRequest req = request.header("Accept", "application/json").timeout(Duration.ofSeconds(60)).build();
         HttpResponse<String> resp;

@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
         System.out.println();
         System.out.printf("[3/4] Order A: 1 x %s, charging %s to %s. Expected: COMMITTED%n", sku, PRICE, acc);
-        JsonNode a = OrderCommand.submit(stack, sku, 1, acc, PRICE, null);
+        JsonNode a = OrderCommand.submit(stack, "2pc", sku, 1, acc, PRICE, null);
         Timeline.printOutcome(a, System.out);
         Timeline.printTimeline(a, System.out);
         expect("order A outcome", "COMMITTED", a.path("outcome").asText());
@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.printf("      Order B: %d x %s (more than the %d in stock), charging %s to %s. Expected: ABORTED%n",
                 onHand + 1, sku, onHand, PRICE, acc);
-        JsonNode b = OrderCommand.submit(stack, sku, onHand + 1, acc, PRICE, null);
+        JsonNode b = OrderCommand.submit(stack, "2pc", sku, onHand + 1, acc, PRICE, null);
         Timeline.printOutcome(b, System.out);
         Timeline.printBranches(b, System.out);
         expect("order B outcome", "ABORTED", b.path("outcome").asText());

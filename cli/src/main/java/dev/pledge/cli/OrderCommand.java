@@ -54,7 +54,7 @@ final class OrderCommand implements Callable<Integer> {
         Stack stack = StackOptions.stack();
         JsonNode tx;
         try {
-            tx = submit(stack, sku, qty, account, amount, timeoutMs);
+            tx = submit(stack, protocol, sku, qty, account, amount, timeoutMs);
         } catch (Api.ApiException e) {
             System.err.println("error: the coordinator rejected the order: " + e.getMessage());
             return e.status() < 500 ? Pledge.USAGE : Pledge.ERROR;
@@ -68,9 +68,10 @@ final class OrderCommand implements Callable<Integer> {
         return exitCode(tx);
     }
 
-    static JsonNode submit(Stack stack, String sku, int qty, String account, BigDecimal amount, Long timeoutMs) {
+    static JsonNode submit(Stack stack, String protocol, String sku, int qty, String account, BigDecimal amount,
+                           Long timeoutMs) {
         ObjectNode body = Api.JSON.createObjectNode().put("sku", sku).put("qty", qty).put("account", account)
-                .put("amount", amount.toPlainString()).put("protocol", "2PC");
+                .put("amount", amount.toPlainString()).put("protocol", protocol.toUpperCase(java.util.Locale.ROOT));
         if (timeoutMs != null) {
             body.put("timeoutMs", timeoutMs);
         }

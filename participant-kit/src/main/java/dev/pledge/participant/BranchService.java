@@ -2,6 +2,7 @@ package dev.pledge.participant;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,12 +12,14 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.api.BranchView;
@@ -42,6 +45,10 @@ public class BranchService {
     ObjectMapper json;
     @Inject
     Validator validator;
+    @Inject
+    CrashPoints crashPoints;
+    @ConfigProperty(name = "pledge.participant.lock-timeout", defaultValue = "30s")
+    Duration lockTimeout;
 
     public BranchView get(String gid) throws SQLException {
         Decided d = store.state(checkGid(gid));
@@ -68,13 +75,24 @@ public class BranchService {
                 tx.setAutoCommit(false);
                 try {
                     store.insertCommittedRow(tx, gid, opJson);
-                    Optional<String> no = typed.apply(tx, op);
+                    store.lockTimeout(tx, lockTimeout);
+                    Optional<String> no;
+                    try {
+                        no = typed.apply(tx, op);
+                    } catch (SQLException e) {
+                        if (!BranchStore.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        no = Optional.of("timed out after " + lockTimeout.toMillis() + " ms waiting for a lock held by"
+                                + " another transaction");
+                    }
                     if (no.isPresent()) {
                         tx.rollback();
                         store.recordAborted(gid, opJson, no.get());
                         return answerFromState(gid, store.state(gid)).orElseThrow();
                     }
                     store.prepareTransaction(tx, gid);
+                    crashPoints.hit("after-prepare");
                     return BranchView.yes(gid, BranchState.PREPARED);
                 } catch (SQLException e) {
                     tx.rollback();
@@ -111,6 +129,7 @@ public class BranchService {
                 case WORKING:
                     throw ProblemException.conflict("branch " + gid + " was never prepared here; it cannot commit");
                 default:
+                    crashPoints.hit("before-commit");
                     try {
                         store.commitPrepared(gid);
                         return new BranchView(gid, BranchState.COMMITTED, null, null);

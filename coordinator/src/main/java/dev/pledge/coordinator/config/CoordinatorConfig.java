@@ -15,4 +15,8 @@ public interface CoordinatorConfig {
     /** How long the prepare phase may take when a request names no timeout. */
     @WithDefault("10s")
     Duration defaultTransactionTimeout();
+
+    /** How often recovery looks for unfinished transactions. */
+    @WithDefault("2s")
+    Duration recoveryInterval();
 }

@@ -59,11 +59,15 @@ public class DecisionLog {
     @Transactional
     public void recordVote(UUID txId, String participant, Vote vote, long millis) {
         BranchRecord b = branch(txId, participant);
-        b.vote = vote.yes() ? "YES" : "NO";
-        b.state = vote.yes() ? "PREPARED" : "ABORTED";
+        if (b.vote != null) {
+            return; // the first answer counts: a late reply after a timeout changes nothing
+        }
+        b.vote = vote.yes() ? "YES" : vote.answered() ? "NO" : "NONE";
+        b.state = vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN";
         b.reason = vote.reason();
-        event(txId, TxEvent.Kind.RECEIVE, participant,
-                "vote " + b.vote + (vote.reason() == null ? "" : ": " + vote.reason()), millis);
+        event(txId, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, participant,
+                (vote.answered() ? "vote " + b.vote : "no vote") + (vote.reason() == null ? "" : ": " + vote.reason()),
+                millis);
     }
 
     /** Forces the decision to the log. Nothing of phase 2 may be sent before this returns. */
@@ -76,6 +80,26 @@ public class DecisionLog {
         tx.updatedAt = Instant.now();
         event(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state " + tx.state
                 + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
+    }
+
+    /** What recovery and phase 2 need to know of a transaction, read in one go. */
+    public record Snapshot(UUID id, TxState state, List<BranchSpec> branches, List<String> branchStates) {
+    }
+
+    @Transactional
+    public Snapshot snapshot(UUID txId) {
+        GlobalTransaction tx = transaction(txId);
+        List<BranchRecord> records = BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
+        return new Snapshot(txId, tx.state,
+                records.stream().map(b -> new BranchSpec(b.participant, b.url, b.operation)).toList(),
+                records.stream().map(b -> b.state).toList());
+    }
+
+    /** Transactions not yet at their end, oldest first. */
+    @Transactional
+    public List<UUID> unfinished() {
+        return GlobalTransaction.<GlobalTransaction>list("state in ?1 order by createdAt",
+                List.of(TxState.PREPARING, TxState.COMMITTING, TxState.ABORTING)).stream().map(t -> t.id).toList();
     }
 
     @Transactional

@@ -10,15 +10,26 @@ public record Decision(Kind kind, String reason) {
         COMMIT, ABORT
     }
 
-    /** A participant's answer to prepare: YES, NO with a reason, or none (unreachable, timed out). */
-    public record Vote(String participant, boolean yes, String reason) {
+    /**
+     * A participant's answer to prepare: YES, NO with a reason, or none at all (unreachable, timed out),
+     * which counts as NO but leaves the participant's own state unknown: it may have prepared.
+     */
+    public record Vote(String participant, boolean yes, boolean answered, String reason) {
         public static Vote yes(String participant) {
-            return new Vote(participant, true, null);
+            return new Vote(participant, true, true, null);
         }
 
         public static Vote no(String participant, String reason) {
-            return new Vote(participant, false, reason);
+            return new Vote(participant, false, true, reason);
         }
+
+        public static Vote none(String participant, String reason) {
+            return new Vote(participant, false, false, reason);
+        }
+    }
+
+    public static Decision abort(String reason) {
+        return new Decision(Kind.ABORT, reason);
     }
 
     /** Two-phase commit's rule: commit only when every participant voted YES. */

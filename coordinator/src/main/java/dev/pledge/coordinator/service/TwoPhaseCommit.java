@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.WebApplicationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -29,7 +31,7 @@ import dev.pledge.coordinator.protocol.Protocol;
 
 /**
  * Two-phase commit, coordinator side: log the transaction, gather the votes in parallel, force the
- * decision to the log, then send it to every participant until each acknowledges.
+ * decision to the log, then send it to every participant until each acknowledges (see {@link PhaseTwo}).
  */
 @ApplicationScoped
 public class TwoPhaseCommit {
@@ -39,6 +41,12 @@ public class TwoPhaseCommit {
     @Inject
     ParticipantCalls calls;
     @Inject
+    PhaseTwo phaseTwo;
+    @Inject
+    InFlight inFlight;
+    @Inject
+    CrashPoints crashPoints;
+    @Inject
     ExecutorService executor;
     @Inject
     ObjectMapper json;
@@ -46,21 +54,27 @@ public class TwoPhaseCommit {
     /** Runs one global transaction to its end (or to IN_DOUBT when phase 2 cannot finish now). */
     public UUID run(List<BranchSpec> branches, Duration timeout) {
         UUID id = UUID.randomUUID();
-        log.begin(id, Protocol.TWO_PC, branches, timeout);
-        List<Vote> votes = gatherVotes(id, branches, timeout);
-        Decision decision = Decision.of(votes);
-        log.decide(id, decision);
-        if (sendDecision(id, branches, decision)) {
-            log.finish(id);
+        inFlight.claim(id);
+        try {
+            log.begin(id, Protocol.TWO_PC, branches, timeout);
+            crashPoints.hit("before-prepare");
+            List<Vote> votes = gatherVotes(id, branches, timeout);
+            crashPoints.hit("after-votes");
+            log.decide(id, Decision.of(votes));
+            crashPoints.hit("after-decision");
+            phaseTwo.complete(id);
+            return id;
+        } finally {
+            inFlight.release(id);
         }
-        return id;
     }
 
     private List<Vote> gatherVotes(UUID id, List<BranchSpec> branches, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicBoolean first = new AtomicBoolean(true);
         List<CompletableFuture<Vote>> pending = new ArrayList<>();
         for (BranchSpec b : branches) {
-            pending.add(CompletableFuture.supplyAsync(() -> prepare(id, b), executor));
+            pending.add(CompletableFuture.supplyAsync(() -> prepare(id, b, first), executor));
         }
         List<Vote> votes = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
@@ -73,7 +87,7 @@ public class TwoPhaseCommit {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            Vote none = Vote.no(b.participant(), "no vote within the transaction timeout");
+            Vote none = Vote.none(b.participant(), "no vote within the transaction timeout");
             log.recordVote(id, b.participant(), none, 0);
             return none;
         } catch (ExecutionException e) {
@@ -84,7 +98,7 @@ public class TwoPhaseCommit {
         }
     }
 
-    private Vote prepare(UUID id, BranchSpec b) {
+    private Vote prepare(UUID id, BranchSpec b, AtomicBoolean first) {
         String gid = DecisionLog.gid(id, b.participant());
         log.event(id, TxEvent.Kind.SEND, b.participant(), "prepare " + gid, null);
         long t0 = System.nanoTime();
@@ -93,51 +107,17 @@ public class TwoPhaseCommit {
             BranchReply reply = calls.prepare(b.url(), gid, json.readTree(b.operationJson()));
             vote = "YES".equals(reply.vote()) ? Vote.yes(b.participant()) : Vote.no(b.participant(), reply.reason());
         } catch (WebApplicationException e) {
-            vote = Vote.no(b.participant(), "refused the prepare: HTTP " + e.getResponse().getStatus() + " "
-                    + ProblemText.of(e));
+            String why = "refused the prepare: " + Calls.describe(e);
+            vote = e.getResponse().getStatus() < 500 ? Vote.no(b.participant(), why) : Vote.none(b.participant(), why);
         } catch (ProcessingException e) {
-            vote = Vote.no(b.participant(), "unreachable: " + rootMessage(e));
+            vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
-        log.recordVote(id, b.participant(), vote, millisSince(t0));
+        log.recordVote(id, b.participant(), vote, Calls.millisSince(t0));
+        if (first.getAndSet(false)) {
+            crashPoints.hit("after-first-prepare");
+        }
         return vote;
-    }
-
-    /** Sends the decision to every branch in parallel; true when all acknowledged. */
-    private boolean sendDecision(UUID id, List<BranchSpec> branches, Decision decision) {
-        List<CompletableFuture<Boolean>> acks = branches.stream()
-                .map(b -> CompletableFuture.supplyAsync(() -> sendOne(id, b, decision), executor)).toList();
-        return acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
-    }
-
-    private boolean sendOne(UUID id, BranchSpec b, Decision decision) {
-        String gid = DecisionLog.gid(id, b.participant());
-        boolean commit = decision.kind() == Decision.Kind.COMMIT;
-        log.event(id, TxEvent.Kind.SEND, b.participant(), (commit ? "commit " : "abort ") + gid, null);
-        long t0 = System.nanoTime();
-        try {
-            BranchReply reply = commit ? calls.commit(b.url(), gid) : calls.abort(b.url(), gid);
-            log.recordAck(id, b.participant(), reply.state(), millisSince(t0));
-            return true;
-        } catch (WebApplicationException | ProcessingException e) {
-            String why = e instanceof WebApplicationException w ? "HTTP " + w.getResponse().getStatus() + " "
-                    + ProblemText.of(w) : rootMessage(e);
-            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for " + (commit ? "commit" : "abort")
-                    + " after retries: " + why, millisSince(t0));
-            return false;
-        }
-    }
-
-    private static long millisSince(long t0) {
-        return Duration.ofNanos(System.nanoTime() - t0).toMillis();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
     }
 }

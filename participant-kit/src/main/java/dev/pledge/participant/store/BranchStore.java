@@ -82,6 +82,13 @@ public class BranchStore {
         }
     }
 
+    /** How long the business change may wait for a row lock (held, e.g., by another prepared branch). */
+    public void lockTimeout(Connection tx, java.time.Duration timeout) throws SQLException {
+        try (Statement s = tx.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + timeout.toMillis() + "ms'");
+        }
+    }
+
     /** Ends the open transaction with PREPARE TRANSACTION: the vote YES, durable and holding its locks. */
     public void prepareTransaction(Connection tx, String gid) throws SQLException {
         try (Statement s = tx.createStatement()) {

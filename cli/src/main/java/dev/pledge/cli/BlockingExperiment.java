@@ -1,0 +1,150 @@
+package dev.pledge.cli;
+
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.pledge.stack.Processes;
+import dev.pledge.stack.QuarkusService;
+import dev.pledge.stack.Stack;
+
+/**
+ * The blocking story, unattended: crash the coordinator between the votes and the decision, show the
+ * participants holding prepared transactions and their locks, measure how long a second order on the same
+ * product waits, restart the coordinator, measure the time to resolution, and check the invariants.
+ */
+final class BlockingExperiment {
+    static final String CRASH_POINT = "after-votes";
+    private static final BigDecimal PRICE = new BigDecimal("12.50");
+
+    /** The report; also what --json prints. */
+    record Report(String protocol, String crashPoint, String transactionId, boolean blocked, long blockedMs,
+                  long resolvedMs, String outcome, boolean invariantsHold, List<String> invariants,
+                  List<Inspector.PreparedBranch> preparedWhileDown, List<String> timeline) {
+    }
+
+    private final Stack stack;
+    private final Duration hold;
+    private final Consumer<String> out;
+    private final List<String> timeline = new ArrayList<>();
+    private final long t0 = System.nanoTime();
+
+    BlockingExperiment(Stack stack, Duration hold, Consumer<String> out) {
+        this.stack = stack;
+        this.hold = hold;
+        this.out = out;
+    }
+
+    Report run(String protocol) throws Exception {
+        QuarkusService coordinator = stack.service(Stack.COORDINATOR);
+        String inventory = stack.service(Stack.INVENTORY).baseUrl();
+        String payment = stack.service(Stack.PAYMENT).baseUrl();
+        String sku = "BOOK-001";
+        int stock0 = Api.get(inventory + "/products/" + sku).path("stock").asInt();
+        BigDecimal balance0 = new BigDecimal(Api.get(payment + "/accounts/acc-alice").path("balance").asText());
+
+        Api.put(coordinator.baseUrl() + "/admin/crash-points/" + CRASH_POINT);
+        long coordinatorPid = coordinator.runningPid().orElseThrow();
+        note("armed crash point " + CRASH_POINT + " on the coordinator (pid " + coordinatorPid + ")");
+        CompletableFuture<JsonNode> order = CompletableFuture.supplyAsync(
+                () -> OrderCommand.submit(stack, protocol, sku, 1, "acc-alice", PRICE, null));
+        note("order submitted: 1 x " + sku + ", " + PRICE + " from acc-alice, protocol " + protocol);
+        if (!Processes.awaitExit(coordinatorPid, Duration.ofSeconds(30))) {
+            throw new IllegalStateException("the coordinator did not crash at " + CRASH_POINT);
+        }
+        note("coordinator halted at " + CRASH_POINT + ": the order's client got "
+                + order.handle((r, e) -> e == null ? "an answer?!" : "no answer").get(5, TimeUnit.SECONDS));
+
+        List<Inspector.PreparedBranch> held = Inspector.prepared(stack);
+        String txId = held.stream().map(p -> p.gid().substring(0, p.gid().lastIndexOf('.'))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no participant holds a prepared transaction"));
+        for (Inspector.PreparedBranch p : held) {
+            note("  " + p.participant() + " holds prepared " + p.gid() + " (rows " + p.rows() + "; " + p.locks() + ")");
+        }
+
+        String probeGid = "probe-" + UUID.randomUUID();
+        long probeStart = System.nanoTime();
+        CompletableFuture<JsonNode> probe = CompletableFuture.supplyAsync(() -> Api.post(
+                inventory + "/branches/" + probeGid + "/prepare",
+                Api.JSON.createObjectNode().set("operation", Api.JSON.createObjectNode().put("sku", sku).put("qty", 1))));
+        note("second order on " + sku + " sent straight to inventory (prepare " + probeGid + ")");
+        waitWhileDown(probe);
+
+        long restart = System.nanoTime();
+        coordinator.start();
+        coordinator.awaitReady(Duration.ofSeconds(120));
+        note("coordinator restarted; recovery runs at start-up");
+        long resolvedAt = awaitResolved(txId, Duration.ofSeconds(60));
+        note("in-doubt transaction " + txId + " resolved");
+        JsonNode probeVote = probe.get(60, TimeUnit.SECONDS);
+        long blockedMs = (System.nanoTime() - probeStart) / 1_000_000;
+        boolean blocked = blockedMs >= Math.min(hold.toMillis(), 1000);
+        note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + blockedMs + " ms");
+        Api.post(inventory + "/branches/" + probeGid + "/abort", Api.JSON.createObjectNode());
+        note("second order aborted again (it was only a probe)");
+
+        String outcome = Api.get(coordinator.baseUrl() + "/transactions/" + txId).path("outcome").asText();
+        List<String> invariants = checkInvariants(txId, outcome, sku, stock0, balance0);
+        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, txId, blocked, blockedMs,
+                (resolvedAt - restart) / 1_000_000, outcome, invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")),
+                invariants, held, timeline);
+    }
+
+    private void waitWhileDown(CompletableFuture<JsonNode> probe) throws InterruptedException {
+        for (long s = 1; s <= hold.toSeconds(); s++) {
+            Thread.sleep(1000);
+            note(probe.isDone() ? "  the second order already has its answer"
+                    : "  the second order is still waiting on the lock (coordinator down for " + s + " s)");
+        }
+    }
+
+    private long awaitResolved(String txId, Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("transaction " + txId + " still prepared " + timeout.toSeconds()
+                        + " s after the restart");
+            }
+            Thread.sleep(50);
+        }
+        return System.nanoTime();
+    }
+
+    private List<String> checkInvariants(String txId, String outcome, String sku, int stock0, BigDecimal balance0)
+            throws SQLException {
+        List<String> results = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        for (Inspector.Participant p : Inspector.PARTICIPANTS) {
+            states.add(Inspector.branchState(stack, p, txId + "." + p.name()));
+        }
+        boolean atomic = states.stream().distinct().count() == 1 && !states.get(0).equals("PREPARED");
+        results.add((atomic ? "holds" : "VIOLATED") + ": atomicity, branches " + String.join(" / ", states));
+        boolean none = Inspector.prepared(stack).isEmpty();
+        results.add((none ? "holds" : "VIOLATED") + ": no prepared transaction remains");
+        int stock = Api.get(stack.service(Stack.INVENTORY).baseUrl() + "/products/" + sku).path("stock").asInt();
+        BigDecimal balance = new BigDecimal(Api.get(stack.service(Stack.PAYMENT).baseUrl() + "/accounts/acc-alice")
+                .path("balance").asText());
+        boolean committed = "COMMITTED".equals(outcome);
+        boolean conserved = stock == stock0 - (committed ? 1 : 0)
+                && balance.compareTo(committed ? balance0.subtract(PRICE) : balance0) == 0;
+        results.add((conserved ? "holds" : "VIOLATED") + ": conservation, stock " + stock0 + " -> " + stock
+                + ", balance " + balance0 + " -> " + balance + " for outcome " + outcome);
+        return results;
+    }
+
+    private void note(String line) {
+        String stamped = String.format("t+%6.2f s  %s", (System.nanoTime() - t0) / 1e9, line);
+        timeline.add(stamped);
+        out.accept(stamped);
+    }
+
+}

@@ -1,0 +1,61 @@
+package dev.pledge.cli;
+
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.pledge.stack.QuarkusService;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "crash", mixinStandardHelpOptions = true,
+        description = {"Arm a named crash point in a service: the next transaction that reaches it halts the process",
+                "at once (Runtime.halt), a real crash. Restart it with ./pledge start SERVICE or ./pledge up."},
+        footer = {"", "Coordinator points: before-prepare, after-first-prepare, after-votes, after-decision, after-first-commit.",
+                "Participant points (inventory, payment): after-prepare, before-commit."})
+final class CrashCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SERVICE", description = "coordinator, inventory, payment or saga-orchestrator.")
+    String service;
+
+    @ArgGroup(multiplicity = "1")
+    Action action;
+
+    static final class Action {
+        @Option(names = "--at", paramLabel = "POINT", description = "The crash point to arm.")
+        String point;
+
+        @Option(names = "--list", description = "Show the service's crash points and which one is armed.")
+        boolean list;
+
+        @Option(names = "--disarm", description = "Disarm the armed crash point.")
+        boolean disarm;
+    }
+
+    @Override
+    public Integer call() {
+        QuarkusService target = ServiceArg.service(StackOptions.stack(), service, spec);
+        String url = target.baseUrl() + "/admin/crash-points";
+        JsonNode view;
+        if (action.point != null) {
+            view = Api.put(url + "/" + action.point);
+            System.out.printf("armed %s on %s: the next transaction that reaches it halts the process%n",
+                    action.point, service);
+        } else if (action.disarm) {
+            view = Api.delete(url);
+            System.out.println("disarmed " + service);
+        } else {
+            view = Api.get(url);
+            System.out.println("crash points of " + service + ": " + view.path("known").toString());
+            System.out.println("armed: " + view.path("armed").asText("none"));
+        }
+        return view.isObject() ? 0 : Pledge.ERROR;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pledge.coordinator.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+
+import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.coordinator.client.BranchApi.BranchReply;
+import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.log.DecisionLog.Snapshot;
+import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.TxState;
+
+/**
+ * Sends a logged decision to every branch that has not acknowledged it, in parallel, and closes the
+ * transaction once all have. Used right after deciding and by recovery, which repeats it until done.
+ */
+@ApplicationScoped
+public class PhaseTwo {
+
+    @Inject
+    DecisionLog log;
+    @Inject
+    ParticipantCalls calls;
+    @Inject
+    ExecutorService executor;
+    @Inject
+    CrashPoints crashPoints;
+
+    /** @return true when every branch acknowledged and the transaction is now final */
+    public boolean complete(UUID id) {
+        Snapshot tx = log.snapshot(id);
+        if (tx.state().isFinal()) {
+            return true;
+        }
+        boolean commit = tx.state() == TxState.COMMITTING;
+        if (!commit && tx.state() != TxState.ABORTING) {
+            throw new IllegalStateException("transaction " + id + " is " + tx.state() + ": nothing decided to send");
+        }
+        String done = commit ? "COMMITTED" : "ABORTED";
+        AtomicBoolean firstAck = new AtomicBoolean(true);
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        for (int i = 0; i < tx.branches().size(); i++) {
+            BranchSpec b = tx.branches().get(i);
+            if (!done.equals(tx.branchStates().get(i))) {
+                acks.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, firstAck), executor));
+            }
+        }
+        boolean all = acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
+        if (all) {
+            log.finish(id);
+        }
+        return all;
+    }
+
+    private boolean sendOne(UUID id, BranchSpec b, boolean commit, AtomicBoolean firstAck) {
+        String gid = DecisionLog.gid(id, b.participant());
+        log.event(id, TxEvent.Kind.SEND, b.participant(), (commit ? "commit " : "abort ") + gid, null);
+        long t0 = System.nanoTime();
+        try {
+            BranchReply reply = commit ? calls.commit(b.url(), gid) : calls.abort(b.url(), gid);
+            log.recordAck(id, b.participant(), reply.state(), Calls.millisSince(t0));
+            if (commit && firstAck.getAndSet(false)) {
+                crashPoints.hit("after-first-commit");
+            }
+            return true;
+        } catch (WebApplicationException | ProcessingException e) {
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for " + (commit ? "commit" : "abort")
+                    + " after retries: " + Calls.describe(e), Calls.millisSince(t0));
+            return false;
+        }
+    }
+}

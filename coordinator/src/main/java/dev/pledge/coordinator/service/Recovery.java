@@ -1,0 +1,79 @@
+package dev.pledge.coordinator.service;
+
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.Decision;
+import dev.pledge.coordinator.protocol.TxState;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Drives every unfinished transaction to its end: at start-up and then periodically. Undecided ones
+ * abort (presumed abort: no participant can have committed without a logged decision); decided ones are
+ * re-sent until every participant acknowledges. A decided outcome is never dropped.
+ */
+@ApplicationScoped
+public class Recovery {
+    private static final Logger LOG = Logger.getLogger(Recovery.class);
+
+    @Inject
+    DecisionLog log;
+    @Inject
+    PhaseTwo phaseTwo;
+    @Inject
+    InFlight inFlight;
+    @Inject
+    ExecutorService executor;
+
+    void onStart(@Observes StartupEvent event) {
+        executor.execute(this::scanOnce);
+    }
+
+    @Scheduled(every = "${pledge.coordinator.recovery-interval}", delayed = "${pledge.coordinator.recovery-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodically() {
+        scanOnce();
+    }
+
+    /**
+     * One pass over the log.
+     *
+     * @return how many transactions reached their end in this pass
+     */
+    public int scanOnce() {
+        int finished = 0;
+        for (UUID id : log.unfinished()) {
+            if (!inFlight.claim(id)) {
+                continue; // driven by this process right now
+            }
+            try {
+                finished += recover(id) ? 1 : 0;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "recovery of %s failed; the next pass tries again", id);
+            } finally {
+                inFlight.release(id);
+            }
+        }
+        return finished;
+    }
+
+    private boolean recover(UUID id) {
+        DecisionLog.Snapshot tx = log.snapshot(id);
+        if (tx.state() == TxState.PREPARING) {
+            log.event(id, TxEvent.Kind.LOG, null, "recovery: found undecided after the coordinator stopped", null);
+            log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));
+        } else {
+            log.event(id, TxEvent.Kind.LOG, null, "recovery: re-sending the " + tx.state() + " decision", null);
+        }
+        return phaseTwo.complete(id);
+    }
+}
