@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,6 +52,17 @@ public class BranchService {
     @ConfigProperty(name = "pledge.participant.lock-timeout", defaultValue = "30s")
     Duration lockTimeout;
 
+    /**
+     * Prepares running at once. Each holds a database connection while it waits for row locks; keeping
+     * their number below the connection pool's size leaves connections for the commits and aborts that
+     * release those locks (otherwise waiting prepares can take every connection, and nothing moves).
+     */
+    private final Semaphore prepareSlots;
+
+    BranchService(@ConfigProperty(name = "pledge.participant.max-concurrent-prepares", defaultValue = "30") int slots) {
+        this.prepareSlots = new Semaphore(slots, true);
+    }
+
     public BranchView get(String gid) throws SQLException {
         Decided d = store.state(checkGid(gid));
         if (d.state() == BranchState.WORKING) {
@@ -58,12 +71,34 @@ public class BranchService {
         return new BranchView(gid, d.state(), null, d.reason());
     }
 
-    public BranchView prepare(String gid, JsonNode operation) throws SQLException {
+    /**
+     * @param callerTimeoutMs how long the caller waits for the vote, or null; lock waits stay within it
+     */
+    public BranchView prepare(String gid, JsonNode operation, Long callerTimeoutMs) throws SQLException {
         checkGid(gid);
-        return prepareTyped(gid, action, operation);
+        Duration lockWait = callerTimeoutMs == null ? lockTimeout
+                : Duration.ofMillis(Math.min(lockTimeout.toMillis(), callerTimeoutMs));
+        long t0 = System.nanoTime();
+        try {
+            if (!prepareSlots.tryAcquire(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                store.recordAborted(gid, operation.toString(),
+                        "too busy: no prepare slot free within " + lockWait.toMillis() + " ms");
+                return answerFromState(gid, store.state(gid)).orElseThrow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "Service Unavailable", "interrupted while waiting to prepare " + gid);
+        }
+        try {
+            Duration left = lockWait.minusNanos(System.nanoTime() - t0);
+            return prepareTyped(gid, action, operation, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+        } finally {
+            prepareSlots.release();
+        }
     }
 
-    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw) throws SQLException {
+    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Duration lockWait)
+            throws SQLException {
         T op = parse(typed.operationType(), raw);
         String opJson = raw.toString();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -75,7 +110,7 @@ public class BranchService {
                 tx.setAutoCommit(false);
                 try {
                     store.insertCommittedRow(tx, gid, opJson);
-                    store.lockTimeout(tx, lockTimeout);
+                    store.lockTimeout(tx, lockWait);
                     Optional<String> no;
                     try {
                         no = typed.apply(tx, op);
@@ -83,7 +118,7 @@ public class BranchService {
                         if (!BranchStore.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                             throw e;
                         }
-                        no = Optional.of("timed out after " + lockTimeout.toMillis() + " ms waiting for a lock held by"
+                        no = Optional.of("timed out after " + lockWait.toMillis() + " ms waiting for a lock held by"
                                 + " another transaction");
                     }
                     if (no.isPresent()) {

@@ -70,7 +70,8 @@ public final class Stack {
     }
 
     private QuarkusService service(String name, String module, Map<String, String> env) {
-        Map<String, String> full = new HashMap<>(env);
+        Map<String, String> full = new HashMap<>(config.env());
+        full.putAll(env);
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);

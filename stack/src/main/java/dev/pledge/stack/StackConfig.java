@@ -15,9 +15,10 @@ import java.util.Map;
  *   <li>{@code PLEDGE_PG_FSYNC}: {@code on} (default) or {@code off};</li>
  *   <li>{@code PLEDGE_PG_BIN}: PostgreSQL's bin directory; {@code PLEDGE_JAVA}: the java to run services with.</li>
  * </ul>
+ * The whole environment is handed on to the services, so any of their settings can be overridden there.
  */
 public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, boolean fsync, String pgBin,
-                          String java) {
+                          String java, Map<String, String> env) {
 
     /** Default ports by component name. */
     public static final Map<String, Integer> DEFAULT_PORTS = defaultPorts();
@@ -48,7 +49,8 @@ public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, 
             throw new StackException("PLEDGE_PG_FSYNC must be on or off, not '" + fsync + "'");
         }
         String java = env.getOrDefault("PLEDGE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new StackConfig(home, state, Map.copyOf(ports), fsync.equals("on"), env.get("PLEDGE_PG_BIN"), java);
+        return new StackConfig(home, state, Map.copyOf(ports), fsync.equals("on"), env.get("PLEDGE_PG_BIN"), java,
+                Map.copyOf(env));
     }
 
     /** The environment variable that overrides a component's port. */

@@ -36,8 +36,8 @@ import dev.pledge.stack.Stack;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PledgeCommandIT {
-    private static final int SEED_STOCK = 171;
-    private static final BigDecimal SEED_MONEY = new BigDecimal("1290.00");
+    private static final int SEED_STOCK = 181;
+    private static final BigDecimal SEED_MONEY = new BigDecimal("11290.00");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static PledgeCommand pledge;

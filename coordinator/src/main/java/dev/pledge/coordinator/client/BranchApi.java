@@ -18,7 +18,8 @@ public interface BranchApi {
     record BranchReply(String gid, String state, String vote, String reason) {
     }
 
-    record PrepareBody(JsonNode operation) {
+    /** The operation, and how long the coordinator waits for this vote (the participant's lock-wait bound). */
+    record PrepareBody(JsonNode operation, long timeoutMs) {
     }
 
     @POST

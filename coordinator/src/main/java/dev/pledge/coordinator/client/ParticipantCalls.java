@@ -31,8 +31,8 @@ public class ParticipantCalls {
         this.config = config;
     }
 
-    public BranchReply prepare(String url, String gid, JsonNode operation) {
-        return client(url).prepare(gid, new PrepareBody(operation));
+    public BranchReply prepare(String url, String gid, JsonNode operation, long timeoutMs) {
+        return client(url).prepare(gid, new PrepareBody(operation, timeoutMs));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)

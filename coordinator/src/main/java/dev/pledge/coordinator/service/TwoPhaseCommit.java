@@ -74,7 +74,7 @@ public class TwoPhaseCommit {
         AtomicBoolean first = new AtomicBoolean(true);
         List<CompletableFuture<Vote>> pending = new ArrayList<>();
         for (BranchSpec b : branches) {
-            pending.add(CompletableFuture.supplyAsync(() -> prepare(id, b, first), executor));
+            pending.add(CompletableFuture.supplyAsync(() -> prepare(id, b, first, deadline), executor));
         }
         List<Vote> votes = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
@@ -98,13 +98,14 @@ public class TwoPhaseCommit {
         }
     }
 
-    private Vote prepare(UUID id, BranchSpec b, AtomicBoolean first) {
+    private Vote prepare(UUID id, BranchSpec b, AtomicBoolean first, long deadline) {
         String gid = DecisionLog.gid(id, b.participant());
         log.event(id, TxEvent.Kind.SEND, b.participant(), "prepare " + gid, null);
         long t0 = System.nanoTime();
         Vote vote;
         try {
-            BranchReply reply = calls.prepare(b.url(), gid, json.readTree(b.operationJson()));
+            long budgetMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            BranchReply reply = calls.prepare(b.url(), gid, json.readTree(b.operationJson()), budgetMs);
             vote = "YES".equals(reply.vote()) ? Vote.yes(b.participant()) : Vote.no(b.participant(), reply.reason());
         } catch (WebApplicationException e) {
             String why = "refused the prepare: " + Calls.describe(e);

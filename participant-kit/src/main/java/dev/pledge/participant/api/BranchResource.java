@@ -38,7 +38,7 @@ public class BranchResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Do the business change and vote: YES ends it with PREPARE TRANSACTION, NO rolls it back")
     public BranchView prepare(@PathParam("gid") String gid, @Valid @NotNull PrepareRequest body) throws SQLException {
-        return branches.prepare(gid, body.operation());
+        return branches.prepare(gid, body.operation(), body.timeoutMs());
     }
 
     @POST

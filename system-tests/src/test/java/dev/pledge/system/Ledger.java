@@ -1,0 +1,152 @@
+package dev.pledge.system;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * An independent reading of the databases (never through the services): which branches committed, what
+ * they moved, what is still prepared, and whether atomicity and conservation hold.
+ */
+final class Ledger {
+    static final int SEED_STOCK = 181;
+    static final BigDecimal SEED_MONEY = new BigDecimal("11290.00");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String inventoryUrl;
+    private final String paymentUrl;
+    private final String coordinatorUrl;
+
+    Ledger(int inventoryPort, int paymentPort, int coordinatorPort) {
+        this.inventoryUrl = url(inventoryPort, "inventory");
+        this.paymentUrl = url(paymentPort, "payment");
+        this.coordinatorUrl = url(coordinatorPort, "coordinator");
+    }
+
+    private static String url(int port, String db) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=pledge";
+    }
+
+    /** Transaction id -> decided state of its branch in one participant. */
+    Map<String, String> branches(boolean inventory) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(inventory ? inventoryUrl : paymentUrl);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT gid, state FROM branches")) {
+            while (rs.next()) {
+                String gid = rs.getString(1);
+                out.put(gid.substring(0, gid.lastIndexOf('.')), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    int prepared() throws SQLException {
+        return count(inventoryUrl, "SELECT count(*) FROM pg_prepared_xacts") + count(paymentUrl, "SELECT count(*) FROM pg_prepared_xacts");
+    }
+
+    int unfinished() throws SQLException {
+        return count(coordinatorUrl, "SELECT count(*) FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED')");
+    }
+
+    Set<String> coordinatorCommitted() throws SQLException {
+        Set<String> ids = new TreeSet<>();
+        try (Connection c = DriverManager.getConnection(coordinatorUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id::text FROM transactions WHERE state = 'COMMITTED'")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    int stock(String sku) throws SQLException {
+        return count(inventoryUrl, "SELECT stock FROM products WHERE sku = '" + sku + "'");
+    }
+
+    /** Every broken invariant, described; empty when all hold. */
+    List<String> violations() throws SQLException {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> inv = branches(true);
+        Map<String, String> pay = branches(false);
+        Set<String> invCommitted = committed(inv);
+        Set<String> payCommitted = committed(pay);
+        if (!invCommitted.equals(payCommitted)) {
+            problems.add("atomicity: committed in inventory only " + minus(invCommitted, payCommitted)
+                    + ", in payment only " + minus(payCommitted, invCommitted));
+        }
+        Set<String> coordinator = coordinatorCommitted();
+        if (!coordinator.equals(invCommitted)) {
+            problems.add("the coordinator's COMMITTED set " + coordinator + " differs from the participants' " + invCommitted);
+        }
+        int sold = sum(inventoryUrl, "qty").intValue();
+        int stock = count(inventoryUrl, "SELECT sum(stock) FROM products");
+        if (stock + sold != SEED_STOCK) {
+            problems.add("conservation of stock: " + stock + " on hand + " + sold + " sold != " + SEED_STOCK);
+        }
+        BigDecimal charged = sum(paymentUrl, "amount");
+        BigDecimal money = decimal(paymentUrl, "SELECT sum(balance) FROM accounts");
+        if (money.add(charged).compareTo(SEED_MONEY) != 0) {
+            problems.add("conservation of money: " + money + " + " + charged + " charged != " + SEED_MONEY);
+        }
+        int prepared = prepared();
+        if (prepared != 0) {
+            problems.add(prepared + " prepared transactions remain");
+        }
+        return problems;
+    }
+
+    private static Set<String> committed(Map<String, String> branches) {
+        Set<String> ids = new TreeSet<>();
+        branches.forEach((id, state) -> {
+            if ("COMMITTED".equals(state)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
+    }
+
+    /** The sum of one field over the operations of committed branches. */
+    private static BigDecimal sum(String url, String field) throws SQLException {
+        BigDecimal total = BigDecimal.ZERO;
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT operation::text FROM branches WHERE state = 'COMMITTED'")) {
+            while (rs.next()) {
+                JsonNode op = JSON.readTree(rs.getString(1));
+                total = total.add(new BigDecimal(op.path(field).asText()));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return total;
+    }
+
+    private static int count(String url, String sql) throws SQLException {
+        return decimal(url, sql).intValue();
+    }
+
+    private static BigDecimal decimal(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            BigDecimal v = rs.getBigDecimal(1);
+            return v == null ? BigDecimal.ZERO : v;
+        }
+    }
+}
