@@ -3,8 +3,10 @@ package dev.pledge.participant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -59,6 +61,9 @@ public class BranchService {
      */
     private final Semaphore prepareSlots;
 
+    /** Prepares running in this process: gid -> the PostgreSQL backend running its transaction. */
+    private final Map<String, Integer> preparing = new ConcurrentHashMap<>();
+
     BranchService(@ConfigProperty(name = "pledge.participant.max-concurrent-prepares", defaultValue = "30") int slots) {
         this.prepareSlots = new Semaphore(slots, true);
     }
@@ -108,6 +113,7 @@ public class BranchService {
             }
             try (Connection tx = store.connection()) {
                 tx.setAutoCommit(false);
+                preparing.put(gid, store.backendPid(tx));
                 try {
                     store.insertCommittedRow(tx, gid, opJson);
                     store.lockTimeout(tx, lockWait);
@@ -131,11 +137,17 @@ public class BranchService {
                     return BranchView.yes(gid, BranchState.PREPARED);
                 } catch (SQLException e) {
                     tx.rollback();
+                    if (BranchStore.QUERY_CANCELED.equals(e.getSQLState())) {
+                        // an abort cancelled this prepare: the branch is aborted, the vote NO
+                        store.recordAborted(gid, opJson, "aborted while preparing");
+                        return answerFromState(gid, store.state(gid)).orElseThrow();
+                    }
                     if (!isRace(e)) {
                         throw e;
                     }
                     LOG.debugf("prepare %s raced with another call (%s); reading its state again", gid, e.getSQLState());
                 } finally {
+                    preparing.remove(gid);
                     tx.setAutoCommit(true);
                 }
             }
@@ -194,6 +206,7 @@ public class BranchService {
                         store.recordAborted(gid, null, reason);
                         break;
                     default:
+                        cancelRunningPrepare(gid);
                         store.recordAborted(gid, null, reason); // before any prepare: no later prepare can succeed
                 }
                 Decided after = store.state(gid);
@@ -207,6 +220,18 @@ public class BranchService {
             }
         }
         throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the abort");
+    }
+
+    /**
+     * An abort for a branch whose prepare is still running here (typically waiting for a row lock) cancels
+     * that prepare's statement, so the abort need not wait for it: the prepare then answers NO.
+     */
+    private void cancelRunningPrepare(String gid) throws SQLException {
+        Integer backend = preparing.get(gid);
+        if (backend != null) {
+            LOG.infof("abort of %s cancels its running prepare (backend %d)", gid, backend);
+            store.cancelBackend(backend);
+        }
     }
 
     private static boolean isRace(SQLException e) {

@@ -123,7 +123,10 @@ public abstract class ManagedProcess {
     public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isReady()) {
-            if (runningPid().isEmpty()) {
+            // alive, not "ours": just after launch the command line is still the launcher's, not yet the
+            // component's (exec has not happened), so the marker cannot be checked here
+            OptionalLong pid = recordedPid();
+            if (pid.isEmpty() || !Processes.isAlive(pid.getAsLong())) {
                 throw new StackException(name + " exited during start-up. Last lines of " + logFile() + ":\n" + logTail());
             }
             if (System.nanoTime() > deadline) {

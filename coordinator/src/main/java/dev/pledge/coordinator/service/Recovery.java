@@ -1,6 +1,9 @@
 package dev.pledge.coordinator.service;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,20 +53,25 @@ public class Recovery {
      * @return how many transactions reached their end in this pass
      */
     public int scanOnce() {
-        int finished = 0;
+        List<CompletableFuture<Boolean>> passes = new ArrayList<>();
         for (UUID id : log.unfinished()) {
-            if (!inFlight.claim(id)) {
-                continue; // driven by this process right now
-            }
-            try {
-                finished += recover(id) ? 1 : 0;
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "recovery of %s failed; the next pass tries again", id);
-            } finally {
-                inFlight.release(id);
+            if (inFlight.claim(id)) { // otherwise driven by this process right now
+                // each in parallel: one transaction's participants may wait for locks another one holds
+                passes.add(CompletableFuture.supplyAsync(() -> recoverClaimed(id), executor));
             }
         }
-        return finished;
+        return (int) passes.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
+    }
+
+    private boolean recoverClaimed(UUID id) {
+        try {
+            return recover(id);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "recovery of %s failed; the next pass tries again", id);
+            return false;
+        } finally {
+            inFlight.release(id);
+        }
     }
 
     private boolean recover(UUID id) {

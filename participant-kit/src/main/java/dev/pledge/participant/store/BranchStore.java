@@ -28,6 +28,7 @@ public class BranchStore {
     public static final String UNIQUE_VIOLATION = "23505";
     public static final String LOCK_NOT_AVAILABLE = "55P03";
     public static final String UNDEFINED_OBJECT = "42704";
+    public static final String QUERY_CANCELED = "57014";
 
     @Inject
     AgroalDataSource dataSource;
@@ -66,6 +67,22 @@ public class BranchStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    public int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Cancels the statement a backend is running (pg_cancel_backend), e.g. a prepare waiting for a lock. */
+    public void cancelBackend(int backendPid) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_cancel_backend(?)")) {
+            ps.setInt(1, backendPid);
+            ps.execute();
         }
     }
 
