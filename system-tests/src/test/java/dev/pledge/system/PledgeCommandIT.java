@@ -144,6 +144,32 @@ class PledgeCommandIT {
 
     @Test
     @Order(7)
+    void theBlockingExperimentShowsTwoPhaseCommitBlockingUntilTheCoordinatorReturns() throws Exception {
+        PledgeCommand.Result run = pledge.run("experiment", "blocking", "--protocol", "2pc", "--hold-seconds", "2", "--json");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode report = JSON.readTree(run.out());
+        assertThat(report.path("protocol").asText()).isEqualTo("2PC");
+        assertThat(report.path("crashPoint").asText()).isEqualTo("after-votes");
+        assertThat(report.path("blocked").asBoolean()).isTrue();
+        assertThat(report.path("blockedMs").asLong()).isGreaterThanOrEqualTo(2000);
+        assertThat(report.path("outcome").asText()).isEqualTo("ABORTED");
+        assertThat(report.path("invariantsHold").asBoolean()).isTrue();
+        assertThat(report.path("preparedWhileDown")).hasSize(2);
+        assertThat(preparedTransactions(Stack.PG_INVENTORY, "inventory")).isZero();
+        assertThat(preparedTransactions(Stack.PG_PAYMENT, "payment")).isZero();
+
+        PledgeCommand.Result inspect = pledge.run("inspect", "--json");
+        assertThat(inspect.exitCode()).isZero();
+        assertThat(JSON.readTree(inspect.out()).path("prepared")).isEmpty();
+        PledgeCommand.Result points = pledge.run("crash", "coordinator", "--list");
+        assertThat(points.out()).contains("after-first-commit", "armed: none");
+        PledgeCommand.Result unknown = pledge.run("crash", "coordinator", "--at", "nowhere");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("unknown crash point 'nowhere'");
+    }
+
+    @Test
+    @Order(8)
     void downStopsEveryProcessItStartedAndKeepsTheData() throws Exception {
         List<Long> pids = new ArrayList<>();
         status().path("components").forEach(c -> pids.add(c.path("pid").asLong()));
