@@ -48,9 +48,9 @@ public class OrderResource {
     @Operation(summary = "Reserve stock and charge an account in one global transaction")
     public Response submit(@Valid @NotNull OrderRequest order) {
         List<BranchSpec> branches = List.of(
-                new BranchSpec("inventory", participants.inventory().url(),
+                new BranchSpec("inventory", participants.url("inventory").orElseThrow(),
                         json.createObjectNode().put("sku", order.sku()).put("qty", order.qty()).toString()),
-                new BranchSpec("payment", participants.payment().url(),
+                new BranchSpec("payment", participants.url("payment").orElseThrow(),
                         json.createObjectNode().put("account", order.account())
                                 .put("amount", order.amount().toPlainString()).toString()));
         Duration timeout = order.timeoutMs() == null ? config.defaultTransactionTimeout() : Duration.ofMillis(order.timeoutMs());

@@ -1,12 +1,22 @@
 package dev.pledge.coordinator.api;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
@@ -21,8 +31,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.pledge.common.problem.ProblemException;
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.config.ParticipantsConfig;
+import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.protocol.TxState;
 import dev.pledge.coordinator.service.Transactions;
+import dev.pledge.coordinator.service.TwoPhaseCommit;
 
 @Path("/transactions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,6 +45,33 @@ public class TransactionResource {
 
     @Inject
     Transactions transactions;
+    @Inject
+    TwoPhaseCommit twoPhaseCommit;
+    @Inject
+    ParticipantsConfig participants;
+    @Inject
+    CoordinatorConfig config;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a global transaction over the given branches; answers its outcome and timeline")
+    public Response start(@Valid @NotNull TransactionRequest request) {
+        List<BranchSpec> branches = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (TransactionRequest.Branch b : request.branches()) {
+            if (!seen.add(b.participant())) {
+                throw ProblemException.badRequest("participant '" + b.participant() + "' appears twice: one branch each");
+            }
+            String url = b.url() != null ? b.url() : participants.url(b.participant()).orElseThrow(() ->
+                    ProblemException.badRequest("unknown participant '" + b.participant() + "': give its url, or use one of "
+                            + new TreeSet<>(participants.byName().keySet())));
+            branches.add(new BranchSpec(b.participant(), url, b.operation().toString()));
+        }
+        Duration timeout = request.timeoutMs() == null ? config.defaultTransactionTimeout()
+                : Duration.ofMillis(request.timeoutMs());
+        UUID id = twoPhaseCommit.run(branches, timeout);
+        return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
+    }
 
     @GET
     @Path("/{id}")

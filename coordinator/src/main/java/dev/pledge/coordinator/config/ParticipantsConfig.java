@@ -1,14 +1,21 @@
 package dev.pledge.coordinator.config;
 
-import io.smallrye.config.ConfigMapping;
+import java.util.Map;
+import java.util.Optional;
 
-/** Where the participants of an order live (the /orders convenience form needs them). */
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithParentName;
+
+/** The participants this coordinator knows by name: {@code pledge.participants.<name>.url}. */
 @ConfigMapping(prefix = "pledge.participants")
 public interface ParticipantsConfig {
 
-    Endpoint inventory();
+    @WithParentName
+    Map<String, Endpoint> byName();
 
-    Endpoint payment();
+    default Optional<String> url(String participant) {
+        return Optional.ofNullable(byName().get(participant)).map(Endpoint::url);
+    }
 
     interface Endpoint {
         String url();

@@ -77,6 +77,38 @@ class CoordinatorIT {
     }
 
     @Test
+    void badTransactionsAreProblemsAndWriteNothing() throws SQLException {
+        long before = count("transactions");
+        String op = "\"operation\":{\"sku\":\"BOOK-001\",\"qty\":1}";
+        String[] bad = {
+            "{\"protocol\":\"2PC\",\"branches\":[{\"participant\":\"shipping\"," + op + "}]}",
+            "{\"protocol\":\"2PC\",\"branches\":[]}",
+            "{\"protocol\":\"2PC\",\"branches\":[{\"participant\":\"inventory\"," + op + "},{\"participant\":\"inventory\"," + op + "}]}",
+            "{\"protocol\":\"2PC\",\"branches\":[{\"participant\":\"inventory\",\"url\":\"ftp://x\"," + op + "}]}",
+            "{\"protocol\":\"2PC\",\"branches\":[{\"participant\":\"inventory\"}]}",
+            "{\"protocol\":\"XA\",\"branches\":[{\"participant\":\"inventory\"," + op + "}]}",
+            "{\"protocol\":\"2PC\",\"timeoutMs\":5,\"branches\":[{\"participant\":\"inventory\"," + op + "}]}",
+        };
+        for (String body : bad) {
+            given().contentType(ContentType.JSON).body(body).post("/transactions")
+                    .then().statusCode(400).contentType(PROBLEM);
+        }
+        given().contentType(ContentType.JSON).body(bad[0]).post("/transactions")
+                .then().body("detail", containsString("unknown participant 'shipping'"));
+        assertThat(count("transactions")).isEqualTo(before);
+    }
+
+    @Test
+    void aGeneralTransactionRunsOverTheGivenBranches() {
+        String body = "{\"protocol\":\"2pc\",\"timeoutMs\":2000,\"branches\":[{\"participant\":\"shipping\","
+                + "\"url\":\"http://127.0.0.1:1/shipping\",\"operation\":{\"parcel\":1}}]}";
+        given().contentType(ContentType.JSON).body(body).post("/transactions").then().statusCode(201)
+                .body("protocol", equalTo("2PC")).body("outcome", equalTo("ABORTED"))
+                .body("branches[0].url", equalTo("http://127.0.0.1:1/shipping"))
+                .body("branches[0].operation.parcel", equalTo(1));
+    }
+
+    @Test
     void unknownOrMalformedTransactionIdsAreProblems() {
         given().get("/transactions/6b1f8a53-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM);
         given().get("/transactions/not-a-uuid").then().statusCode(400).contentType(PROBLEM)
