@@ -28,8 +28,9 @@ final class BlockingExperiment {
 
     /** The report; also what --json prints. */
     record Report(String protocol, String crashPoint, String transactionId, boolean blocked, long blockedMs,
-                  long resolvedMs, String outcome, boolean invariantsHold, List<String> invariants,
-                  List<Inspector.PreparedBranch> preparedWhileDown, List<String> timeline) {
+                  long resolvedMs, String resolvedBy, boolean resolvedBeforeRestart, String outcome,
+                  boolean invariantsHold, List<String> invariants, List<Inspector.PreparedBranch> preparedWhileDown,
+                  List<String> timeline) {
     }
 
     private final Stack stack;
@@ -61,6 +62,7 @@ final class BlockingExperiment {
         if (!Processes.awaitExit(coordinatorPid, Duration.ofSeconds(30))) {
             throw new IllegalStateException("the coordinator did not crash at " + CRASH_POINT);
         }
+        long crashedAt = System.nanoTime();
         note("coordinator halted at " + CRASH_POINT + ": the order's client got "
                 + order.handle((r, e) -> e == null ? "an answer?!" : "no answer").get(5, TimeUnit.SECONDS));
 
@@ -76,40 +78,77 @@ final class BlockingExperiment {
         CompletableFuture<JsonNode> probe = CompletableFuture.supplyAsync(() -> Api.post(
                 inventory + "/branches/" + probeGid + "/prepare",
                 Api.JSON.createObjectNode().set("operation", Api.JSON.createObjectNode().put("sku", sku).put("qty", 1))));
+        CompletableFuture<Long> probeAnswered = probe.handle((r, e) -> System.nanoTime());
         note("second order on " + sku + " sent straight to inventory (prepare " + probeGid + ")");
-        waitWhileDown(probe);
+        long resolvedAt = waitWhileDown(probe, txId);
+        boolean beforeRestart = resolvedAt > 0;
 
-        long restart = System.nanoTime();
         coordinator.start();
         coordinator.awaitReady(Duration.ofSeconds(120));
         note("coordinator restarted; recovery runs at start-up");
-        long resolvedAt = awaitResolved(txId, Duration.ofSeconds(60));
-        note("in-doubt transaction " + txId + " resolved");
+        if (!beforeRestart) {
+            resolvedAt = awaitResolved(txId, Duration.ofSeconds(60));
+            note("in-doubt transaction " + txId + " resolved by the coordinator's recovery");
+        }
         JsonNode probeVote = probe.get(60, TimeUnit.SECONDS);
-        long blockedMs = (System.nanoTime() - probeStart) / 1_000_000;
+        long blockedMs = (probeAnswered.get() - probeStart) / 1_000_000;
         boolean blocked = blockedMs >= Math.min(hold.toMillis(), 1000);
-        note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + blockedMs + " ms");
+        note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + blockedMs + " ms"
+                + (probeVote.hasNonNull("reason") ? " (" + probeVote.get("reason").asText() + ")" : ""));
         Api.post(inventory + "/branches/" + probeGid + "/abort", Api.JSON.createObjectNode());
         note("second order aborted again (it was only a probe)");
 
-        String outcome = Api.get(coordinator.baseUrl() + "/transactions/" + txId).path("outcome").asText();
+        String outcome = awaitOutcome(coordinator.baseUrl() + "/transactions/" + txId, Duration.ofSeconds(60));
+        note("the coordinator's log says " + outcome);
         List<String> invariants = checkInvariants(txId, outcome, sku, stock0, balance0);
         return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, txId, blocked, blockedMs,
-                (resolvedAt - restart) / 1_000_000, outcome, invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")),
-                invariants, held, timeline);
+                (resolvedAt - crashedAt) / 1_000_000,
+                beforeRestart ? "participants (termination protocol)" : "coordinator recovery", beforeRestart, outcome,
+                invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")), invariants, held, timeline);
     }
 
-    private void waitWhileDown(CompletableFuture<JsonNode> probe) throws InterruptedException {
-        for (long s = 1; s <= hold.toSeconds(); s++) {
-            Thread.sleep(1000);
-            note(probe.isDone() ? "  the second order already has its answer"
-                    : "  the second order is still waiting on the lock (coordinator down for " + s + " s)");
+    /**
+     * Keeps the coordinator down for the hold time, reporting each second.
+     *
+     * @return when the participants resolved the transaction by themselves, or 0 if they did not
+     */
+    private long waitWhileDown(CompletableFuture<JsonNode> probe, String txId) throws InterruptedException, SQLException {
+        long resolvedAt = 0;
+        long until = System.nanoTime() + hold.toNanos();
+        long nextNote = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            Thread.sleep(50);
+            if (resolvedAt == 0 && !stillPrepared(txId)) {
+                resolvedAt = System.nanoTime();
+                note("  the participants resolved " + txId + " by themselves, the coordinator still down");
+            }
+            if (System.nanoTime() >= nextNote) {
+                nextNote += 1_000_000_000L;
+                note(probe.isDone() ? "  the second order has its answer"
+                        : "  the second order is still waiting on the lock");
+            }
         }
+        return resolvedAt;
+    }
+
+    /** The transaction's outcome once the coordinator's recovery has finished it. */
+    private static String awaitOutcome(String url, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String outcome = Api.get(url).path("outcome").asText();
+        while ("IN_DOUBT".equals(outcome) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            outcome = Api.get(url).path("outcome").asText();
+        }
+        return outcome;
+    }
+
+    private boolean stillPrepared(String txId) throws SQLException {
+        return Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId));
     }
 
     private long awaitResolved(String txId, Duration timeout) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId))) {
+        while (stillPrepared(txId)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("transaction " + txId + " still prepared " + timeout.toSeconds()
                         + " s after the restart");

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "crash", mixinStandardHelpOptions = true,
         description = {"Arm a named crash point in a service: the next transaction that reaches it halts the process",
                 "at once (Runtime.halt), a real crash. Restart it with ./pledge start SERVICE or ./pledge up."},
-        footer = {"", "Coordinator points: before-prepare, after-first-prepare, after-votes, after-decision, after-first-commit.",
+        footer = {"", "Coordinator points, 2PC: before-prepare, after-first-prepare, after-votes, after-decision, after-first-commit;",
+                "3PC: after-votes, after-first-precommit, after-precommits, after-first-docommit.",
                 "Participant points (inventory, payment): after-prepare, before-commit."})
 final class CrashCommand implements Callable<Integer> {
 

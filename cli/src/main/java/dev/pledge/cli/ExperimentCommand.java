@@ -27,10 +27,10 @@ final class ExperimentCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--protocol", required = true, description = "2pc.")
+        @Option(names = "--protocol", required = true, description = "2pc or 3pc.")
         String protocol;
 
-        @Option(names = "--hold-seconds", defaultValue = "5",
+        @Option(names = "--hold-seconds", defaultValue = "8",
                 description = "How long the coordinator stays down before it is restarted (default ${DEFAULT-VALUE}).")
         int holdSeconds;
 
@@ -39,9 +39,7 @@ final class ExperimentCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!protocol.toLowerCase(Locale.ROOT).equals("2pc")) {
-                throw new ParameterException(spec.commandLine(), "--protocol must be 2pc, not '" + protocol + "'");
-            }
+            OrderCommand.checkProtocol(spec, protocol);
             if (holdSeconds < 1 || holdSeconds > 120) {
                 throw new ParameterException(spec.commandLine(), "--hold-seconds must be between 1 and 120");
             }
@@ -72,8 +70,8 @@ final class ExperimentCommand {
             System.out.printf("  %-14s %s%n", "blocked", r.blocked()
                     ? "yes: the second order waited " + r.blockedMs() + " ms on the prepared row lock"
                     : "no (" + r.blockedMs() + " ms)");
-            System.out.printf("  %-14s %d ms after the coordinator was restarted (its start-up included)%n", "resolved",
-                    r.resolvedMs());
+            System.out.printf("  %-14s %d ms after the crash, by %s%s%n", "resolved", r.resolvedMs(), r.resolvedBy(),
+                    r.resolvedBeforeRestart() ? ", before the coordinator came back" : ", once the coordinator was restarted");
             System.out.printf("  %-14s %s%n", "outcome", r.outcome());
             System.out.printf("  %-14s %s%n", "invariants", r.invariantsHold() ? "hold" : "VIOLATED");
             r.invariants().forEach(i -> System.out.println("                 " + i));

@@ -1,6 +1,7 @@
 package dev.pledge.cli;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -25,7 +26,7 @@ final class OrderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL", description = "Atomic commit protocol: 2pc.")
+    @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL", description = "Atomic commit protocol: 2pc or 3pc.")
     String protocol;
 
     @Option(names = "--sku", defaultValue = "BOOK-001", description = "Product to take from stock (default ${DEFAULT-VALUE}).")
@@ -48,9 +49,7 @@ final class OrderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!protocol.toLowerCase(Locale.ROOT).equals("2pc")) {
-            throw new ParameterException(spec.commandLine(), "--protocol must be 2pc, not '" + protocol + "'");
-        }
+        checkProtocol(spec, protocol);
         Stack stack = StackOptions.stack();
         JsonNode tx;
         try {
@@ -66,6 +65,12 @@ final class OrderCommand implements Callable<Integer> {
             Timeline.printBranches(tx, System.out);
         }
         return exitCode(tx);
+    }
+
+    static void checkProtocol(CommandSpec spec, String protocol) {
+        if (!List.of("2pc", "3pc").contains(protocol.toLowerCase(Locale.ROOT))) {
+            throw new ParameterException(spec.commandLine(), "--protocol must be 2pc or 3pc, not '" + protocol + "'");
+        }
     }
 
     static JsonNode submit(Stack stack, String protocol, String sku, int qty, String account, BigDecimal amount,

@@ -159,7 +159,7 @@ public class BranchService {
     private static Optional<BranchView> answerFromState(String gid, Decided d) {
         return switch (d.state()) {
             case WORKING -> Optional.empty();
-            case PREPARED, COMMITTED -> Optional.of(BranchView.yes(gid, d.state()));
+            case PREPARED, PRECOMMITTED, COMMITTED -> Optional.of(BranchView.yes(gid, d.state()));
             case ABORTED -> Optional.of(BranchView.no(gid, d.reason()));
         };
     }
@@ -202,6 +202,7 @@ public class BranchService {
                     case COMMITTED:
                         throw ProblemException.conflict("branch " + gid + " is committed; it cannot abort");
                     case PREPARED:
+                    case PRECOMMITTED:
                         store.rollbackPrepared(gid);
                         store.recordAborted(gid, null, reason);
                         break;
@@ -255,7 +256,7 @@ public class BranchService {
         return op;
     }
 
-    private static String checkGid(String gid) {
+    public static String checkGid(String gid) {
         if (gid == null || !BranchStore.GID.matcher(gid).matches()) {
             throw ProblemException.badRequest("gid must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
         }

@@ -55,6 +55,7 @@ public final class Stack {
         Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
+        coordinatorEnv.put("PLEDGE_COORDINATOR_URL", "http://127.0.0.1:" + config.port(COORDINATOR));
         QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
         Map<String, String> sagaEnv = new HashMap<>(datasource(pgSaga));
         sagaEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

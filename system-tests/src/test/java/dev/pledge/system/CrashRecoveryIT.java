@@ -77,19 +77,27 @@ class CrashRecoveryIT {
         }
     }
 
-    @ParameterizedTest(name = "{0} crashes at {1}")
+    @ParameterizedTest(name = "{0}: {1} crashes at {2}")
     @CsvSource({
-        "coordinator, before-prepare",
-        "coordinator, after-first-prepare",
-        "coordinator, after-votes",
-        "coordinator, after-decision",
-        "coordinator, after-first-commit",
-        "inventory, after-prepare",
-        "inventory, before-commit",
-        "payment, after-prepare",
-        "payment, before-commit",
+        "2PC, coordinator, before-prepare",
+        "2PC, coordinator, after-first-prepare",
+        "2PC, coordinator, after-votes",
+        "2PC, coordinator, after-decision",
+        "2PC, coordinator, after-first-commit",
+        "2PC, inventory, after-prepare",
+        "2PC, inventory, before-commit",
+        "2PC, payment, after-prepare",
+        "2PC, payment, before-commit",
+        "3PC, coordinator, before-prepare",
+        "3PC, coordinator, after-votes",
+        "3PC, coordinator, after-first-precommit",
+        "3PC, coordinator, after-precommits",
+        "3PC, coordinator, after-first-docommit",
+        "3PC, inventory, after-prepare",
+        "3PC, inventory, before-commit",
+        "3PC, payment, before-commit",
     })
-    void recoversFromACrashAndKeepsTheInvariants(String service, String point) throws Exception {
+    void recoversFromACrashAndKeepsTheInvariants(String protocol, String service, String point) throws Exception {
         QuarkusService victim = stack.service(service);
         long pid = victim.runningPid().orElseThrow();
         put(victim.baseUrl() + "/admin/crash-points/" + point);
@@ -97,7 +105,7 @@ class CrashRecoveryIT {
         List<CompletableFuture<String>> orders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String account = nextAccount();
-            orders.add(CompletableFuture.supplyAsync(() -> order("BOOK-001", account), clients));
+            orders.add(CompletableFuture.supplyAsync(() -> order(protocol, "BOOK-001", account), clients));
         }
         assertThat(Processes.awaitExit(pid, Duration.ofSeconds(60))).as("%s halted at %s", service, point).isTrue();
         victim.start();
@@ -105,7 +113,7 @@ class CrashRecoveryIT {
         orders.forEach(CompletableFuture::join);
 
         awaitQuiet();
-        assertThat(ledger.violations()).as("after %s crashed at %s", service, point).isEmpty();
+        assertThat(ledger.violations()).as("%s: after %s crashed at %s", protocol, service, point).isEmpty();
     }
 
     @Test
@@ -113,7 +121,7 @@ class CrashRecoveryIT {
         List<CompletableFuture<String>> orders = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             String account = nextAccount();
-            orders.add(CompletableFuture.supplyAsync(() -> order("TICKET-10", account), clients));
+            orders.add(CompletableFuture.supplyAsync(() -> order("2PC", "TICKET-10", account), clients));
         }
         List<String> answers = orders.stream().map(CompletableFuture::join).toList();
         awaitQuiet();
@@ -142,9 +150,9 @@ class CrashRecoveryIT {
     }
 
     /** Submits one order of 1.00; answers its outcome, "HTTP nnn", or "no answer" when the coordinator went away. */
-    private static String order(String sku, String account) {
+    private static String order(String protocol, String sku, String account) {
         String body = "{\"sku\":\"" + sku + "\",\"qty\":1,\"account\":\"" + account
-                + "\",\"amount\":\"1.00\",\"protocol\":\"2PC\"}";
+                + "\",\"amount\":\"1.00\",\"protocol\":\"" + protocol + "\"}";
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(stack.service(Stack.COORDINATOR).baseUrl() + "/orders"))
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))

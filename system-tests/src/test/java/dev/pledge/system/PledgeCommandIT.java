@@ -158,6 +158,15 @@ class PledgeCommandIT {
         assertThat(preparedTransactions(Stack.PG_INVENTORY, "inventory")).isZero();
         assertThat(preparedTransactions(Stack.PG_PAYMENT, "payment")).isZero();
 
+        PledgeCommand.Result threePhase = pledge.run("experiment", "blocking", "--protocol", "3pc", "--hold-seconds", "7", "--json");
+        assertThat(threePhase.exitCode()).as(threePhase.toString()).isZero();
+        JsonNode r3 = JSON.readTree(threePhase.out());
+        assertThat(r3.path("protocol").asText()).isEqualTo("3PC");
+        assertThat(r3.path("resolvedBeforeRestart").asBoolean()).as("participants decided without the coordinator").isTrue();
+        assertThat(r3.path("blockedMs").asLong()).as("waited only for the participants' timeout").isLessThan(7000);
+        assertThat(r3.path("outcome").asText()).isEqualTo("ABORTED");
+        assertThat(r3.path("invariantsHold").asBoolean()).isTrue();
+
         PledgeCommand.Result inspect = pledge.run("inspect", "--json");
         assertThat(inspect.exitCode()).isZero();
         assertThat(JSON.readTree(inspect.out()).path("prepared")).isEmpty();

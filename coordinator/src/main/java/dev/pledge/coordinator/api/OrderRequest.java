@@ -18,6 +18,6 @@ public record OrderRequest(
         @NotNull @DecimalMin(value = "0.01", message = "must be at least 0.01")
         @DecimalMax(value = "1000000000", message = "must be at most 1000000000")
         @Digits(integer = 10, fraction = 2, message = "must have at most 2 decimal places") BigDecimal amount,
-        @NotNull @Pattern(regexp = "(?i)2pc", message = "must be 2PC") String protocol,
+        @NotNull @Pattern(regexp = "(?i)[23]pc", message = "must be 2PC or 3PC") String protocol,
         @Min(value = 100, message = "must be at least 100") @Max(value = 600_000, message = "must be at most 600000") Long timeoutMs) {
 }

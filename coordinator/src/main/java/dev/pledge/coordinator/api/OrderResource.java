@@ -24,7 +24,8 @@ import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.service.Transactions;
-import dev.pledge.coordinator.service.TwoPhaseCommit;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.service.Coordinator;
 
 /** The convenience form of a global transaction: an order with an inventory and a payment branch. */
 @Path("/orders")
@@ -32,7 +33,7 @@ import dev.pledge.coordinator.service.TwoPhaseCommit;
 public class OrderResource {
 
     @Inject
-    TwoPhaseCommit twoPhaseCommit;
+    Coordinator coordinator;
     @Inject
     Transactions transactions;
     @Inject
@@ -54,7 +55,7 @@ public class OrderResource {
                         json.createObjectNode().put("account", order.account())
                                 .put("amount", order.amount().toPlainString()).toString()));
         Duration timeout = order.timeoutMs() == null ? config.defaultTransactionTimeout() : Duration.ofMillis(order.timeoutMs());
-        UUID id = twoPhaseCommit.run(branches, timeout);
+        UUID id = coordinator.run(Protocol.of(order.protocol()), branches, timeout);
         return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
     }
 }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** A global transaction in its general form: a protocol and the branches to run it over. */
 public record TransactionRequest(
-        @NotNull @Pattern(regexp = "(?i)2pc", message = "must be 2PC") String protocol,
+        @NotNull @Pattern(regexp = "(?i)[23]pc", message = "must be 2PC or 3PC") String protocol,
         @NotNull @Size(min = 1, max = 16, message = "must have 1 to 16 branches") List<@Valid @NotNull Branch> branches,
         @Min(value = 100, message = "must be at least 100") @Max(value = 600_000, message = "must be at most 600000") Long timeoutMs) {
 

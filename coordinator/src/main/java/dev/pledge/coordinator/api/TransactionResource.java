@@ -36,7 +36,8 @@ import dev.pledge.coordinator.config.ParticipantsConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.protocol.TxState;
 import dev.pledge.coordinator.service.Transactions;
-import dev.pledge.coordinator.service.TwoPhaseCommit;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.service.Coordinator;
 
 @Path("/transactions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +47,7 @@ public class TransactionResource {
     @Inject
     Transactions transactions;
     @Inject
-    TwoPhaseCommit twoPhaseCommit;
+    Coordinator coordinator;
     @Inject
     ParticipantsConfig participants;
     @Inject
@@ -69,7 +70,7 @@ public class TransactionResource {
         }
         Duration timeout = request.timeoutMs() == null ? config.defaultTransactionTimeout()
                 : Duration.ofMillis(request.timeoutMs());
-        UUID id = twoPhaseCommit.run(branches, timeout);
+        UUID id = coordinator.run(Protocol.of(request.protocol()), branches, timeout);
         return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
     }
 

@@ -27,6 +27,29 @@ public interface BranchApi {
     @Consumes(MediaType.APPLICATION_JSON)
     BranchReply prepare(@PathParam("gid") String gid, PrepareBody body);
 
+    /** 3PC's can-commit: the operation plus the coordinator to watch and the peers to ask. */
+    record CanCommitBody(JsonNode operation, long timeoutMs, String coordinatorUrl, java.util.List<Peer> peers) {
+    }
+
+    record Peer(String participant, String url, String gid) {
+    }
+
+    @jakarta.ws.rs.GET
+    BranchReply state(@PathParam("gid") String gid);
+
+    @POST
+    @Path("/can-commit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    BranchReply canCommit(@PathParam("gid") String gid, CanCommitBody body);
+
+    @POST
+    @Path("/pre-commit")
+    BranchReply preCommit(@PathParam("gid") String gid);
+
+    @POST
+    @Path("/do-commit")
+    BranchReply doCommit(@PathParam("gid") String gid);
+
     @POST
     @Path("/commit")
     BranchReply commit(@PathParam("gid") String gid);

@@ -35,6 +35,25 @@ public class ParticipantCalls {
         return client(url).prepare(gid, new PrepareBody(operation, timeoutMs));
     }
 
+    public BranchReply canCommit(String url, String gid, BranchApi.CanCommitBody body) {
+        return client(url).canCommit(gid, body);
+    }
+
+    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
+    public BranchReply preCommit(String url, String gid) {
+        return client(url).preCommit(gid);
+    }
+
+    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
+    public BranchReply doCommit(String url, String gid) {
+        return client(url).doCommit(gid);
+    }
+
+    /** A branch's state as its participant sees it; a 404 means it never prepared. */
+    public BranchReply state(String url, String gid) {
+        return client(url).state(gid);
+    }
+
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply commit(String url, String gid) {
         return client(url).commit(gid);

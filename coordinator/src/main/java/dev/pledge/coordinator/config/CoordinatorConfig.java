@@ -16,6 +16,10 @@ public interface CoordinatorConfig {
     @WithDefault("10s")
     Duration defaultTransactionTimeout();
 
+    /** This coordinator's own base URL, which 3PC participants watch with heartbeats. */
+    @WithDefault("http://127.0.0.1:8080")
+    String url();
+
     /** How often recovery looks for unfinished transactions. */
     @WithDefault("2s")
     Duration recoveryInterval();

@@ -74,7 +74,7 @@ public class DecisionLog {
     @Transactional
     public void decide(UUID txId, Decision decision) {
         GlobalTransaction tx = transaction(txId);
-        tx.state = tx.state.moveTo(decision.phaseTwoState());
+        tx.state = tx.state.moveTo(decision.loggedState(Protocol.of(tx.protocol)));
         tx.decision = decision.kind().name();
         tx.reason = decision.reason();
         tx.updatedAt = Instant.now();
@@ -82,15 +82,35 @@ public class DecisionLog {
                 + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
     }
 
+    /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
+    @Transactional
+    public void abortAfterTermination(UUID txId, String reason) {
+        GlobalTransaction tx = transaction(txId);
+        tx.state = tx.state.moveTo(TxState.ABORTING);
+        tx.decision = Decision.Kind.ABORT.name();
+        tx.reason = reason;
+        tx.updatedAt = Instant.now();
+        event(txId, TxEvent.Kind.LOG, null, "recovery: " + reason + ": state ABORTING", null);
+    }
+
+    /** 3PC: every participant acknowledged its pre-commit; the commit phase begins. */
+    @Transactional
+    public void precommitted(UUID txId) {
+        GlobalTransaction tx = transaction(txId);
+        tx.state = tx.state.moveTo(TxState.COMMITTING);
+        tx.updatedAt = Instant.now();
+        event(txId, TxEvent.Kind.LOG, null, "every participant pre-committed: state COMMITTING", null);
+    }
+
     /** What recovery and phase 2 need to know of a transaction, read in one go. */
-    public record Snapshot(UUID id, TxState state, List<BranchSpec> branches, List<String> branchStates) {
+    public record Snapshot(UUID id, Protocol protocol, TxState state, List<BranchSpec> branches, List<String> branchStates) {
     }
 
     @Transactional
     public Snapshot snapshot(UUID txId) {
         GlobalTransaction tx = transaction(txId);
         List<BranchRecord> records = BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
-        return new Snapshot(txId, tx.state,
+        return new Snapshot(txId, Protocol.of(tx.protocol), tx.state,
                 records.stream().map(b -> new BranchSpec(b.participant, b.url, b.operation)).toList(),
                 records.stream().map(b -> b.state).toList());
     }
@@ -99,7 +119,7 @@ public class DecisionLog {
     @Transactional
     public List<UUID> unfinished() {
         return GlobalTransaction.<GlobalTransaction>list("state in ?1 order by createdAt",
-                List.of(TxState.PREPARING, TxState.COMMITTING, TxState.ABORTING)).stream().map(t -> t.id).toList();
+                List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING, TxState.ABORTING)).stream().map(t -> t.id).toList();
     }
 
     @Transactional

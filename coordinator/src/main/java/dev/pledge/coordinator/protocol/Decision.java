@@ -42,11 +42,11 @@ public record Decision(Kind kind, String reason) {
                 .orElse(new Decision(Kind.COMMIT, null));
     }
 
-    public TxState phaseTwoState() {
-        return kind == Kind.COMMIT ? TxState.COMMITTING : TxState.ABORTING;
-    }
-
-    public TxState finalState() {
-        return kind == Kind.COMMIT ? TxState.COMMITTED : TxState.ABORTED;
+    /** The state logged with the decision: 3PC pre-commits before it commits. */
+    public TxState loggedState(Protocol protocol) {
+        if (kind == Kind.ABORT) {
+            return TxState.ABORTING;
+        }
+        return protocol == Protocol.THREE_PC ? TxState.PRECOMMITTING : TxState.COMMITTING;
     }
 }

@@ -2,7 +2,7 @@ package dev.pledge.coordinator.protocol;
 
 /** The atomic-commit protocols the coordinator runs. */
 public enum Protocol {
-    TWO_PC("2PC");
+    TWO_PC("2PC"), THREE_PC("3PC");
 
     private final String label;
 
@@ -12,5 +12,15 @@ public enum Protocol {
 
     public String label() {
         return label;
+    }
+
+    /** "2PC" or "3PC", in any case. */
+    public static Protocol of(String text) {
+        for (Protocol p : values()) {
+            if (p.label.equalsIgnoreCase(text.trim())) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown protocol " + text);
     }
 }

@@ -5,14 +5,18 @@ import java.util.Set;
 
 /**
  * A global transaction's state in the coordinator's log. PREPARING: votes being gathered, nothing decided
- * (presumed abort: recovery aborts it). COMMITTING/ABORTING: the decision is logged, phase 2 under way.
+ * (presumed abort: recovery aborts it). PRECOMMITTING (3PC only): everyone voted YES, pre-commits being
+ * sent. COMMITTING/ABORTING: the decision is logged, its last phase under way.
  */
 public enum TxState {
-    PREPARING, COMMITTING, ABORTING, COMMITTED, ABORTED;
+    PREPARING, PRECOMMITTING, COMMITTING, ABORTING, COMMITTED, ABORTED;
 
     public Set<TxState> next() {
         return switch (this) {
-            case PREPARING -> EnumSet.of(COMMITTING, ABORTING);
+            case PREPARING -> EnumSet.of(PRECOMMITTING, COMMITTING, ABORTING);
+            // 3PC recovery aborts a pre-committing transaction only when a participant already aborted
+            // by the termination protocol, which it does only if no one was pre-committed
+            case PRECOMMITTING -> EnumSet.of(COMMITTING, ABORTING);
             case COMMITTING -> EnumSet.of(COMMITTED);
             case ABORTING -> EnumSet.of(ABORTED);
             case COMMITTED, ABORTED -> EnumSet.noneOf(TxState.class);
@@ -40,7 +44,7 @@ public enum TxState {
         return switch (this) {
             case COMMITTED -> Outcome.COMMITTED;
             case ABORTING, ABORTED -> Outcome.ABORTED;
-            case PREPARING, COMMITTING -> Outcome.IN_DOUBT;
+            case PREPARING, PRECOMMITTING, COMMITTING -> Outcome.IN_DOUBT;
         };
     }
 }

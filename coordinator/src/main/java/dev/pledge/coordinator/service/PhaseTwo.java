@@ -19,6 +19,7 @@ import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 
 /**
@@ -48,12 +49,13 @@ public class PhaseTwo {
             throw new IllegalStateException("transaction " + id + " is " + tx.state() + ": nothing decided to send");
         }
         String done = commit ? "COMMITTED" : "ABORTED";
+        boolean threePhase = tx.protocol() == Protocol.THREE_PC;
         AtomicBoolean firstAck = new AtomicBoolean(true);
         List<CompletableFuture<Boolean>> acks = new ArrayList<>();
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!done.equals(tx.branchStates().get(i))) {
-                acks.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, firstAck), executor));
+                acks.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, threePhase, firstAck), executor));
             }
         }
         boolean all = acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
@@ -63,15 +65,17 @@ public class PhaseTwo {
         return all;
     }
 
-    private boolean sendOne(UUID id, BranchSpec b, boolean commit, AtomicBoolean firstAck) {
+    private boolean sendOne(UUID id, BranchSpec b, boolean commit, boolean threePhase, AtomicBoolean firstAck) {
         String gid = DecisionLog.gid(id, b.participant());
-        log.event(id, TxEvent.Kind.SEND, b.participant(), (commit ? "commit " : "abort ") + gid, null);
+        String message = !commit ? "abort" : threePhase ? "do-commit" : "commit";
+        log.event(id, TxEvent.Kind.SEND, b.participant(), message + " " + gid, null);
         long t0 = System.nanoTime();
         try {
-            BranchReply reply = commit ? calls.commit(b.url(), gid) : calls.abort(b.url(), gid);
+            BranchReply reply = !commit ? calls.abort(b.url(), gid)
+                    : threePhase ? calls.doCommit(b.url(), gid) : calls.commit(b.url(), gid);
             log.recordAck(id, b.participant(), reply.state(), Calls.millisSince(t0));
             if (commit && firstAck.getAndSet(false)) {
-                crashPoints.hit("after-first-commit");
+                crashPoints.hit(threePhase ? "after-first-docommit" : "after-first-commit");
             }
             return true;
         } catch (WebApplicationException | ProcessingException e) {

@@ -33,6 +33,8 @@ public class Recovery {
     @Inject
     PhaseTwo phaseTwo;
     @Inject
+    ThreePhaseCommit threePhase;
+    @Inject
     InFlight inFlight;
     @Inject
     ExecutorService executor;
@@ -79,6 +81,9 @@ public class Recovery {
         if (tx.state() == TxState.PREPARING) {
             log.event(id, TxEvent.Kind.LOG, null, "recovery: found undecided after the coordinator stopped", null);
             log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));
+        } else if (tx.state() == TxState.PRECOMMITTING) {
+            log.event(id, TxEvent.Kind.LOG, null, "recovery: asking the participants how far the pre-commits got", null);
+            return threePhase.recoverPrecommitting(id);
         } else {
             log.event(id, TxEvent.Kind.LOG, null, "recovery: re-sending the " + tx.state() + " decision", null);
         }

@@ -15,8 +15,8 @@ class DecisionTest {
     void commitsWhenEveryParticipantVotesYes() {
         Decision d = Decision.of(List.of(Vote.yes("inventory"), Vote.yes("payment")));
         assertThat(d.kind()).isEqualTo(Decision.Kind.COMMIT);
-        assertThat(d.phaseTwoState()).isEqualTo(TxState.COMMITTING);
-        assertThat(d.finalState()).isEqualTo(TxState.COMMITTED);
+        assertThat(d.loggedState(Protocol.TWO_PC)).isEqualTo(TxState.COMMITTING);
+        assertThat(d.loggedState(Protocol.THREE_PC)).as("3PC pre-commits first").isEqualTo(TxState.PRECOMMITTING);
     }
 
     @Test
@@ -25,7 +25,8 @@ class DecisionTest {
                 Vote.no("shipping", "closed")));
         assertThat(d.kind()).isEqualTo(Decision.Kind.ABORT);
         assertThat(d.reason()).isEqualTo("payment: insufficient funds");
-        assertThat(d.finalState()).isEqualTo(TxState.ABORTED);
+        assertThat(d.loggedState(Protocol.TWO_PC)).isEqualTo(TxState.ABORTING);
+        assertThat(d.loggedState(Protocol.THREE_PC)).isEqualTo(TxState.ABORTING);
     }
 
     @Test

@@ -22,9 +22,18 @@ class TxStateTest {
     void everyStateHasItsOutcome() {
         assertThat(TxState.PREPARING.outcome()).isEqualTo(Outcome.IN_DOUBT);
         assertThat(TxState.COMMITTING.outcome()).isEqualTo(Outcome.IN_DOUBT);
+        assertThat(TxState.PRECOMMITTING.outcome()).isEqualTo(Outcome.IN_DOUBT);
         assertThat(TxState.COMMITTED.outcome()).isEqualTo(Outcome.COMMITTED);
         assertThat(TxState.ABORTING.outcome()).isEqualTo(Outcome.ABORTED);
         assertThat(TxState.ABORTED.outcome()).isEqualTo(Outcome.ABORTED);
+    }
+
+    @Test
+    void threePhaseCommitPreCommitsBeforeCommitting() {
+        assertThat(TxState.PREPARING.moveTo(TxState.PRECOMMITTING).moveTo(TxState.COMMITTING).moveTo(TxState.COMMITTED))
+                .isEqualTo(TxState.COMMITTED);
+        assertThatThrownBy(() -> TxState.PRECOMMITTING.moveTo(TxState.COMMITTED)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> TxState.COMMITTING.moveTo(TxState.PRECOMMITTING)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -6,15 +6,17 @@ import java.util.Set;
 /**
  * A participant's branch of a global transaction, named as in Lamport's TLA+ TwoPhase spec.
  * WORKING: nothing decided here yet. PREPARED: voted YES, holding a PostgreSQL prepared transaction.
+ * PRECOMMITTED (three-phase commit only): prepared, and told that every participant voted YES.
  */
 public enum BranchState {
-    WORKING, PREPARED, COMMITTED, ABORTED;
+    WORKING, PREPARED, PRECOMMITTED, COMMITTED, ABORTED;
 
     /** States reachable in one step; a final state reaches only itself (a repeated message). */
     public Set<BranchState> next() {
         return switch (this) {
             case WORKING -> EnumSet.of(PREPARED, ABORTED);
-            case PREPARED -> EnumSet.of(PREPARED, COMMITTED, ABORTED);
+            case PREPARED -> EnumSet.of(PREPARED, PRECOMMITTED, COMMITTED, ABORTED);
+            case PRECOMMITTED -> EnumSet.of(PRECOMMITTED, COMMITTED, ABORTED);
             case COMMITTED -> EnumSet.of(COMMITTED);
             case ABORTED -> EnumSet.of(ABORTED);
         };
@@ -22,6 +24,11 @@ public enum BranchState {
 
     public boolean canMoveTo(BranchState target) {
         return next().contains(target);
+    }
+
+    /** Holding a PostgreSQL prepared transaction. */
+    public boolean isPrepared() {
+        return this == PREPARED || this == PRECOMMITTED;
     }
 
     public boolean isFinal() {

@@ -46,7 +46,7 @@ public class BranchStore {
             // the prepared check comes first: a COMMIT PREPARED racing with this read makes the row visible
             // to the second statement, so a branch is never seen as WORKING in between
             if (isPrepared(c, gid)) {
-                return new Decided(BranchState.PREPARED, null);
+                return new Decided(isPrecommitted(c, gid) ? BranchState.PRECOMMITTED : BranchState.PREPARED, null);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT state, reason FROM branches WHERE gid = ?")) {
                 ps.setString(1, gid);
@@ -83,6 +83,16 @@ public class BranchStore {
              PreparedStatement ps = c.prepareStatement("SELECT pg_cancel_backend(?)")) {
             ps.setInt(1, backendPid);
             ps.execute();
+        }
+    }
+
+    private static boolean isPrecommitted(Connection c, String gid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM branch_3pc WHERE gid = ? AND precommitted_at IS NOT NULL")) {
+            ps.setString(1, gid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

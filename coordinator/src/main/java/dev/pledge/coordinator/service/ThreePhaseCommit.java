@@ -1,0 +1,146 @@
+package dev.pledge.coordinator.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+
+import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.coordinator.client.BranchApi;
+import dev.pledge.coordinator.client.BranchApi.BranchReply;
+import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.log.DecisionLog.Snapshot;
+import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.Decision;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+
+/**
+ * Three-phase commit, coordinator side: can-commit (the vote; participants prepare for real and learn
+ * their peers), pre-commit to all once everyone voted YES, then do-commit. Participants that lose the
+ * coordinator finish by themselves (termination protocol), so a coordinator crash does not block them.
+ */
+@ApplicationScoped
+public class ThreePhaseCommit {
+
+    @Inject
+    DecisionLog log;
+    @Inject
+    ParticipantCalls calls;
+    @Inject
+    Votes votes;
+    @Inject
+    PhaseTwo phaseTwo;
+    @Inject
+    InFlight inFlight;
+    @Inject
+    CrashPoints crashPoints;
+    @Inject
+    CoordinatorConfig config;
+    @Inject
+    ExecutorService executor;
+
+    public UUID run(List<BranchSpec> branches, Duration timeout) {
+        UUID id = UUID.randomUUID();
+        inFlight.claim(id);
+        try {
+            log.begin(id, Protocol.THREE_PC, branches, timeout);
+            crashPoints.hit("before-prepare");
+            List<BranchApi.Peer> peers = branches.stream()
+                    .map(b -> new BranchApi.Peer(b.participant(), b.url(), DecisionLog.gid(id, b.participant()))).toList();
+            List<Decision.Vote> answers = votes.gather(id, branches, timeout, "can-commit",
+                    (b, gid, op, budgetMs) -> calls.canCommit(b.url(), gid,
+                            new BranchApi.CanCommitBody(op, budgetMs, config.url(), peers)));
+            crashPoints.hit("after-votes");
+            Decision decision = Decision.of(answers);
+            log.decide(id, decision);
+            crashPoints.hit("after-decision");
+            if (decision.kind() == Decision.Kind.COMMIT) {
+                preCommitAll(id);
+            } else {
+                phaseTwo.complete(id);
+            }
+            return id;
+        } finally {
+            inFlight.release(id);
+        }
+    }
+
+    /**
+     * Recovery of a transaction logged PRECOMMITTING: if a participant already aborted (by the termination
+     * protocol, which aborts only when no one was pre-committed), abort everywhere; otherwise finish the
+     * pre-commits and commit.
+     */
+    public boolean recoverPrecommitting(UUID id) {
+        Snapshot tx = log.snapshot(id);
+        for (BranchSpec b : tx.branches()) {
+            String state = stateOf(b, DecisionLog.gid(id, b.participant()));
+            if ("ABORTED".equals(state) || "WORKING".equals(state)) {
+                log.abortAfterTermination(id, b.participant() + " had already aborted (termination protocol)");
+                return phaseTwo.complete(id);
+            }
+        }
+        return preCommitAll(id);
+    }
+
+    /** Sends pre-commit to every branch not yet pre-committed; once all acknowledged, commits. */
+    private boolean preCommitAll(UUID id) {
+        Snapshot tx = log.snapshot(id);
+        AtomicBoolean first = new AtomicBoolean(true);
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        for (int i = 0; i < tx.branches().size(); i++) {
+            BranchSpec b = tx.branches().get(i);
+            if (!List.of("PRECOMMITTED", "COMMITTED").contains(tx.branchStates().get(i))) {
+                acks.add(CompletableFuture.supplyAsync(() -> preCommit(id, b, first), executor));
+            }
+        }
+        if (!acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd)) {
+            return false; // recovery repeats the pre-commits
+        }
+        if (log.snapshot(id).state() == TxState.PRECOMMITTING) {
+            log.precommitted(id);
+        }
+        crashPoints.hit("after-precommits");
+        return phaseTwo.complete(id);
+    }
+
+    private boolean preCommit(UUID id, BranchSpec b, AtomicBoolean first) {
+        String gid = DecisionLog.gid(id, b.participant());
+        log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
+        long t0 = System.nanoTime();
+        try {
+            BranchReply reply = calls.preCommit(b.url(), gid);
+            log.recordAck(id, b.participant(), reply.state(), Calls.millisSince(t0));
+            if (first.getAndSet(false)) {
+                crashPoints.hit("after-first-precommit");
+            }
+            return true;
+        } catch (WebApplicationException | ProcessingException e) {
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for pre-commit after retries: "
+                    + Calls.describe(e), Calls.millisSince(t0));
+            return false;
+        }
+    }
+
+    private String stateOf(BranchSpec b, String gid) {
+        try {
+            return calls.state(b.url(), gid).state();
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 404) {
+                return "WORKING";
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.pledge.participant.threephase;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.participant.BranchService;
+import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.participant.threephase.ThreePhaseStore.Pending;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Three-phase commit's participant-side timeouts and termination protocol. A prepared branch whose wait
+ * timeout has passed while its coordinator is suspected (phi above the threshold) asks its peers for their
+ * states and decides by {@link TerminationRule}; with no peer reachable, the protocol's own timeout rule
+ * applies (prepared: abort; pre-committed: commit). A coordinator that still answers heartbeats is waited
+ * for, however slow: the detector, not one fixed timeout, says it is gone.
+ */
+@ApplicationScoped
+public class Termination {
+    private static final Logger LOG = Logger.getLogger(Termination.class);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(1);
+
+    @Inject
+    ThreePhaseStore store;
+    @Inject
+    CoordinatorWatch watch;
+    @Inject
+    BranchService branches;
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "pledge.participant.three-phase.phi-threshold", defaultValue = "8")
+    double phiThreshold;
+    @ConfigProperty(name = "pledge.participant.three-phase.check-interval", defaultValue = "500ms")
+    Duration checkInterval;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+
+    @Scheduled(every = "${pledge.participant.three-phase.check-interval:500ms}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        try {
+            scanOnce();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf(e, "three-phase termination check failed; the next check tries again");
+        }
+    }
+
+    /** One pass: heartbeats, then termination of every branch that waited long enough. */
+    public int scanOnce() throws SQLException {
+        List<Pending> pending = store.pending();
+        watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis());
+        int decided = 0;
+        for (Pending p : pending) {
+            long waited = Duration.between(p.since(), Instant.now()).toMillis();
+            double phi = watch.phi(p.coordinatorUrl());
+            if (waited >= p.waitTimeoutMs() && phi >= phiThreshold) {
+                terminate(p, phi);
+                decided++;
+            }
+        }
+        return decided;
+    }
+
+    private void terminate(Pending p, double phi) throws SQLException {
+        List<Peer> peers = json.convertValue(parse(p.peersJson()), new TypeReference<List<Peer>>() { });
+        List<Optional<BranchState>> states = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (Peer peer : peers) {
+            if (!peer.gid().equals(p.gid())) {
+                Optional<BranchState> s = ask(peer);
+                states.add(s);
+                seen.add(peer.participant() + "=" + s.map(Enum::name).orElse("unreachable"));
+            }
+        }
+        BranchState self = p.precommitted() ? BranchState.PRECOMMITTED : BranchState.PREPARED;
+        TerminationRule.Outcome outcome = TerminationRule.decide(self, states);
+        String why = String.format("3PC termination protocol: coordinator suspected (phi %s), self %s, peers %s -> %s",
+                Double.isInfinite(phi) ? "inf" : String.format("%.1f", phi), self, seen, outcome);
+        LOG.warnf("%s: %s", p.gid(), why);
+        if (outcome == TerminationRule.Outcome.COMMIT) {
+            branches.commit(p.gid());
+        } else {
+            branches.abort(p.gid(), why);
+        }
+    }
+
+    private JsonNode parse(String peersJson) {
+        try {
+            return json.readTree(peersJson);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored peers are not JSON", e);
+        }
+    }
+
+    /** A peer's branch state, or empty when it cannot be reached. 404 means it never prepared. */
+    private Optional<BranchState> ask(Peer peer) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid()))
+                    .timeout(PEER_TIMEOUT).header("Accept", "application/json").build();
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 404) {
+                return Optional.of(BranchState.WORKING);
+            }
+            if (resp.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(BranchState.valueOf(json.readTree(resp.body()).path("state").asText()));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+}
