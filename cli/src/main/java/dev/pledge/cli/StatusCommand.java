@@ -1,17 +1,22 @@
 package dev.pledge.cli;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pledge.stack.ComponentStatus;
+import dev.pledge.stack.Stack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each component of the local stack with its port, PID and health. Exits 1 unless all are healthy.")
+        description = {"Show each component of the local stack with its port, PID and health, and for each participant",
+                "the coordinator's suspicion of it (phi-accrual failure detector) and its circuit breaker.",
+                "Exits 1 unless all are healthy."})
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -19,18 +24,46 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ComponentStatus> all = StackOptions.stack().status();
+        Stack stack = StackOptions.stack();
+        List<ComponentStatus> all = stack.status();
+        Map<String, JsonNode> liveness = liveness(stack, all);
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(java.util.Map.of("components", all)));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("components", all);
+            out.put("participants", liveness.values());
+            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } else {
-            System.out.printf("%-21s %-8s %6s %8s  %-8s %s%n", "COMPONENT", "KIND", "PORT", "PID", "STATE", "HEALTH");
+            System.out.printf("%-21s %-8s %6s %8s  %-8s %-6s %s%n", "COMPONENT", "KIND", "PORT", "PID", "STATE", "HEALTH",
+                    "SEEN BY THE COORDINATOR");
             for (ComponentStatus s : all) {
-                System.out.printf("%-21s %-8s %6d %8s  %-8s %s%n", s.name(), s.kind(), s.port(),
+                JsonNode l = liveness.get(s.name());
+                System.out.printf("%-21s %-8s %6d %8s  %-8s %-6s %s%n", s.name(), s.kind(), s.port(),
                         s.pid() == null ? "-" : s.pid(), s.state(),
-                        s.state() == ComponentStatus.State.RUNNING ? (s.healthy() ? "UP" : "DOWN") : "-");
+                        s.state() == ComponentStatus.State.RUNNING ? (s.healthy() ? "UP" : "DOWN") : "-",
+                        l == null ? "" : describe(l));
             }
         }
         return all.stream().allMatch(ComponentStatus::healthy) ? 0 : Pledge.ERROR;
+    }
+
+    private static String describe(JsonNode l) {
+        double value = l.path("phi").asDouble();
+        String phi = !l.hasNonNull("phi") ? "no heartbeat yet" : value > 1000 ? "phi > 1000" : String.format("phi %.1f", value);
+        return phi + (l.path("suspected").asBoolean() ? " SUSPECTED" : "") + ", circuit " + l.path("circuit").asText();
+    }
+
+    /** The coordinator's view of each participant, when the coordinator is up. */
+    private static Map<String, JsonNode> liveness(Stack stack, List<ComponentStatus> all) {
+        Map<String, JsonNode> out = new HashMap<>();
+        boolean coordinatorUp = all.stream().anyMatch(s -> s.name().equals(Stack.COORDINATOR) && s.healthy());
+        if (coordinatorUp) {
+            try {
+                Api.get(stack.service(Stack.COORDINATOR).baseUrl() + "/participants")
+                        .forEach(p -> out.put(p.path("name").asText(), p));
+            } catch (RuntimeException e) {
+                // the table still shows processes and health
+            }
+        }
+        return out;
     }
 }

@@ -135,6 +135,12 @@ class PledgeCommandIT {
         PledgeCommand.Result stale = pledge.run("status");
         assertThat(stale.exitCode()).isEqualTo(1);
         assertThat(stale.out()).containsPattern("inventory +service .* STALE");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!suspected(status(), Stack.INVENTORY)) {
+            assertThat(System.nanoTime()).as("the coordinator's failure detector suspects inventory").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(pledge.run("status").out()).containsPattern("inventory .*SUSPECTED");
 
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as(up.toString()).isZero();
@@ -195,6 +201,15 @@ class PledgeCommandIT {
 
     private static JsonNode status() throws Exception {
         return JSON.readTree(pledge.run("status", "--json").out());
+    }
+
+    private static boolean suspected(JsonNode status, String participant) {
+        for (JsonNode p : status.path("participants")) {
+            if (p.path("name").asText().equals(participant)) {
+                return p.path("suspected").asBoolean();
+            }
+        }
+        return false;
     }
 
     private static long pidOf(JsonNode status, String name) {

@@ -8,8 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.ProcessingException;
+
+import java.util.function.Supplier;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +21,7 @@ import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.BranchApi.PrepareBody;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.faulttolerance.api.Guard;
 
 /**
  * Calls to participants, one REST client per base URL. Phase-2 messages are retried with backoff: a
@@ -25,43 +30,81 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 @ApplicationScoped
 public class ParticipantCalls {
     private final Map<String, BranchApi> clients = new ConcurrentHashMap<>();
+    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final Map<String, String> circuitStates = new ConcurrentHashMap<>();
     private final CoordinatorConfig config;
+    private final ParticipantWatch watch;
 
-    public ParticipantCalls(CoordinatorConfig config) {
+    public ParticipantCalls(CoordinatorConfig config, ParticipantWatch watch) {
         this.config = config;
+        this.watch = watch;
     }
 
+    /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
     public BranchReply prepare(String url, String gid, JsonNode operation, long timeoutMs) {
-        return client(url).prepare(gid, new PrepareBody(operation, timeoutMs));
+        failFastIfSuspected(url);
+        return guarded(url, () -> client(url).prepare(gid, new PrepareBody(operation, timeoutMs)));
     }
 
     public BranchReply canCommit(String url, String gid, BranchApi.CanCommitBody body) {
-        return client(url).canCommit(gid, body);
+        failFastIfSuspected(url);
+        return guarded(url, () -> client(url).canCommit(gid, body));
+    }
+
+    /** The circuit breaker of each participant's calls: CLOSED, OPEN or HALF_OPEN. */
+    public Map<String, String> circuits() {
+        return Map.copyOf(circuitStates);
+    }
+
+    /**
+     * One circuit breaker per participant (SmallRye Fault Tolerance's programmatic Guard): after most of
+     * ten calls failed to connect, calls fail at once for two seconds instead of each waiting for its
+     * timeout; an open circuit reads as "unreachable".
+     */
+    private BranchReply guarded(String url, Supplier<BranchReply> call) {
+        Guard guard = guards.computeIfAbsent(url, u -> Guard.create().withDescription("participant " + u)
+                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6).delay(2, ChronoUnit.SECONDS)
+                .successThreshold(2).failOn(ProcessingException.class)
+                .onStateChange(state -> circuitStates.put(u, state.name())).done()
+                .build());
+        try {
+            return guard.get(call, BranchReply.class);
+        } catch (CircuitBreakerOpenException e) {
+            throw new ProcessingException("circuit breaker open after repeated failures to reach it", e);
+        }
+    }
+
+    private void failFastIfSuspected(String url) {
+        if (watch.suspected(url)) {
+            double phi = watch.phi(url).orElse(0.0);
+            throw new ProcessingException("suspected down by the failure detector (phi "
+                    + (phi > 1000 ? "> 1000" : String.format("%.1f", phi)) + "), not asked");
+        }
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply preCommit(String url, String gid) {
-        return client(url).preCommit(gid);
+        return guarded(url, () -> client(url).preCommit(gid));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply doCommit(String url, String gid) {
-        return client(url).doCommit(gid);
+        return guarded(url, () -> client(url).doCommit(gid));
     }
 
     /** A branch's state as its participant sees it; a 404 means it never prepared. */
     public BranchReply state(String url, String gid) {
-        return client(url).state(gid);
+        return guarded(url, () -> client(url).state(gid));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply commit(String url, String gid) {
-        return client(url).commit(gid);
+        return guarded(url, () -> client(url).commit(gid));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply abort(String url, String gid) {
-        return client(url).abort(gid);
+        return guarded(url, () -> client(url).abort(gid));
     }
 
     private BranchApi client(String url) {

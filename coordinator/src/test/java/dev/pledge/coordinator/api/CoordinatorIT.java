@@ -118,6 +118,15 @@ class CoordinatorIT {
     }
 
     @Test
+    void listsTheKnownParticipantsWithTheirLiveness() {
+        // the test participants never answer a heartbeat: no phi yet, not suspected, circuit closed
+        given().get("/participants").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.contains("inventory", "payment"))
+                .body("[0].suspected", equalTo(false))
+                .body("[0].circuit", equalTo("CLOSED"));
+    }
+
+    @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));

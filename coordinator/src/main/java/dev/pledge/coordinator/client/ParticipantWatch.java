@@ -1,0 +1,98 @@
+package dev.pledge.coordinator.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.pledge.common.liveness.PhiAccrualDetector;
+import dev.pledge.coordinator.config.ParticipantsConfig;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Heartbeats to every participant the coordinator knows (GET /q/health/live), each feeding a phi-accrual
+ * failure detector. A suspected participant is not asked to vote (the call fails at once, as a NO), and its
+ * suspicion level is shown by GET /participants and ./pledge status.
+ */
+@ApplicationScoped
+public class ParticipantWatch {
+    private static final Duration TIMEOUT = Duration.ofMillis(400);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Map<String, PhiAccrualDetector> byUrl = new ConcurrentHashMap<>();
+    private final ParticipantsConfig participants;
+    private final double threshold;
+    private final long intervalMs;
+
+    public ParticipantWatch(ParticipantsConfig participants,
+                            @ConfigProperty(name = "pledge.coordinator.phi-threshold", defaultValue = "8") double threshold,
+                            @ConfigProperty(name = "pledge.coordinator.heartbeat-interval", defaultValue = "500ms") Duration interval) {
+        this.participants = participants;
+        this.threshold = threshold;
+        this.intervalMs = interval.toMillis();
+    }
+
+    /** What GET /participants shows for one participant. */
+    public record Liveness(String name, String url, Double phi, boolean suspected, Long lastHeartbeatAgoMs,
+                           String circuit) {
+    }
+
+    @Scheduled(every = "${pledge.coordinator.heartbeat-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void beat() {
+        participants.byName().values().forEach(e -> {
+            PhiAccrualDetector d = byUrl.computeIfAbsent(e.url(), u -> new PhiAccrualDetector(intervalMs));
+            if (alive(e.url())) {
+                d.heartbeat(System.currentTimeMillis());
+            }
+        });
+    }
+
+    /** The suspicion level of a participant at this URL; empty for one not watched. */
+    public Optional<Double> phi(String url) {
+        PhiAccrualDetector d = byUrl.get(url);
+        if (d == null || !d.hasHeartbeat()) {
+            return Optional.empty();
+        }
+        return Optional.of(d.phi(System.currentTimeMillis()));
+    }
+
+    public boolean suspected(String url) {
+        return phi(url).map(p -> p >= threshold).orElse(false);
+    }
+
+    /** @param circuits circuit breaker state by participant URL (absent: CLOSED) */
+    public java.util.List<Liveness> all(Map<String, String> circuits) {
+        long now = System.currentTimeMillis();
+        return participants.byName().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
+            PhiAccrualDetector d = byUrl.get(e.getValue().url());
+            boolean seen = d != null && d.hasHeartbeat();
+            Double phi = seen ? round(d.phi(now)) : null;
+            return new Liveness(e.getKey(), e.getValue().url(), phi, phi != null && phi >= threshold,
+                    seen ? now - d.lastHeartbeat() : null, circuits.getOrDefault(e.getValue().url(), "CLOSED"));
+        }).toList();
+    }
+
+    private static double round(double phi) {
+        return Double.isInfinite(phi) || phi > 1e6 ? 1e6 : Math.round(phi * 100) / 100.0;
+    }
+
+    private boolean alive(String url) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/q/health/live")).timeout(TIMEOUT).build();
+            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
