@@ -86,8 +86,18 @@ public final class Processes {
         return commandLine(pid).map(cmd -> cmd.contains(marker)).orElse(false);
     }
 
+    /**
+     * True while the process exists and has not exited. Read from /proc/PID/stat, not from the command
+     * line, which reads empty for a moment while a process execs another program.
+     */
     public static boolean isAlive(long pid) {
-        return commandLine(pid).isPresent();
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
     }
 
     /** Sends a signal by name: TERM and KILL through the JDK, any other (INT) with kill(1). */

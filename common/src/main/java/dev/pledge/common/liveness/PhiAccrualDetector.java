@@ -16,11 +16,17 @@ public final class PhiAccrualDetector {
 
     private final Deque<Long> intervals = new ArrayDeque<>();
     private final long expectedIntervalMs;
+    private final long acceptablePauseMs;
     private long last = -1;
 
-    /** @param expectedIntervalMs the heartbeat interval assumed until two heartbeats have been seen */
-    public PhiAccrualDetector(long expectedIntervalMs) {
+    /**
+     * @param expectedIntervalMs the heartbeat interval assumed until two heartbeats have been seen
+     * @param acceptablePauseMs  a silence this long on top of the usual interval is not yet suspicious
+     *                           (garbage collection, a busy machine): it is added to the mean interval
+     */
+    public PhiAccrualDetector(long expectedIntervalMs, long acceptablePauseMs) {
         this.expectedIntervalMs = expectedIntervalMs;
+        this.acceptablePauseMs = acceptablePauseMs;
     }
 
     public synchronized void heartbeat(long nowMillis) {
@@ -47,8 +53,9 @@ public final class PhiAccrualDetector {
         if (last < 0) {
             return 0;
         }
-        double mean = intervals.stream().mapToLong(Long::longValue).average().orElse(expectedIntervalMs);
-        double variance = intervals.stream().mapToDouble(i -> (i - mean) * (i - mean)).average().orElse(0);
+        double observed = intervals.stream().mapToLong(Long::longValue).average().orElse(expectedIntervalMs);
+        double mean = observed + acceptablePauseMs;
+        double variance = intervals.stream().mapToDouble(i -> (i - observed) * (i - observed)).average().orElse(0);
         double std = Math.max(Math.sqrt(variance), MIN_STD_DEV_MS);
         double elapsed = nowMillis - last;
         // logistic approximation of the normal distribution's tail

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class PhiAccrualDetectorTest {
 
     private static PhiAccrualDetector regular(int beats, long every) {
-        PhiAccrualDetector d = new PhiAccrualDetector(500);
+        PhiAccrualDetector d = new PhiAccrualDetector(500, 0);
         for (int i = 0; i < beats; i++) {
             d.heartbeat(i * every);
         }
@@ -35,7 +35,7 @@ class PhiAccrualDetectorTest {
     @Test
     void irregularHeartbeatsMakeItMoreTolerant() {
         PhiAccrualDetector steady = regular(20, 500);
-        PhiAccrualDetector jittery = new PhiAccrualDetector(500);
+        PhiAccrualDetector jittery = new PhiAccrualDetector(500, 0);
         long t = 0;
         for (int i = 0; i < 20; i++) {
             t += i % 2 == 0 ? 100 : 900;
@@ -45,8 +45,21 @@ class PhiAccrualDetectorTest {
     }
 
     @Test
+    void anAcceptablePauseDelaysSuspicion() {
+        PhiAccrualDetector strict = regular(20, 500);
+        PhiAccrualDetector patient = new PhiAccrualDetector(500, 1000);
+        for (int i = 0; i < 20; i++) {
+            patient.heartbeat(i * 500);
+        }
+        long silence = 19 * 500 + 1200;
+        assertThat(strict.phi(silence)).isGreaterThan(8);
+        assertThat(patient.phi(silence)).isLessThan(1);
+        assertThat(patient.phi(19 * 500 + 3000)).isGreaterThan(8);
+    }
+
+    @Test
     void oneHeartbeatIsJudgedByTheExpectedInterval() {
-        PhiAccrualDetector d = new PhiAccrualDetector(500);
+        PhiAccrualDetector d = new PhiAccrualDetector(500, 0);
         assertThat(d.hasHeartbeat()).isFalse();
         assertThat(d.phi(10_000)).isZero();
         d.heartbeat(0);

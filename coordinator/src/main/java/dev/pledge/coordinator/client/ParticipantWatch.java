@@ -12,9 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.pledge.common.liveness.PhiAccrualDetector;
+import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
 import io.quarkus.scheduler.Scheduled;
 
@@ -31,13 +30,13 @@ public class ParticipantWatch {
     private final ParticipantsConfig participants;
     private final double threshold;
     private final long intervalMs;
+    private final long acceptablePauseMs;
 
-    public ParticipantWatch(ParticipantsConfig participants,
-                            @ConfigProperty(name = "pledge.coordinator.phi-threshold", defaultValue = "8") double threshold,
-                            @ConfigProperty(name = "pledge.coordinator.heartbeat-interval", defaultValue = "500ms") Duration interval) {
+    public ParticipantWatch(ParticipantsConfig participants, CoordinatorConfig config) {
         this.participants = participants;
-        this.threshold = threshold;
-        this.intervalMs = interval.toMillis();
+        this.threshold = config.phiThreshold();
+        this.intervalMs = config.heartbeatInterval().toMillis();
+        this.acceptablePauseMs = config.acceptableHeartbeatPause().toMillis();
     }
 
     /** What GET /participants shows for one participant. */
@@ -45,10 +44,10 @@ public class ParticipantWatch {
                            String circuit) {
     }
 
-    @Scheduled(every = "${pledge.coordinator.heartbeat-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${pledge.coordinator.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
         participants.byName().values().forEach(e -> {
-            PhiAccrualDetector d = byUrl.computeIfAbsent(e.url(), u -> new PhiAccrualDetector(intervalMs));
+            PhiAccrualDetector d = byUrl.computeIfAbsent(e.url(), u -> new PhiAccrualDetector(intervalMs, acceptablePauseMs));
             if (alive(e.url())) {
                 d.heartbeat(System.currentTimeMillis());
             }

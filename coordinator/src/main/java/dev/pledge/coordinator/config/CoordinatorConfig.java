@@ -20,6 +20,18 @@ public interface CoordinatorConfig {
     @WithDefault("http://127.0.0.1:8080")
     String url();
 
+    /** How often the coordinator sends each participant a heartbeat. */
+    @WithDefault("500ms")
+    Duration heartbeatInterval();
+
+    /** A silence this long on top of the usual heartbeat interval is not yet suspicious. */
+    @WithDefault("1s")
+    Duration acceptableHeartbeatPause();
+
+    /** The failure detector's level at which a participant is suspected and not asked to vote. */
+    @WithDefault("8")
+    double phiThreshold();
+
     /** How often recovery looks for unfinished transactions. */
     @WithDefault("2s")
     Duration recoveryInterval();

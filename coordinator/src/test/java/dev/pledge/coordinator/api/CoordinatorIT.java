@@ -118,12 +118,19 @@ class CoordinatorIT {
     }
 
     @Test
-    void listsTheKnownParticipantsWithTheirLiveness() {
-        // the test participants never answer a heartbeat: no phi yet, not suspected, circuit closed
+    void repeatedFailuresOpenAParticipantsCircuitBreaker() {
+        for (int i = 0; i < 4; i++) {
+            given().contentType(ContentType.JSON).body(GOOD).post("/orders").then().statusCode(201)
+                    .body("outcome", equalTo("ABORTED"));
+        }
+        // the test participants never answer: no heartbeat (so no suspicion), and their circuits open
         given().get("/participants").then().statusCode(200)
                 .body("name", org.hamcrest.Matchers.contains("inventory", "payment"))
                 .body("[0].suspected", equalTo(false))
-                .body("[0].circuit", equalTo("CLOSED"));
+                .body("[0].phi", org.hamcrest.Matchers.nullValue())
+                .body("circuit", org.hamcrest.Matchers.everyItem(equalTo("OPEN")));
+        given().contentType(ContentType.JSON).body(GOOD).post("/orders").then().statusCode(201)
+                .body("reason", containsString("circuit breaker is open"));
     }
 
     @Test

@@ -25,10 +25,10 @@ public class CoordinatorWatch {
     private final Map<String, PhiAccrualDetector> detectors = new ConcurrentHashMap<>();
 
     /** Sends one heartbeat to each coordinator; forgets coordinators with nothing pending. */
-    void beat(Set<String> coordinators, long expectedIntervalMs) {
+    void beat(Set<String> coordinators, long expectedIntervalMs, long acceptablePauseMs) {
         detectors.keySet().retainAll(coordinators);
         for (String url : coordinators) {
-            PhiAccrualDetector d = detectors.computeIfAbsent(url, u -> new PhiAccrualDetector(expectedIntervalMs));
+            PhiAccrualDetector d = detectors.computeIfAbsent(url, u -> new PhiAccrualDetector(expectedIntervalMs, acceptablePauseMs));
             if (alive(url)) {
                 d.heartbeat(System.currentTimeMillis());
             }

@@ -52,6 +52,8 @@ public class Termination {
     double phiThreshold;
     @ConfigProperty(name = "pledge.participant.three-phase.check-interval", defaultValue = "500ms")
     Duration checkInterval;
+    @ConfigProperty(name = "pledge.participant.three-phase.acceptable-heartbeat-pause", defaultValue = "1s")
+    Duration acceptablePause;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
 
@@ -68,7 +70,8 @@ public class Termination {
     /** One pass: heartbeats, then termination of every branch that waited long enough. */
     public int scanOnce() throws SQLException {
         List<Pending> pending = store.pending();
-        watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis());
+        watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis(),
+                acceptablePause.toMillis());
         int decided = 0;
         for (Pending p : pending) {
             long waited = Duration.between(p.since(), Instant.now()).toMillis();
