@@ -176,6 +176,13 @@ class PledgeCommandIT {
         PledgeCommand.Result inspect = pledge.run("inspect", "--json");
         assertThat(inspect.exitCode()).isZero();
         assertThat(JSON.readTree(inspect.out()).path("prepared")).isEmpty();
+        PledgeCommand.Result inDoubt = pledge.run("in-doubt");
+        assertThat(inDoubt.exitCode()).isZero();
+        assertThat(inDoubt.out()).contains("No unfinished transactions.");
+        PledgeCommand.Result resolveUnknown = pledge.run("resolve", "6b1f8a53-0000-4000-8000-000000000000", "--abort",
+                "--by", "ops", "--reason", "test");
+        assertThat(resolveUnknown.exitCode()).isEqualTo(2);
+        assertThat(resolveUnknown.err()).contains("404");
         PledgeCommand.Result points = pledge.run("crash", "coordinator", "--list");
         assertThat(points.out()).contains("after-first-commit", "armed: none");
         PledgeCommand.Result unknown = pledge.run("crash", "coordinator", "--at", "nowhere");

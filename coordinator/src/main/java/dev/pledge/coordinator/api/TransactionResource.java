@@ -37,7 +37,9 @@ import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.protocol.TxState;
 import dev.pledge.coordinator.service.Transactions;
 import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.service.Coordinator;
+import dev.pledge.coordinator.service.Operator;
 
 @Path("/transactions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,6 +48,8 @@ public class TransactionResource {
 
     @Inject
     Transactions transactions;
+    @Inject
+    Operator operator;
     @Inject
     Coordinator coordinator;
     @Inject
@@ -72,6 +76,23 @@ public class TransactionResource {
                 : Duration.ofMillis(request.timeoutMs());
         UUID id = coordinator.run(Protocol.of(request.protocol()), branches, timeout);
         return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
+    }
+
+    @GET
+    @Path("/in-doubt")
+    @Operation(summary = "Unfinished transactions, each with what its participants report now")
+    public List<Operator.InDoubt> inDoubt() {
+        return operator.inDoubt();
+    }
+
+    @POST
+    @Path("/{id}/force")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Force COMMIT or ABORT on a stuck transaction where the protocol allows it; recorded with who and why")
+    public TransactionView force(@PathParam("id") String id, @Valid @NotNull ForceRequest request) {
+        UUID uuid = parseId(id);
+        operator.force(uuid, Decision.Kind.valueOf(request.outcome()), request.by(), request.reason());
+        return transactions.find(uuid).orElseThrow();
     }
 
     @GET

@@ -115,6 +115,38 @@ public class DecisionLog {
                 records.stream().map(b -> b.state).toList());
     }
 
+    @Transactional
+    public java.util.Optional<Snapshot> snapshotIfExists(UUID txId) {
+        return GlobalTransaction.findByIdOptional(txId).isPresent() ? java.util.Optional.of(snapshot(txId))
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * Records an operator's forced outcome (who, when, why) and, for an undecided transaction, logs it as
+     * the decision. A decided transaction keeps its decision (the caller checked that they agree).
+     */
+    @Transactional
+    public void force(UUID txId, Decision.Kind outcome, String by, String reason) {
+        GlobalTransaction tx = transaction(txId);
+        ForcedOutcome f = new ForcedOutcome();
+        f.txId = txId;
+        f.outcome = outcome.name();
+        f.forcedBy = by;
+        f.reason = reason;
+        f.at = Instant.now();
+        f.persist();
+        event(txId, TxEvent.Kind.LOG, null, "operator " + by + " forced " + outcome + ": " + reason, null);
+        if (tx.state == TxState.PREPARING || tx.state == TxState.PRECOMMITTING && outcome == Decision.Kind.ABORT) {
+            TxState next = outcome == Decision.Kind.ABORT ? TxState.ABORTING
+                    : Protocol.of(tx.protocol) == Protocol.THREE_PC ? TxState.PRECOMMITTING : TxState.COMMITTING;
+            tx.state = tx.state.moveTo(next);
+            tx.decision = outcome.name();
+            tx.reason = "forced by " + by + ": " + reason;
+            tx.updatedAt = Instant.now();
+            event(txId, TxEvent.Kind.LOG, null, "decision " + outcome + " forced to the log: state " + tx.state, null);
+        }
+    }
+
     /** Transactions not yet at their end, oldest first. */
     @Transactional
     public List<UUID> unfinished() {

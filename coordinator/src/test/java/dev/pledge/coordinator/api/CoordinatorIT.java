@@ -109,6 +109,32 @@ class CoordinatorIT {
     }
 
     @Test
+    void anOperatorCanRepeatButNeverReverseALoggedDecision() throws SQLException {
+        // participants unreachable: the abort is logged but never acknowledged, so the transaction stays ABORTING
+        String id = given().contentType(ContentType.JSON).body(GOOD).post("/orders").then().statusCode(201)
+                .body("state", equalTo("ABORTING")).extract().path("id");
+        given().get("/transactions/in-doubt").then().statusCode(200).body("id", hasItem(id));
+
+        given().contentType(ContentType.JSON).body("{\"outcome\":\"COMMIT\",\"by\":\"alice\",\"reason\":\"customer paid\"}")
+                .post("/transactions/" + id + "/force").then().statusCode(409).contentType(PROBLEM)
+                .body("detail", containsString("cannot be reversed"));
+        long forcedBefore = count("forced_outcomes");
+        given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"payment gone\"}")
+                .post("/transactions/" + id + "/force").then().statusCode(200)
+                .body("timeline.message", hasItem("operator alice forced ABORT: payment gone"));
+        assertThat(count("forced_outcomes")).isEqualTo(forcedBefore + 1);
+
+        for (String bad : new String[] {"{\"outcome\":\"MAYBE\",\"by\":\"a\",\"reason\":\"r\"}",
+                "{\"outcome\":\"ABORT\",\"by\":\"\",\"reason\":\"r\"}", "{\"outcome\":\"ABORT\",\"by\":\"a\"}"}) {
+            given().contentType(ContentType.JSON).body(bad).post("/transactions/" + id + "/force")
+                    .then().statusCode(400).contentType(PROBLEM);
+        }
+        assertThat(count("forced_outcomes")).isEqualTo(forcedBefore + 1);
+        given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"a\",\"reason\":\"r\"}")
+                .post("/transactions/6b1f8a53-0000-4000-8000-000000000000/force").then().statusCode(404).contentType(PROBLEM);
+    }
+
+    @Test
     void unknownOrMalformedTransactionIdsAreProblems() {
         given().get("/transactions/6b1f8a53-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM);
         given().get("/transactions/not-a-uuid").then().statusCode(400).contentType(PROBLEM)
