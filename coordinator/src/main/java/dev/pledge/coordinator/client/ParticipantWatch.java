@@ -1,10 +1,5 @@
 package dev.pledge.coordinator.client;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.pledge.common.liveness.Heartbeat;
 import dev.pledge.common.liveness.PhiAccrualDetector;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
@@ -25,7 +21,7 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class ParticipantWatch {
     private static final Duration TIMEOUT = Duration.ofMillis(400);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Heartbeat heartbeat = new Heartbeat(TIMEOUT);
     private final Map<String, PhiAccrualDetector> byUrl = new ConcurrentHashMap<>();
     private final ParticipantsConfig participants;
     private final double threshold;
@@ -48,7 +44,7 @@ public class ParticipantWatch {
     void beat() {
         participants.byName().values().forEach(e -> {
             PhiAccrualDetector d = byUrl.computeIfAbsent(e.url(), u -> new PhiAccrualDetector(intervalMs, acceptablePauseMs));
-            if (alive(e.url())) {
+            if (heartbeat.answers(e.url())) {
                 d.heartbeat(System.currentTimeMillis());
             }
         });
@@ -81,17 +77,5 @@ public class ParticipantWatch {
 
     private static double round(double phi) {
         return Double.isInfinite(phi) || phi > 1e6 ? 1e6 : Math.round(phi * 100) / 100.0;
-    }
-
-    private boolean alive(String url) {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/q/health/live")).timeout(TIMEOUT).build();
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -1,10 +1,5 @@
 package dev.pledge.participant.threephase;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.pledge.common.liveness.Heartbeat;
 import dev.pledge.common.liveness.PhiAccrualDetector;
 
 /**
@@ -21,7 +17,7 @@ import dev.pledge.common.liveness.PhiAccrualDetector;
 @ApplicationScoped
 public class CoordinatorWatch {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(400);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEARTBEAT_TIMEOUT).build();
+    private final Heartbeat heartbeat = new Heartbeat(HEARTBEAT_TIMEOUT);
     private final Map<String, PhiAccrualDetector> detectors = new ConcurrentHashMap<>();
 
     /** Sends one heartbeat to each coordinator; forgets coordinators with nothing pending. */
@@ -29,7 +25,7 @@ public class CoordinatorWatch {
         detectors.keySet().retainAll(coordinators);
         for (String url : coordinators) {
             PhiAccrualDetector d = detectors.computeIfAbsent(url, u -> new PhiAccrualDetector(expectedIntervalMs, acceptablePauseMs));
-            if (alive(url)) {
+            if (heartbeat.answers(url)) {
                 d.heartbeat(System.currentTimeMillis());
             }
         }
@@ -42,23 +38,5 @@ public class CoordinatorWatch {
             return Double.POSITIVE_INFINITY;
         }
         return d.phi(System.currentTimeMillis());
-    }
-
-    public Map<String, Double> suspicion() {
-        Map<String, Double> out = new ConcurrentHashMap<>();
-        detectors.keySet().forEach(url -> out.put(url, phi(url)));
-        return out;
-    }
-
-    private boolean alive(String url) {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/q/health/live")).timeout(HEARTBEAT_TIMEOUT).build();
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
