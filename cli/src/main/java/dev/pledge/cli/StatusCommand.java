@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each component of the local stack with its port, PID and health, and for each participant",
-                "the coordinator's suspicion of it (phi-accrual failure detector) and its circuit breaker.",
+        description = {"Show each component of the local stack with its port, PID and health; for each participant the",
+                "coordinator's suspicion of it (phi-accrual failure detector) and its circuit breaker, and for the",
+                "coordinator the suspicion of participants that wait on it in three-phase commit.",
                 "Exits 1 unless all are healthy."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -27,28 +28,59 @@ final class StatusCommand implements Callable<Integer> {
         Stack stack = StackOptions.stack();
         List<ComponentStatus> all = stack.status();
         Map<String, JsonNode> liveness = liveness(stack, all);
+        Map<String, JsonNode> coordinatorSeenBy = coordinatorSeenBy(stack, all);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("components", all);
             out.put("participants", liveness.values());
+            out.put("coordinatorSeenBy", coordinatorSeenBy);
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } else {
             System.out.printf("%-21s %-8s %6s %8s  %-8s %-6s %s%n", "COMPONENT", "KIND", "PORT", "PID", "STATE", "HEALTH",
-                    "SEEN BY THE COORDINATOR");
+                    "SUSPICION (phi-accrual)");
             for (ComponentStatus s : all) {
                 JsonNode l = liveness.get(s.name());
+                String seen = l != null ? describe(l)
+                        : s.name().equals(Stack.COORDINATOR) ? seenByParticipants(coordinatorSeenBy) : "";
                 System.out.printf("%-21s %-8s %6d %8s  %-8s %-6s %s%n", s.name(), s.kind(), s.port(),
                         s.pid() == null ? "-" : s.pid(), s.state(),
-                        s.state() == ComponentStatus.State.RUNNING ? (s.healthy() ? "UP" : "DOWN") : "-",
-                        l == null ? "" : describe(l));
+                        s.state() == ComponentStatus.State.RUNNING ? (s.healthy() ? "UP" : "DOWN") : "-", seen);
             }
         }
         return all.stream().allMatch(ComponentStatus::healthy) ? 0 : Pledge.ERROR;
     }
 
+    /** "inventory: phi 0.2" for each participant with pending 3PC branches, which watches the coordinator. */
+    private static String seenByParticipants(Map<String, JsonNode> seenBy) {
+        StringBuilder sb = new StringBuilder();
+        seenBy.forEach((participant, byUrl) -> byUrl.fields().forEachRemaining(e -> sb.append(sb.length() == 0 ? "" : ", ")
+                .append(participant).append(": ").append(phi(e.getValue().asDouble()))));
+        return sb.toString();
+    }
+
+    private static String phi(double value) {
+        return value > 1000 ? "phi > 1000" : String.format("phi %.1f", value);
+    }
+
+    private static Map<String, JsonNode> coordinatorSeenBy(Stack stack, List<ComponentStatus> all) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (String participant : List.of(Stack.INVENTORY, Stack.PAYMENT)) {
+            if (all.stream().anyMatch(s -> s.name().equals(participant) && s.healthy())) {
+                try {
+                    JsonNode view = Api.get(stack.service(participant).baseUrl() + "/admin/coordinators");
+                    if (!view.isEmpty()) {
+                        out.put(participant, view);
+                    }
+                } catch (RuntimeException e) {
+                    // the table still shows processes and health
+                }
+            }
+        }
+        return out;
+    }
+
     private static String describe(JsonNode l) {
-        double value = l.path("phi").asDouble();
-        String phi = !l.hasNonNull("phi") ? "no heartbeat yet" : value > 1000 ? "phi > 1000" : String.format("phi %.1f", value);
+        String phi = l.hasNonNull("phi") ? "coordinator: " + phi(l.path("phi").asDouble()) : "coordinator: no heartbeat yet";
         return phi + (l.path("suspected").asBoolean() ? " SUSPECTED" : "") + ", circuit " + l.path("circuit").asText();
     }
 

@@ -95,6 +95,7 @@ class CrashRecoveryIT {
         "3PC, coordinator, after-first-docommit",
         "3PC, inventory, after-prepare",
         "3PC, inventory, before-commit",
+        "3PC, payment, after-prepare",
         "3PC, payment, before-commit",
     })
     void recoversFromACrashAndKeepsTheInvariants(String protocol, String service, String point) throws Exception {

@@ -21,7 +21,7 @@ public interface CoordinatorConfig {
     String url();
 
     /** How often the coordinator sends each participant a heartbeat. */
-    @WithDefault("500ms")
+    @WithDefault("1s")
     Duration heartbeatInterval();
 
     /** A silence this long on top of the usual heartbeat interval is not yet suspicious. */

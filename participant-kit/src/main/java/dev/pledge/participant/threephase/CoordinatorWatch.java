@@ -31,6 +31,13 @@ public class CoordinatorWatch {
         }
     }
 
+    /** Coordinator URL -> phi (capped at 1e6, as JSON has no infinity), for the coordinators watched now. */
+    public Map<String, Double> suspicion() {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        detectors.keySet().forEach(url -> out.put(url, Math.min(phi(url), 1e6)));
+        return out;
+    }
+
     /** The suspicion level for a coordinator; infinite when it never answered a heartbeat. */
     public double phi(String coordinatorUrl) {
         PhiAccrualDetector d = detectors.get(coordinatorUrl);

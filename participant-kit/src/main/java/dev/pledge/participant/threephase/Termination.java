@@ -50,14 +50,14 @@ public class Termination {
     ObjectMapper json;
     @ConfigProperty(name = "pledge.participant.three-phase.phi-threshold", defaultValue = "8")
     double phiThreshold;
-    @ConfigProperty(name = "pledge.participant.three-phase.check-interval", defaultValue = "500ms")
+    @ConfigProperty(name = "pledge.participant.three-phase.check-interval", defaultValue = "1s")
     Duration checkInterval;
     @ConfigProperty(name = "pledge.participant.three-phase.acceptable-heartbeat-pause", defaultValue = "1s")
     Duration acceptablePause;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
 
-    @Scheduled(every = "${pledge.participant.three-phase.check-interval:500ms}",
+    @Scheduled(every = "${pledge.participant.three-phase.check-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         try {
