@@ -26,11 +26,6 @@ public enum BranchState {
         return next().contains(target);
     }
 
-    /** Holding a PostgreSQL prepared transaction. */
-    public boolean isPrepared() {
-        return this == PREPARED || this == PRECOMMITTED;
-    }
-
     public boolean isFinal() {
         return this == COMMITTED || this == ABORTED;
     }

@@ -49,13 +49,13 @@ public class ThreePhaseService {
 
     public BranchView preCommit(String gid) throws SQLException {
         BranchView now = branches.get(gid);
-        return switch (now.state()) {
-            case PREPARED -> {
-                store.markPrecommitted(gid);
-                yield new BranchView(gid, BranchState.PRECOMMITTED, null, null);
-            }
-            case PRECOMMITTED, COMMITTED -> now;
-            default -> throw ProblemException.conflict("branch " + gid + " is " + now.state() + "; it cannot pre-commit");
-        };
+        if (now.state() == BranchState.PRECOMMITTED || now.state() == BranchState.COMMITTED) {
+            return now; // a repeated or late pre-commit
+        }
+        if (!now.state().canMoveTo(BranchState.PRECOMMITTED)) {
+            throw ProblemException.conflict("branch " + gid + " is " + now.state() + "; it cannot pre-commit");
+        }
+        store.markPrecommitted(gid);
+        return new BranchView(gid, BranchState.PRECOMMITTED, null, null);
     }
 }
