@@ -2,6 +2,7 @@ package dev.pledge.coordinator.client;
 
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.function.Supplier;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -57,20 +59,23 @@ public class ParticipantCalls {
     }
 
     /**
-     * One circuit breaker per participant (SmallRye Fault Tolerance's programmatic Guard): after most of
-     * ten calls failed to connect, calls fail at once for two seconds instead of each waiting for its
-     * timeout; an open circuit reads as "unreachable".
+     * One guard per participant (SmallRye Fault Tolerance's programmatic Guard): a timeout one second past
+     * the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls failed, calls
+     * fail at once for two seconds instead of each waiting. Both read as "unreachable" to the protocol.
      */
     private BranchReply guarded(String url, Supplier<BranchReply> call) {
         Guard guard = guards.computeIfAbsent(url, u -> Guard.create().withDescription("participant " + u)
+                .withTimeout().duration(config.callTimeout().toMillis() + 1000, ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6).delay(2, ChronoUnit.SECONDS)
-                .successThreshold(2).failOn(ProcessingException.class)
+                .successThreshold(2).failOn(List.of(ProcessingException.class, TimeoutException.class))
                 .onStateChange(state -> circuitStates.put(u, state.name())).done()
                 .build());
         try {
             return guard.get(call, BranchReply.class);
         } catch (CircuitBreakerOpenException e) {
             throw new ProcessingException("circuit breaker open after repeated failures to reach it", e);
+        } catch (TimeoutException e) {
+            throw new ProcessingException("no answer within " + (config.callTimeout().toMillis() + 1000) + " ms", e);
         }
     }
 
