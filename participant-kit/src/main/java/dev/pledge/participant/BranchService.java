@@ -81,13 +81,20 @@ public class BranchService {
      */
     public BranchView prepare(String gid, JsonNode operation, Long callerTimeoutMs) throws SQLException {
         checkGid(gid);
+        return prepareTyped(gid, action, operation, callerTimeoutMs);
+    }
+
+    /** Validates the operation first (bad input changes nothing), then prepares within a prepare slot. */
+    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Long callerTimeoutMs)
+            throws SQLException {
+        T op = parse(typed.operationType(), raw);
+        String opJson = raw.toString();
         Duration lockWait = callerTimeoutMs == null ? lockTimeout
                 : Duration.ofMillis(Math.min(lockTimeout.toMillis(), callerTimeoutMs));
         long t0 = System.nanoTime();
         try {
             if (!prepareSlots.tryAcquire(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                store.recordAborted(gid, operation.toString(),
-                        "too busy: no prepare slot free within " + lockWait.toMillis() + " ms");
+                store.recordAborted(gid, opJson, "too busy: no prepare slot free within " + lockWait.toMillis() + " ms");
                 return answerFromState(gid, store.state(gid)).orElseThrow();
             }
         } catch (InterruptedException e) {
@@ -96,16 +103,14 @@ public class BranchService {
         }
         try {
             Duration left = lockWait.minusNanos(System.nanoTime() - t0);
-            return prepareTyped(gid, action, operation, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+            return prepareInSlot(gid, typed, op, opJson, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
         } finally {
             prepareSlots.release();
         }
     }
 
-    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Duration lockWait)
+    private <T> BranchView prepareInSlot(String gid, BusinessAction<T> typed, T op, String opJson, Duration lockWait)
             throws SQLException {
-        T op = parse(typed.operationType(), raw);
-        String opJson = raw.toString();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<BranchView> known = answerFromState(gid, store.state(gid));
             if (known.isPresent()) {
