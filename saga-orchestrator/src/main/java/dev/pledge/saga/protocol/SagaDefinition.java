@@ -1,0 +1,106 @@
+package dev.pledge.saga.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A saga as a list of steps, written so it reads like its diagram:
+ *
+ * <pre>
+ * SagaDefinition.named("order")
+ *     .step("reserve-stock").invoke("inventory", "reserve").compensateWith("release")
+ *         .retry(3, Duration.ofMillis(200)).timeout(Duration.ofSeconds(5))
+ *     .step("charge-payment").invoke("payment", "charge").compensateWith("refund")
+ *     .step("confirm").invoke("inventory", "confirm")
+ *     .build();
+ * </pre>
+ */
+public record SagaDefinition(String name, List<StepDefinition> steps) {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    public SagaDefinition {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("a saga has at least one step");
+        }
+        steps = List.copyOf(steps);
+    }
+
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    public StepDefinition step(int index) {
+        return steps.get(index);
+    }
+
+    public int size() {
+        return steps.size();
+    }
+
+    /** Builds a definition step by step; each step needs {@code invoke}, the rest has defaults. */
+    public static final class Builder {
+        private final String name;
+        private final List<StepDefinition> steps = new ArrayList<>();
+        private String stepName;
+        private String participant;
+        private String action;
+        private String compensation;
+        private RetryPolicy retry = RetryPolicy.once();
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder step(String name) {
+            flush();
+            this.stepName = name;
+            return this;
+        }
+
+        public Builder invoke(String participant, String action) {
+            this.participant = participant;
+            this.action = action;
+            return this;
+        }
+
+        /** The command, on the same participant, that undoes this step. */
+        public Builder compensateWith(String compensation) {
+            this.compensation = compensation;
+            return this;
+        }
+
+        public Builder retry(int maxAttempts, Duration backoff) {
+            this.retry = new RetryPolicy(maxAttempts, backoff);
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public SagaDefinition build() {
+            flush();
+            return new SagaDefinition(name, steps);
+        }
+
+        private void flush() {
+            if (stepName == null) {
+                return;
+            }
+            if (participant == null || action == null) {
+                throw new IllegalStateException("step " + stepName + " has no invoke(participant, action)");
+            }
+            steps.add(new StepDefinition(stepName, participant, action, Optional.ofNullable(compensation), retry, timeout));
+            stepName = null;
+            participant = null;
+            action = null;
+            compensation = null;
+            retry = RetryPolicy.once();
+            timeout = DEFAULT_TIMEOUT;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pledge.saga.protocol;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One step of a saga: the command its participant runs, the command that undoes it (if any), how often it
+ * is retried and how long one attempt may take.
+ */
+public record StepDefinition(String name, String participant, String action, Optional<String> compensation,
+                             RetryPolicy retry, Duration timeout) {
+
+    public boolean compensable() {
+        return compensation.isPresent();
+    }
+}
