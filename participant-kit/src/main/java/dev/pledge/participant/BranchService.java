@@ -5,27 +5,22 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
-import jakarta.validation.Validator;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
+import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.api.BranchView;
 import dev.pledge.participant.protocol.BranchState;
 import dev.pledge.participant.store.BranchStore;
@@ -46,9 +41,7 @@ public class BranchService {
     @Inject
     BusinessAction<?> action;
     @Inject
-    ObjectMapper json;
-    @Inject
-    Validator validator;
+    Operations operations;
     @Inject
     CrashPoints crashPoints;
     @ConfigProperty(name = "pledge.participant.lock-timeout", defaultValue = "30s")
@@ -87,7 +80,7 @@ public class BranchService {
     /** Validates the operation first (bad input changes nothing), then prepares within a prepare slot. */
     private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Long callerTimeoutMs)
             throws SQLException {
-        T op = parse(typed.operationType(), raw);
+        T op = operations.read(typed.operationType(), raw);
         String opJson = raw.toString();
         Duration lockWait = callerTimeoutMs == null ? lockTimeout
                 : Duration.ofMillis(Math.min(lockTimeout.toMillis(), callerTimeoutMs));
@@ -151,6 +144,9 @@ public class BranchService {
                         throw e;
                     }
                     LOG.debugf("prepare %s raced with another call (%s); reading its state again", gid, e.getSQLState());
+                } catch (RuntimeException e) {
+                    tx.rollback(); // never let the autocommit switch below commit half a change
+                    throw e;
                 } finally {
                     preparing.remove(gid);
                     tx.setAutoCommit(true);
@@ -242,23 +238,6 @@ public class BranchService {
 
     private static boolean isRace(SQLException e) {
         return BranchStore.UNIQUE_VIOLATION.equals(e.getSQLState()) || BranchStore.LOCK_NOT_AVAILABLE.equals(e.getSQLState());
-    }
-
-    private <T> T parse(Class<T> type, JsonNode raw) {
-        T op;
-        try {
-            op = json.treeToValue(raw, type);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("operation is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
-        }
-        if (op == null) {
-            throw ProblemException.badRequest("operation is required");
-        }
-        Set<ConstraintViolation<T>> violations = validator.validate(op);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
-        return op;
     }
 
     public static String checkGid(String gid) {

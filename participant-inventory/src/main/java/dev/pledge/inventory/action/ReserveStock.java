@@ -15,7 +15,7 @@ import jakarta.validation.constraints.Positive;
 import dev.pledge.inventory.api.ProductResource;
 import dev.pledge.participant.action.BusinessAction;
 
-/** Takes qty units of a product out of stock; votes NO for an unknown product or too little stock. */
+/** Takes qty units of a product out of stock (NO for an unknown product or too little stock); puts them back. */
 @ApplicationScoped
 public class ReserveStock implements BusinessAction<ReserveStock.Operation> {
 
@@ -50,6 +50,17 @@ public class ReserveStock implements BusinessAction<ReserveStock.Operation> {
                 }
                 return Optional.of("insufficient stock for " + op.sku() + ": " + rs.getInt(1) + " left, "
                         + op.qty() + " requested");
+            }
+        }
+    }
+
+    @Override
+    public void compensate(Connection tx, Operation op) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE products SET stock = stock + ? WHERE sku = ?")) {
+            ps.setInt(1, op.qty());
+            ps.setString(2, op.sku());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("cannot release stock of unknown product " + op.sku());
             }
         }
     }

@@ -21,4 +21,10 @@ public interface BusinessAction<T> {
      * @return empty to vote YES, or the reason to vote NO (the transaction is then rolled back)
      */
     Optional<String> apply(Connection tx, T operation) throws SQLException;
+
+    /**
+     * Undoes an applied operation inside an open transaction (a saga's compensation: release the stock,
+     * refund the amount). Called only for an operation that {@link #apply} accepted and committed.
+     */
+    void compensate(Connection tx, T operation) throws SQLException;
 }

@@ -17,7 +17,7 @@ import jakarta.validation.constraints.Pattern;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.payment.api.AccountResource;
 
-/** Debits an amount from an account; votes NO for an unknown account or insufficient funds. */
+/** Debits an amount from an account (NO for an unknown account or insufficient funds); refunds it. */
 @ApplicationScoped
 public class DebitAccount implements BusinessAction<DebitAccount.Operation> {
 
@@ -54,6 +54,17 @@ public class DebitAccount implements BusinessAction<DebitAccount.Operation> {
                 }
                 return Optional.of("insufficient funds in " + op.account() + ": balance "
                         + rs.getBigDecimal(1).toPlainString() + ", " + op.amount().toPlainString() + " requested");
+            }
+        }
+    }
+
+    @Override
+    public void compensate(Connection tx, Operation op) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
+            ps.setBigDecimal(1, op.amount());
+            ps.setString(2, op.account());
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("cannot refund unknown account " + op.account());
             }
         }
     }

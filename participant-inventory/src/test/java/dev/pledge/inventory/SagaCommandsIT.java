@@ -1,0 +1,115 @@
+package dev.pledge.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.common.problem.ProblemException;
+import dev.pledge.participant.saga.SagaCommand;
+import dev.pledge.participant.saga.SagaCommand.Kind;
+import dev.pledge.participant.saga.SagaCommandHandler;
+import dev.pledge.participant.saga.SagaReply;
+import dev.pledge.participant.saga.SagaReply.Outcome;
+import dev.pledge.testing.PostgresResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Saga commands on the real inventory database: exactly one effect, whatever repeats or arrives late. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class SagaCommandsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    SagaCommandHandler handler;
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void aRepeatedActionHasOneEffectAndTheSameReply() throws Exception {
+        UUID saga = UUID.randomUUID();
+        int before = stock("LAMP-007");
+        SagaReply first = handler.handle(command(saga, Kind.ACTION, "LAMP-007", 2));
+        SagaReply again = handler.handle(command(saga, Kind.ACTION, "LAMP-007", 2));
+        assertThat(first.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(again.outcome()).isEqualTo(Outcome.DONE);
+        assertThat(stock("LAMP-007")).isEqualTo(before - 2);
+        assertThat(outboxReplies(saga)).as("every delivery is answered").isEqualTo(2);
+
+        assertThat(handler.handle(command(saga, Kind.COMPENSATION, "LAMP-007", 2)).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(handler.handle(command(saga, Kind.COMPENSATION, "LAMP-007", 2)).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(stock("LAMP-007")).as("released once").isEqualTo(before);
+    }
+
+    @Test
+    void aCompensationBeforeItsActionMakesTheLateActionANoOp() throws Exception {
+        UUID saga = UUID.randomUUID();
+        int before = stock("MUG-042");
+        SagaReply compensation = handler.handle(command(saga, Kind.COMPENSATION, "MUG-042", 3));
+        assertThat(compensation.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(compensation.reason()).contains("never arrived");
+        SagaReply late = handler.handle(command(saga, Kind.ACTION, "MUG-042", 3));
+        assertThat(late.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(stock("MUG-042")).isEqualTo(before);
+    }
+
+    @Test
+    void aRefusedActionHasNothingToCompensate() throws Exception {
+        UUID saga = UUID.randomUUID();
+        SagaReply refused = handler.handle(command(saga, Kind.ACTION, "SOLD-OUT", 1));
+        assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(refused.reason()).contains("insufficient stock");
+        assertThat(handler.handle(command(saga, Kind.COMPENSATION, "SOLD-OUT", 1)).outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(stock("SOLD-OUT")).isZero();
+    }
+
+    @Test
+    void anInvalidOperationIsRejectedAndWritesNothing() throws Exception {
+        UUID saga = UUID.randomUUID();
+        assertThatThrownBy(() -> handler.handle(command(saga, Kind.ACTION, "BOOK-001", -1)))
+                .isInstanceOfAny(ProblemException.class, jakarta.validation.ConstraintViolationException.class);
+        assertThat(outboxReplies(saga)).isZero();
+        assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
+    }
+
+    private static SagaCommand command(UUID saga, Kind kind, String sku, int qty) {
+        return new SagaCommand(saga, "reserve-stock", kind, 1,
+                JSON.createObjectNode().put("sku", sku).put("qty", qty), "saga.replies");
+    }
+
+    private int stock(String sku) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT stock FROM products WHERE sku = ?")) {
+            ps.setString(1, sku);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private int outboxReplies(UUID saga) throws SQLException {
+        return count("SELECT count(*) FROM outbox WHERE message_key = ?::text", saga);
+    }
+
+    private int count(String sql, UUID saga) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, sql.contains("::text") ? saga.toString() : saga);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.pledge.participant.saga;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.participant.action.BusinessAction;
+import dev.pledge.participant.action.Operations;
+import dev.pledge.participant.saga.SagaCommand.Kind;
+import dev.pledge.participant.saga.SagaReply.Outcome;
+import dev.pledge.participant.store.BranchStore;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * Handles saga commands exactly once in effect. In one local transaction: the inbox row for
+ * (saga, step, kind), the business change, and the reply in the outbox. A repeated command finds its inbox
+ * row and gets the same reply again with no second effect; a compensation before its action is SKIPPED and
+ * leaves a row that makes the late action SKIPPED too (no hanging reservation).
+ */
+@ApplicationScoped
+public class SagaCommandHandler {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    BusinessAction<?> action;
+    @Inject
+    Operations operations;
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "quarkus.application.name")
+    String participant;
+
+    public SagaReply handle(SagaCommand command) throws SQLException {
+        return handleTyped(action, command);
+    }
+
+    private <T> SagaReply handleTyped(BusinessAction<T> typed, SagaCommand command) throws SQLException {
+        T op = operations.read(typed.operationType(), command.operation());
+        for (int attempt = 1; ; attempt++) {
+            try (Connection tx = dataSource.getConnection()) {
+                tx.setAutoCommit(false);
+                try {
+                    SagaReply reply = decide(tx, typed, op, command);
+                    writeOutbox(tx, command, reply);
+                    tx.commit();
+                    return reply;
+                } catch (SQLException e) {
+                    tx.rollback();
+                    if (!BranchStore.UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= 3) {
+                        throw e;
+                    }
+                    // the same command handled concurrently: the next round finds its inbox row
+                } catch (RuntimeException e) {
+                    tx.rollback(); // never let the autocommit switch below commit half a change
+                    throw e;
+                } finally {
+                    tx.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
+    private <T> SagaReply decide(Connection tx, BusinessAction<T> typed, T op, SagaCommand c) throws SQLException {
+        Optional<SagaReply> earlier = inbox(tx, c, c.kind());
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        if (c.kind() == Kind.ACTION) {
+            if (inbox(tx, c, Kind.COMPENSATION).isPresent()) {
+                return record(tx, c, Outcome.SKIPPED, "already compensated: the action came too late");
+            }
+            Optional<String> refused = typed.apply(tx, op);
+            if (refused.isPresent()) {
+                return record(tx, c, Outcome.REFUSED, refused.get());
+            }
+            return record(tx, c, Outcome.DONE, null);
+        }
+        Optional<SagaReply> actionRow = inbox(tx, c, Kind.ACTION);
+        if (actionRow.isEmpty() || actionRow.get().outcome() != Outcome.DONE) {
+            return record(tx, c, Outcome.SKIPPED, actionRow.isEmpty()
+                    ? "nothing to undo: the action never arrived" : "nothing to undo: the action did not take effect");
+        }
+        typed.compensate(tx, op);
+        return record(tx, c, Outcome.DONE, null);
+    }
+
+    private Optional<SagaReply> inbox(Connection tx, SagaCommand c, Kind kind) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(
+                "SELECT outcome, reason FROM saga_inbox WHERE saga_id = ? AND step = ? AND kind = ?")) {
+            ps.setObject(1, c.sagaId());
+            ps.setString(2, c.step());
+            ps.setString(3, kind.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new SagaReply(c.sagaId(), c.step(), kind, c.attempt(),
+                        Outcome.valueOf(rs.getString(1)), rs.getString(2), participant)) : Optional.empty();
+            }
+        }
+    }
+
+    private SagaReply record(Connection tx, SagaCommand c, Outcome outcome, String reason) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO saga_inbox (saga_id, step, kind, outcome, reason, operation)"
+                + " VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
+            ps.setObject(1, c.sagaId());
+            ps.setString(2, c.step());
+            ps.setString(3, c.kind().name());
+            ps.setString(4, outcome.name());
+            ps.setString(5, reason);
+            ps.setString(6, c.operation().toString());
+            ps.executeUpdate();
+        }
+        return new SagaReply(c.sagaId(), c.step(), c.kind(), c.attempt(), outcome, reason, participant);
+    }
+
+    private void writeOutbox(Connection tx, SagaCommand c, SagaReply reply) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(
+                "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?::jsonb)")) {
+            ps.setString(1, c.replyTopic());
+            ps.setString(2, c.sagaId().toString());
+            ps.setString(3, json.writeValueAsString(reply));
+            ps.executeUpdate();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reply is not serialisable", e);
+        }
+    }
+}
