@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -26,6 +27,7 @@ import io.restassured.http.ContentType;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
+@WithTestResource(KafkaResource.class)
 class InventoryIT {
     private static final String PROBLEM = "application/problem+json";
 

@@ -7,9 +7,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +35,7 @@ import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaCommandHandler;
 import dev.pledge.participant.saga.SagaReply;
 import dev.pledge.participant.saga.SagaReply.Outcome;
+import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -29,13 +44,16 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Saga commands on the real inventory database: exactly one effect, whatever repeats or arrives late. */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
+@WithTestResource(KafkaResource.class)
 class SagaCommandsIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     @Inject
     SagaCommandHandler handler;
     @Inject
     AgroalDataSource db;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
 
     @Test
     void aRepeatedActionHasOneEffectAndTheSameReply() throws Exception {
@@ -82,6 +100,42 @@ class SagaCommandsIT {
                 .isInstanceOfAny(ProblemException.class, jakarta.validation.ConstraintViolationException.class);
         assertThat(outboxReplies(saga)).isZero();
         assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
+    }
+
+    @Test
+    void commandsArriveAndRepliesLeaveThroughKafka() throws Exception {
+        UUID saga = UUID.randomUUID();
+        int before = stock("BOOK-001");
+        String replyTopic = "saga.test.replies." + saga;
+        String command = JSON.writeValueAsString(new SagaCommand(saga, "reserve-stock", Kind.ACTION, 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), replyTopic));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            // delivered twice, as after a redelivery: one effect, two identical replies
+            producer.send(new ProducerRecord<>("saga.inventory.commands", saga.toString(), command)).get();
+            producer.send(new ProducerRecord<>("saga.inventory.commands", saga.toString(), command)).get();
+        }
+        List<SagaReply> replies = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + saga,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(replyTopic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (replies.size() < 2 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.key()).isEqualTo(saga.toString());
+                    replies.add(JSON.readValue(r.value(), SagaReply.class));
+                }
+            }
+        }
+        assertThat(replies).hasSize(2).allMatch(r -> r.outcome() == Outcome.DONE && r.participant().equals("participant-inventory"));
+        assertThat(stock("BOOK-001")).isEqualTo(before - 1);
+        assertThat(count("SELECT count(*) FROM outbox WHERE message_key = ?::text AND published_at IS NULL", saga)).isZero();
     }
 
     private static SagaCommand command(UUID saga, Kind kind, String sku, int qty) {

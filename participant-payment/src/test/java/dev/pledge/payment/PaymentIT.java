@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -25,6 +26,7 @@ import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
+@WithTestResource(KafkaResource.class)
 class PaymentIT {
     private static final String PROBLEM = "application/problem+json";
 

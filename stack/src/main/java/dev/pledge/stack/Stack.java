@@ -50,15 +50,14 @@ public final class Stack {
         KafkaBroker kafka = new KafkaBroker(KAFKA, config.port(KAFKA), config.port(KAFKA_CONTROLLER), state,
                 config.home(), config.java());
         this.infrastructure = List.of(pgCoordinator, pgInventory, pgPayment, pgSaga, kafka);
-        QuarkusService inventory = service(INVENTORY, "participant-inventory", datasource(pgInventory));
-        QuarkusService payment = service(PAYMENT, "participant-payment", datasource(pgPayment));
+        QuarkusService inventory = service(INVENTORY, "participant-inventory", withKafka(datasource(pgInventory), kafka));
+        QuarkusService payment = service(PAYMENT, "participant-payment", withKafka(datasource(pgPayment), kafka));
         Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
         coordinatorEnv.put("PLEDGE_COORDINATOR_URL", "http://127.0.0.1:" + config.port(COORDINATOR));
         QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
-        Map<String, String> sagaEnv = new HashMap<>(datasource(pgSaga));
-        sagaEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> sagaEnv = withKafka(datasource(pgSaga), kafka);
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
         QuarkusService saga = service(SAGA_ORCHESTRATOR, "saga-orchestrator", sagaEnv);
@@ -76,6 +75,12 @@ public final class Stack {
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
+    }
+
+    private static Map<String, String> withKafka(Map<String, String> env, KafkaBroker kafka) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        return all;
     }
 
     private static Map<String, String> datasource(PostgresServer pg) {
