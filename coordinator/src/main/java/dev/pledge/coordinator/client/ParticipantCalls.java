@@ -80,7 +80,7 @@ public class ParticipantCalls {
     }
 
     private void failFastIfSuspected(String url) {
-        if (watch.suspected(url)) {
+        if (watch.stillSuspectedAfterProbe(url)) {
             double phi = watch.phi(url).orElse(0.0);
             throw new ProcessingException("suspected down by the failure detector (phi "
                     + (phi > 1000 ? "> 1000" : String.format("%.1f", phi)) + "), not asked");

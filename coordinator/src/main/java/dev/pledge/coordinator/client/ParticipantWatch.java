@@ -63,6 +63,23 @@ public class ParticipantWatch {
         return phi(url).map(p -> p >= threshold).orElse(false);
     }
 
+    /**
+     * A suspected participant gets one fresh heartbeat before it is written off, so one that has just
+     * come back is asked again at once rather than at the next scheduled beat.
+     *
+     * @return true when it is still suspected after that heartbeat
+     */
+    public boolean stillSuspectedAfterProbe(String url) {
+        if (!suspected(url)) {
+            return false;
+        }
+        PhiAccrualDetector d = byUrl.get(url);
+        if (d != null && heartbeat.answers(url)) {
+            d.heartbeat(System.currentTimeMillis());
+        }
+        return suspected(url);
+    }
+
     /** @param circuits circuit breaker state by participant URL (absent: CLOSED) */
     public java.util.List<Liveness> all(Map<String, String> circuits) {
         long now = System.currentTimeMillis();
