@@ -100,6 +100,11 @@ class SagaCommandsIT {
                 .isInstanceOfAny(ProblemException.class, jakarta.validation.ConstraintViolationException.class);
         assertThat(outboxReplies(saga)).isZero();
         assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
+        SagaCommand noReplyTopic = new SagaCommand(saga, "reserve-stock", Kind.ACTION, 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), null);
+        assertThatThrownBy(() -> handler.handle(noReplyTopic)).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("replyTopic");
+        assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
     }
 
     @Test

@@ -47,6 +47,10 @@ public class SagaCommandConsumer {
             LOG.errorf("dropping an invalid saga command for saga %s: %s", command.sagaId(), e.getMessage());
             return;
         }
-        relay.publishPending();
+        try {
+            relay.publishPending();
+        } catch (SQLException e) {
+            LOG.warnf("reply for saga %s stays in the outbox for the next sweep: %s", command.sagaId(), e.getMessage());
+        }
     }
 }

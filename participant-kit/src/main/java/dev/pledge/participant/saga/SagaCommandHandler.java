@@ -10,10 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.saga.SagaCommand.Kind;
@@ -41,7 +43,16 @@ public class SagaCommandHandler {
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
 
+    /**
+     * Handles one command. A database failure is retried, with backoff and without end, before the next
+     * command of the partition is taken: a command is never dropped because the database was away.
+     */
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public SagaReply handle(SagaCommand command) throws SQLException {
+        if (command.sagaId() == null || command.step() == null || command.kind() == null || command.replyTopic() == null
+                || command.replyTopic().isBlank() || command.attempt() < 1) {
+            throw ProblemException.badRequest("a saga command needs sagaId, step, kind, attempt >= 1 and replyTopic");
+        }
         return handleTyped(action, command);
     }
 
