@@ -38,13 +38,44 @@ public final class Net {
         }
     }
 
-    /** A port that was free a moment ago, for tests. */
+    /**
+     * A port that was free a moment ago, for tests. It is taken below the kernel's ephemeral range, so no
+     * outgoing connection (a Kafka client, a JDBC pool) can grab it as its local port before the server
+     * that is meant to listen on it starts.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int below = ephemeralRangeStart();
+        int lowest = Math.max(1024, below - 12_000);
+        for (int tries = 0; tries < 200; tries++) {
+            int port = lowest + RANDOM.nextInt(below - lowest);
+            if (CLAIMED.add(port) && isFree(port)) {
+                return port;
+            }
+        }
+        throw new StackException("no free port found below " + below);
+    }
+
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
+    /** Ports handed out by this JVM, never handed out twice. */
+    private static final java.util.Set<Integer> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            return s.getLocalPort();
+            s.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            return true;
         } catch (IOException e) {
-            throw new StackException("no free port: " + e.getMessage(), e);
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (32768 on Linux by default). */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Processes.readProcFile(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }

@@ -67,10 +67,20 @@ public final class Processes {
         }
     }
 
+    /**
+     * Reads a /proc file. They report a size of 0, which the one-call readers (Files.readString,
+     * readAllBytes) take at its word and cut short; a plain stream reads to the end.
+     */
+    static String readProcFile(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** The command line of a live process, or empty when no such process exists. */
     public static Optional<String> commandLine(long pid) {
         try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            byte[] raw = readProcFile(Path.of("/proc", Long.toString(pid), "cmdline")).getBytes(StandardCharsets.UTF_8);
             if (raw.length == 0) {
                 return Optional.empty(); // a zombie: it has exited
             }
@@ -92,7 +102,7 @@ public final class Processes {
      */
     public static boolean isAlive(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = readProcFile(Path.of("/proc", Long.toString(pid), "stat"));
             char state = stat.charAt(stat.lastIndexOf(')') + 2);
             return state != 'Z' && state != 'X';
         } catch (IOException | IndexOutOfBoundsException e) {
