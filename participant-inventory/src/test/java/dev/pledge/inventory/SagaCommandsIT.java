@@ -94,13 +94,65 @@ class SagaCommandsIT {
     }
 
     @Test
+    void aConfirmedReservationCanStillBeReleasedButAReleasedOneCannotBeConfirmed() throws Exception {
+        UUID confirmedFirst = UUID.randomUUID();
+        int before = stock("LAMP-007");
+        handler.handle(command(confirmedFirst, Kind.ACTION, "LAMP-007", 1));
+        assertThat(handler.handle(confirm(confirmedFirst, "LAMP-007", 1)).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(reservation(confirmedFirst)).isEqualTo("CONFIRMED");
+        assertThat(handler.handle(command(confirmedFirst, Kind.COMPENSATION, "LAMP-007", 1)).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(reservation(confirmedFirst)).isEqualTo("RELEASED");
+        assertThat(stock("LAMP-007")).isEqualTo(before);
+
+        UUID releasedFirst = UUID.randomUUID();
+        handler.handle(command(releasedFirst, Kind.ACTION, "LAMP-007", 1));
+        handler.handle(command(releasedFirst, Kind.COMPENSATION, "LAMP-007", 1));
+        SagaReply late = handler.handle(confirm(releasedFirst, "LAMP-007", 1));
+        assertThat(late.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(late.reason()).contains("already released");
+        assertThat(reservation(releasedFirst)).isEqualTo("RELEASED");
+        assertThat(stock("LAMP-007")).isEqualTo(before);
+    }
+
+    @Test
+    void aVerbThisParticipantDoesNotKnowIsRejected() throws Exception {
+        UUID saga = UUID.randomUUID();
+        SagaCommand charge = new SagaCommand(saga, "charge-payment", Kind.ACTION, "charge", 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), "saga.replies");
+        assertThatThrownBy(() -> handler.handle(charge)).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("unknown saga action 'charge'");
+        SagaCommand releaseAsAction = new SagaCommand(saga, "reserve-stock", Kind.ACTION, "release", 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), "saga.replies");
+        assertThatThrownBy(() -> handler.handle(releaseAsAction)).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("cannot be sent as ACTION");
+        assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
+    }
+
+    @Test
+    void anUnreadableCommandGoesToTheDeadLetterTopicAndTheNextIsHandled() throws Exception {
+        UUID saga = UUID.randomUUID();
+        int before = stock("BOOK-001");
+        String replyTopic = "saga.test.replies." + saga;
+        String good = JSON.writeValueAsString(new SagaCommand(saga, "reserve-stock", Kind.ACTION, "reserve", 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), replyTopic));
+        send(saga, "{this is not json");
+        send(saga, good);
+        List<ConsumerRecord<String, String>> dead = consume("saga.inventory.commands.dlq", 1,
+                r -> r.value().equals("{this is not json"));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers().lastHeader("dead-letter-reason")).isNotNull();
+        assertThat(consume(replyTopic, 1, any -> true)).hasSize(1);
+        assertThat(stock("BOOK-001")).isEqualTo(before - 1);
+    }
+
+    @Test
     void anInvalidOperationIsRejectedAndWritesNothing() throws Exception {
         UUID saga = UUID.randomUUID();
         assertThatThrownBy(() -> handler.handle(command(saga, Kind.ACTION, "BOOK-001", -1)))
                 .isInstanceOfAny(ProblemException.class, jakarta.validation.ConstraintViolationException.class);
         assertThat(outboxReplies(saga)).isZero();
         assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
-        SagaCommand noReplyTopic = new SagaCommand(saga, "reserve-stock", Kind.ACTION, 1,
+        SagaCommand noReplyTopic = new SagaCommand(saga, "reserve-stock", Kind.ACTION, "reserve", 1,
                 JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), null);
         assertThatThrownBy(() -> handler.handle(noReplyTopic)).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("replyTopic");
@@ -112,31 +164,15 @@ class SagaCommandsIT {
         UUID saga = UUID.randomUUID();
         int before = stock("BOOK-001");
         String replyTopic = "saga.test.replies." + saga;
-        String command = JSON.writeValueAsString(new SagaCommand(saga, "reserve-stock", Kind.ACTION, 1,
+        String command = JSON.writeValueAsString(new SagaCommand(saga, "reserve-stock", Kind.ACTION, "reserve", 1,
                 JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), replyTopic));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            // delivered twice, as after a redelivery: one effect, two identical replies
-            producer.send(new ProducerRecord<>("saga.inventory.commands", saga.toString(), command)).get();
-            producer.send(new ProducerRecord<>("saga.inventory.commands", saga.toString(), command)).get();
-        }
+        // delivered twice, as after a redelivery: one effect, two identical replies
+        send(saga, command);
+        send(saga, command);
         List<SagaReply> replies = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + saga,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of(replyTopic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (replies.size() < 2 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(r.key()).isEqualTo(saga.toString());
-                    replies.add(JSON.readValue(r.value(), SagaReply.class));
-                }
-            }
+        for (ConsumerRecord<String, String> r : consume(replyTopic, 2, any -> true)) {
+            assertThat(r.key()).isEqualTo(saga.toString());
+            replies.add(JSON.readValue(r.value(), SagaReply.class));
         }
         assertThat(replies).hasSize(2).allMatch(r -> r.outcome() == Outcome.DONE && r.participant().equals("participant-inventory"));
         assertThat(stock("BOOK-001")).isEqualTo(before - 1);
@@ -144,8 +180,55 @@ class SagaCommandsIT {
     }
 
     private static SagaCommand command(UUID saga, Kind kind, String sku, int qty) {
-        return new SagaCommand(saga, "reserve-stock", kind, 1,
+        return new SagaCommand(saga, "reserve-stock", kind, kind == Kind.ACTION ? "reserve" : "release", 1,
                 JSON.createObjectNode().put("sku", sku).put("qty", qty), "saga.replies");
+    }
+
+    private static SagaCommand confirm(UUID saga, String sku, int qty) {
+        return new SagaCommand(saga, "confirm", Kind.ACTION, "confirm", 1,
+                JSON.createObjectNode().put("sku", sku).put("qty", qty), "saga.replies");
+    }
+
+    private void send(UUID saga, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>("saga.inventory.commands", saga.toString(), value)).get();
+        }
+    }
+
+    /** Reads a topic from the start until {@code wanted} records match, or a minute has passed. */
+    private List<ConsumerRecord<String, String>> consume(String topic, int wanted,
+                                                         java.util.function.Predicate<ConsumerRecord<String, String>> match) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (found.size() < wanted && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (match.test(r)) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private String reservation(UUID saga) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT status FROM reservations WHERE saga_id = ?")) {
+            ps.setObject(1, saga);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private int stock(String sku) throws SQLException {

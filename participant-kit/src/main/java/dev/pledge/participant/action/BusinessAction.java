@@ -3,6 +3,7 @@ package dev.pledge.participant.action;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The business change a participant makes in a branch: reserve stock, debit an account. It runs inside
@@ -27,4 +28,27 @@ public interface BusinessAction<T> {
      * refund the amount). Called only for an operation that {@link #apply} accepted and committed.
      */
     void compensate(Connection tx, T operation) throws SQLException;
+
+    /** The names saga commands use for {@link #apply}, {@link #compensate} and, if any, {@link #confirmInSaga}. */
+    SagaVerbs sagaVerbs();
+
+    /** {@link #apply} as a saga step; a participant that keeps per-saga records (a reservation) adds them here. */
+    default Optional<String> applyInSaga(Connection tx, UUID saga, T operation) throws SQLException {
+        return apply(tx, operation);
+    }
+
+    /** {@link #compensate} as a saga compensation, for an action that {@link #applyInSaga} accepted. */
+    default void compensateInSaga(Connection tx, UUID saga, T operation) throws SQLException {
+        compensate(tx, operation);
+    }
+
+    /**
+     * Makes a saga's applied operation final (confirm a reservation), inside an open transaction. Only called
+     * when {@link #sagaVerbs()} names a confirmation.
+     *
+     * @return empty when confirmed, or why it cannot be (e.g. the reservation was already released)
+     */
+    default Optional<String> confirmInSaga(Connection tx, UUID saga, T operation) throws SQLException {
+        throw new UnsupportedOperationException("this participant has no saga confirmation");
+    }
 }

@@ -18,7 +18,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 /**
  * Consumes this participant's saga commands from Kafka, one at a time in partition order (the key is the
  * saga id), and hands each to the {@link SagaCommandHandler}. The offset is committed after the command's
- * transaction, so a crash replays it, and the inbox turns the replay into the same reply.
+ * transaction, so a crash replays it, and the inbox turns the replay into the same reply. A command that
+ * cannot be read or is invalid is refused: the channel's failure strategy moves it to the dead-letter topic
+ * and the consumer goes on with the next.
  */
 @ApplicationScoped
 public class SagaCommandConsumer {
@@ -29,7 +31,16 @@ public class SagaCommandConsumer {
     @Inject
     OutboxRelay relay;
     @Inject
+    SagaSilence silence;
+    @Inject
     ObjectMapper json;
+
+    /** A command that no retry can make valid. */
+    public static final class PoisonCommand extends RuntimeException {
+        PoisonCommand(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     @Incoming("saga-commands")
     @Blocking(ordered = true)
@@ -38,14 +49,18 @@ public class SagaCommandConsumer {
         try {
             command = json.readValue(payload, SagaCommand.class);
         } catch (JsonProcessingException e) {
-            LOG.errorf("dropping a saga command that is not valid JSON: %s (%s)", payload, e.getOriginalMessage());
+            LOG.errorf("saga command is not valid JSON, sent to the dead-letter topic: %s", e.getOriginalMessage());
+            throw new PoisonCommand("not a valid saga command: " + e.getOriginalMessage(), e);
+        }
+        if (command.action() != null && silence.isSilenced(command.action())) {
+            LOG.warnf("dropped %s %s of saga %s (silenced)", command.action(), command.kind(), command.sagaId());
             return;
         }
         try {
             handler.handle(command);
         } catch (ProblemException | ConstraintViolationException e) {
-            LOG.errorf("dropping an invalid saga command for saga %s: %s", command.sagaId(), e.getMessage());
-            return;
+            LOG.errorf("invalid saga command for saga %s, sent to the dead-letter topic: %s", command.sagaId(), e.getMessage());
+            throw new PoisonCommand("invalid saga command: " + e.getMessage(), e);
         }
         try {
             relay.publishPending();

@@ -15,9 +15,11 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
+import dev.pledge.participant.action.SagaVerbs.Use;
 import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaReply.Outcome;
 import dev.pledge.participant.store.BranchStore;
@@ -31,6 +33,8 @@ import io.agroal.api.AgroalDataSource;
  */
 @ApplicationScoped
 public class SagaCommandHandler {
+    /** Crash point: the command's effect and reply are committed, the reply not yet published. */
+    public static final String AFTER_SAGA_EFFECT = "after-saga-effect";
 
     @Inject
     AgroalDataSource dataSource;
@@ -40,6 +44,8 @@ public class SagaCommandHandler {
     Operations operations;
     @Inject
     ObjectMapper json;
+    @Inject
+    CrashPoints crashPoints;
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
 
@@ -49,22 +55,30 @@ public class SagaCommandHandler {
      */
     @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public SagaReply handle(SagaCommand command) throws SQLException {
-        if (command.sagaId() == null || command.step() == null || command.kind() == null || command.replyTopic() == null
-                || command.replyTopic().isBlank() || command.attempt() < 1) {
-            throw ProblemException.badRequest("a saga command needs sagaId, step, kind, attempt >= 1 and replyTopic");
+        if (command.sagaId() == null || command.step() == null || command.step().isBlank() || command.kind() == null
+                || command.action() == null || command.replyTopic() == null || command.replyTopic().isBlank()
+                || command.attempt() < 1) {
+            throw ProblemException.badRequest(
+                    "a saga command needs sagaId, step, kind, action, attempt >= 1 and replyTopic");
         }
         return handleTyped(action, command);
     }
 
     private <T> SagaReply handleTyped(BusinessAction<T> typed, SagaCommand command) throws SQLException {
+        Use use = typed.sagaVerbs().use(command.action()).orElseThrow(() -> ProblemException.badRequest(
+                "unknown saga action '" + command.action() + "'; " + participant + " knows " + typed.sagaVerbs()));
+        if ((use == Use.COMPENSATION) != (command.kind() == Kind.COMPENSATION)) {
+            throw ProblemException.badRequest("'" + command.action() + "' cannot be sent as " + command.kind());
+        }
         T op = operations.read(typed.operationType(), command.operation());
         for (int attempt = 1; ; attempt++) {
             try (Connection tx = dataSource.getConnection()) {
                 tx.setAutoCommit(false);
                 try {
-                    SagaReply reply = decide(tx, typed, op, command);
+                    SagaReply reply = decide(tx, typed, use, op, command);
                     writeOutbox(tx, command, reply);
                     tx.commit();
+                    crashPoints.hit(AFTER_SAGA_EFFECT);
                     return reply;
                 } catch (SQLException e) {
                     tx.rollback();
@@ -82,7 +96,7 @@ public class SagaCommandHandler {
         }
     }
 
-    private <T> SagaReply decide(Connection tx, BusinessAction<T> typed, T op, SagaCommand c) throws SQLException {
+    private <T> SagaReply decide(Connection tx, BusinessAction<T> typed, Use use, T op, SagaCommand c) throws SQLException {
         Optional<SagaReply> earlier = inbox(tx, c, c.kind());
         if (earlier.isPresent()) {
             return earlier.get();
@@ -91,7 +105,8 @@ public class SagaCommandHandler {
             if (inbox(tx, c, Kind.COMPENSATION).isPresent()) {
                 return record(tx, c, Outcome.SKIPPED, "already compensated: the action came too late");
             }
-            Optional<String> refused = typed.apply(tx, op);
+            Optional<String> refused = use == Use.CONFIRMATION
+                    ? typed.confirmInSaga(tx, c.sagaId(), op) : typed.applyInSaga(tx, c.sagaId(), op);
             if (refused.isPresent()) {
                 return record(tx, c, Outcome.REFUSED, refused.get());
             }
@@ -102,7 +117,7 @@ public class SagaCommandHandler {
             return record(tx, c, Outcome.SKIPPED, actionRow.isEmpty()
                     ? "nothing to undo: the action never arrived" : "nothing to undo: the action did not take effect");
         }
-        typed.compensate(tx, op);
+        typed.compensateInSaga(tx, c.sagaId(), op);
         return record(tx, c, Outcome.DONE, null);
     }
 
@@ -113,7 +128,7 @@ public class SagaCommandHandler {
             ps.setString(2, c.step());
             ps.setString(3, kind.name());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new SagaReply(c.sagaId(), c.step(), kind, c.attempt(),
+                return rs.next() ? Optional.of(new SagaReply(c.sagaId(), c.step(), kind, c.action(), c.attempt(),
                         Outcome.valueOf(rs.getString(1)), rs.getString(2), participant)) : Optional.empty();
             }
         }
@@ -130,7 +145,7 @@ public class SagaCommandHandler {
             ps.setString(6, c.operation().toString());
             ps.executeUpdate();
         }
-        return new SagaReply(c.sagaId(), c.step(), c.kind(), c.attempt(), outcome, reason, participant);
+        return new SagaReply(c.sagaId(), c.step(), c.kind(), c.action(), c.attempt(), outcome, reason, participant);
     }
 
     private void writeOutbox(Connection tx, SagaCommand c, SagaReply reply) throws SQLException {

@@ -7,8 +7,8 @@ import java.util.UUID;
  * command came). REFUSED: a business refusal, nothing changed. SKIPPED: nothing to do (a compensation whose
  * action never took effect, or an action that came after its compensation).
  */
-public record SagaReply(UUID sagaId, String step, SagaCommand.Kind kind, int attempt, Outcome outcome, String reason,
-                        String participant) {
+public record SagaReply(UUID sagaId, String step, SagaCommand.Kind kind, String action, int attempt, Outcome outcome,
+                        String reason, String participant) {
 
     public enum Outcome {
         DONE, REFUSED, SKIPPED

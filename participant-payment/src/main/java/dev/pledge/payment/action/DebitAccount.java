@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 import dev.pledge.participant.action.BusinessAction;
+import dev.pledge.participant.action.SagaVerbs;
 import dev.pledge.payment.api.AccountResource;
 
 /** Debits an amount from an account (NO for an unknown account or insufficient funds); refunds it. */
@@ -67,5 +68,10 @@ public class DebitAccount implements BusinessAction<DebitAccount.Operation> {
                 throw new SQLException("cannot refund unknown account " + op.account());
             }
         }
+    }
+
+    @Override
+    public SagaVerbs sagaVerbs() {
+        return SagaVerbs.of("charge", "refund");
     }
 }
