@@ -12,19 +12,28 @@ import java.util.Optional;
  * SagaDefinition.named("order")
  *     .step("reserve-stock").invoke("inventory", "reserve").compensateWith("release")
  *         .retry(3, Duration.ofMillis(200)).timeout(Duration.ofSeconds(5))
- *     .step("charge-payment").invoke("payment", "charge").compensateWith("refund")
+ *     .step("charge-payment").invoke("payment", "charge").compensateWith("refund").alongsidePrevious()
  *     .step("confirm").invoke("inventory", "confirm")
  *     .build();
  * </pre>
+ *
+ * A step marked {@code alongsidePrevious()} does not depend on the step before it, so a parallel flow runs
+ * the two at the same time; a sequential flow still runs them one after the other.
  */
-public record SagaDefinition(String name, List<StepDefinition> steps) {
+public record SagaDefinition(String name, List<StepDefinition> steps, Duration forwardDeadline) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_FORWARD_DEADLINE = Duration.ofSeconds(30);
 
     public SagaDefinition {
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("a saga has at least one step");
         }
         steps = List.copyOf(steps);
+    }
+
+    /** The stage of the last step: steps of one stage may run at the same time. */
+    public int lastStage() {
+        return steps.get(steps.size() - 1).stage();
     }
 
     public static Builder named(String name) {
@@ -49,6 +58,8 @@ public record SagaDefinition(String name, List<StepDefinition> steps) {
         private String compensation;
         private RetryPolicy retry = RetryPolicy.once();
         private Duration timeout = DEFAULT_TIMEOUT;
+        private boolean alongside;
+        private Duration forwardDeadline = DEFAULT_FORWARD_DEADLINE;
 
         private Builder(String name) {
             this.name = name;
@@ -82,9 +93,21 @@ public record SagaDefinition(String name, List<StepDefinition> steps) {
             return this;
         }
 
+        /** This step does not need the previous one: a parallel flow runs them at the same time. */
+        public Builder alongsidePrevious() {
+            this.alongside = true;
+            return this;
+        }
+
+        /** Under forward recovery, how long a failing step is retried before the saga is compensated. */
+        public Builder forwardRecoveryWithin(Duration deadline) {
+            this.forwardDeadline = deadline;
+            return this;
+        }
+
         public SagaDefinition build() {
             flush();
-            return new SagaDefinition(name, steps);
+            return new SagaDefinition(name, steps, forwardDeadline);
         }
 
         private void flush() {
@@ -94,13 +117,16 @@ public record SagaDefinition(String name, List<StepDefinition> steps) {
             if (participant == null || action == null) {
                 throw new IllegalStateException("step " + stepName + " has no invoke(participant, action)");
             }
-            steps.add(new StepDefinition(stepName, participant, action, Optional.ofNullable(compensation), retry, timeout));
+            int stage = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).stage() + (alongside ? 0 : 1);
+            steps.add(new StepDefinition(stepName, participant, action, Optional.ofNullable(compensation), retry, timeout,
+                    stage));
             stepName = null;
             participant = null;
             action = null;
             compensation = null;
             retry = RetryPolicy.once();
             timeout = DEFAULT_TIMEOUT;
+            alongside = false;
         }
     }
 }

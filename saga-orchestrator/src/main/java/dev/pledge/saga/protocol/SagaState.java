@@ -2,11 +2,8 @@ package dev.pledge.saga.protocol;
 
 import java.util.List;
 
-/**
- * Where a saga stands, as a small value. RUNNING: step {@code current}'s command, try {@code attempt}, is
- * out. COMPENSATING: {@code pending} lists the steps still to undo, in order, the first being undone now.
- */
-public record SagaState(Status status, int current, int attempt, List<Integer> pending, String reason) {
+/** Where a saga stands, as a small value: its status, each step's state, and why it is being undone. */
+public record SagaState(Status status, List<StepState> steps, String reason) {
 
     public enum Status {
         RUNNING, COMPENSATING, COMPLETED, COMPENSATED;
@@ -17,18 +14,16 @@ public record SagaState(Status status, int current, int attempt, List<Integer> p
     }
 
     public SagaState {
-        pending = List.copyOf(pending);
+        steps = List.copyOf(steps);
     }
 
-    static SagaState running(int step, int attempt) {
-        return new SagaState(Status.RUNNING, step, attempt, List.of(), null);
+    public StepState step(int index) {
+        return steps.get(index);
     }
 
-    static SagaState compensating(List<Integer> pending, int attempt, String reason) {
-        return new SagaState(Status.COMPENSATING, pending.get(0), attempt, pending, reason);
-    }
-
-    static SagaState finished(Status status, String reason) {
-        return new SagaState(status, -1, 0, List.of(), reason);
+    /** The highest attempt of any step's command now out: how hard the saga is struggling. */
+    public int maxAttempt() {
+        return steps.stream().filter(s -> s.phase() == StepState.Phase.ACTING || s.phase() == StepState.Phase.COMPENSATING)
+                .mapToInt(StepState::attempt).max().orElse(0);
     }
 }

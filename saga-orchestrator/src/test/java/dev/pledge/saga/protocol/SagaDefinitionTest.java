@@ -17,6 +17,9 @@ class SagaDefinitionTest {
         assertThat(order.step(1).compensation()).contains("refund");
         assertThat(order.step(2).compensable()).isFalse();
         assertThat(order.step(1).retry().maxAttempts()).isEqualTo(3);
+        assertThat(order.steps()).extracting(StepDefinition::stage).as("charging does not wait for the reservation")
+                .containsExactly(0, 0, 1);
+        assertThat(order.lastStage()).isEqualTo(1);
     }
 
     @Test
