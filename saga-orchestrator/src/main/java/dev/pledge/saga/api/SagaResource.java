@@ -1,64 +1,108 @@
 package dev.pledge.saga.api;
 
-import java.time.Instant;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
-
 import dev.pledge.common.problem.ProblemException;
-import dev.pledge.saga.store.Saga;
-import dev.pledge.saga.store.SagaStep;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
+import dev.pledge.saga.config.SagaConfig;
+import dev.pledge.saga.protocol.Flow;
+import dev.pledge.saga.protocol.SagaState;
+import dev.pledge.saga.service.Order;
+import dev.pledge.saga.service.SagaEngine;
+import dev.pledge.saga.store.SagaRow;
+import dev.pledge.saga.store.SagaStore;
+import io.agroal.api.AgroalDataSource;
 
 @Path("/sagas")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sagas")
 public class SagaResource {
 
-    public record StepView(Instant at, String step, String kind, String detail) {
+    @Inject
+    SagaEngine engine;
+    @Inject
+    SagaStore store;
+    @Inject
+    SagaConfig config;
+    @Inject
+    AgroalDataSource db;
+
+    @POST
+    @Path("/orders")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start an order saga: reserve stock, charge the account, confirm; compensated on failure",
+            description = "Answers 202 at once with the saga as it starts; follow it at the Location given.")
+    public Response start(@Valid @NotNull OrderSagaRequest request) throws SQLException {
+        Flow flow = request.flow() == null ? Flow.SEQUENTIAL : Flow.of(request.flow()).orElseThrow(() ->
+                ProblemException.badRequest("flow must be one of " + Flow.labels() + ", not '" + request.flow() + "'"));
+        if (!flow.orchestrated()) {
+            throw ProblemException.badRequest("this orchestrator runs the orchestrated flows only: "
+                    + Arrays.stream(Flow.values()).filter(Flow::orchestrated).map(Flow::label).toList());
+        }
+        UUID id = engine.start(new Order(request.sku(), request.qty(), request.account(), request.amount()), flow);
+        return Response.accepted(view(id)).location(URI.create("/sagas/" + id)).build();
     }
 
-    public record SagaView(UUID id, String kind, String state, @JsonRawValue String payload, Instant createdAt,
-                           Instant updatedAt, List<StepView> steps) {
-        static SagaView of(Saga s, List<SagaStep> steps) {
-            return new SagaView(s.id, s.kind, s.state, s.payload, s.createdAt, s.updatedAt,
-                    steps == null ? null : steps.stream().map(t -> new StepView(t.at, t.step, t.kind, t.detail)).toList());
+    @GET
+    @Operation(summary = "Saga instances, newest first, optionally only those in one status")
+    public List<SagaView> list(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit,
+                               @QueryParam("status") String status) throws SQLException {
+        String wanted = null;
+        if (status != null) {
+            wanted = status.toUpperCase(Locale.ROOT);
+            try {
+                SagaState.Status.valueOf(wanted);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("status must be one of " + Arrays.toString(SagaState.Status.values()));
+            }
+        }
+        try (Connection c = db.getConnection()) {
+            return store.list(c, wanted, limit).stream()
+                    .map(s -> SagaView.of(s, engine.definition(), config.attentionAfterAttempts(), null)).toList();
         }
     }
 
     @GET
-    @Operation(summary = "Saga instances, newest first")
-    public List<SagaView> list(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(1000) int limit) {
-        return Saga.<Saga>findAll(Sort.descending("createdAt")).page(Page.ofSize(limit)).list().stream()
-                .map(s -> SagaView.of(s, null)).toList();
-    }
-
-    @GET
     @Path("/{id}")
-    @Operation(summary = "A saga with its step log")
-    public SagaView get(@PathParam("id") String id) {
+    @Operation(summary = "A saga with its steps and timeline (every command, reply, retry, timeout and compensation)")
+    public SagaView get(@PathParam("id") String id) throws SQLException {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("saga id must be a UUID, not '" + id + "'");
         }
-        Saga saga = Saga.<Saga>findByIdOptional(uuid).orElseThrow(() -> ProblemException.notFound("no saga " + id));
-        return SagaView.of(saga, SagaStep.list("sagaId", Sort.by("id"), uuid));
+        return view(uuid);
+    }
+
+    private SagaView view(UUID id) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            SagaRow saga = store.find(c, id).orElseThrow(() -> ProblemException.notFound("no saga " + id));
+            return SagaView.of(saga, engine.definition(), config.attentionAfterAttempts(), store.timeline(c, id));
+        }
     }
 }

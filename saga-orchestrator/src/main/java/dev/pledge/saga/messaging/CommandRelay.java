@@ -1,0 +1,130 @@
+package dev.pledge.saga.messaging;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.store.SagaOutbox;
+import dev.pledge.saga.store.SagaOutbox.Pending;
+import dev.pledge.saga.store.SagaStore;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Publishes the orchestrator's outbox to Kafka: each command to its participant's topic, keyed by the saga
+ * id, once its delay has passed. The broker's acknowledgement gives the record's partition and offset,
+ * which go into the saga's timeline. Runs when kicked after a state change, at the time a delayed command
+ * falls due, and every second (rows left by a crash go out then). A command may be published twice if the
+ * process dies between acknowledgement and mark; participants answer a repeat with the same reply.
+ */
+@ApplicationScoped
+public class CommandRelay {
+    private static final Logger LOG = Logger.getLogger(CommandRelay.class);
+    private static final int BATCH = 200;
+
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    SagaOutbox outbox;
+    @Inject
+    SagaStore store;
+    @Inject
+    @Channel("saga-commands")
+    Emitter<String> commands;
+
+    private final ScheduledExecutorService wakeups = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "saga-command-relay");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Publishes what is due, soon, on the relay's own thread. */
+    public void kick() {
+        wakeups.execute(this::sweep);
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            publishDue();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("command relay: %s; the next sweep tries again", e.getMessage());
+        }
+    }
+
+    /** Publishes every command due now, then arranges a wake-up for the next delayed one. */
+    public synchronized int publishDue() throws SQLException {
+        int published = 0;
+        int batch;
+        do {
+            batch = Tx.run(db, c -> {
+                List<Pending> rows = outbox.due(c, BATCH);
+                for (Pending row : rows) {
+                    RecordMetadata where = send(row);
+                    Instant now = Instant.now();
+                    outbox.markPublished(c, row.id(), now);
+                    store.published(c, row.timelineId(), where.topic(), where.partition(), where.offset(), now);
+                }
+                return rows.size();
+            });
+            published += batch;
+        } while (batch == BATCH);
+        Optional<Instant> next = Tx.run(db, outbox::nextDue);
+        next.ifPresent(at -> {
+            long wait = Math.max(0, Duration.between(Instant.now(), at).toMillis());
+            if (wait < 1000) {
+                wakeups.schedule(this::sweep, wait, TimeUnit.MILLISECONDS);
+            }
+        });
+        return published;
+    }
+
+    private RecordMetadata send(Pending row) throws SQLException {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+        commands.send(Message.of(row.payload(),
+                () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(row.topic()).withKey(row.key()).build())
+                .addMetadata(result));
+        try {
+            acked.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while publishing to " + row.topic(), e);
+        } catch (Exception e) {
+            throw new SQLException("could not publish to " + row.topic() + ": " + e.getMessage(), e);
+        }
+        return result.getResult();
+    }
+
+    @PreDestroy
+    void stop() {
+        wakeups.shutdownNow();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pledge.saga.messaging;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.saga.service.SagaEngine;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Takes participants' replies from the reply topic, in partition order (the key is the saga id), and hands
+ * each to the engine with its Kafka coordinates. The offset is committed after the engine's transaction, so
+ * a crash replays the reply and the timeline's record of it makes the replay a no-op. A reply that cannot
+ * be read goes to the dead-letter topic and the consumer goes on.
+ */
+@ApplicationScoped
+public class ReplyConsumer {
+    private static final Logger LOG = Logger.getLogger(ReplyConsumer.class);
+
+    @Inject
+    SagaEngine engine;
+    @Inject
+    ObjectMapper json;
+
+    /** A reply no retry can make readable. */
+    public static final class PoisonReply extends RuntimeException {
+        PoisonReply(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @Incoming("saga-replies")
+    @Blocking(ordered = true)
+    public void onReply(ConsumerRecord<String, String> record) throws SQLException {
+        ReplyMessage reply;
+        try {
+            reply = json.readValue(record.value(), ReplyMessage.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            LOG.errorf("reply at %s-%d@%d is not valid JSON, sent to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset());
+            throw new PoisonReply("not a valid saga reply: " + e.getMessage(), e);
+        }
+        if (reply == null || !reply.complete()) {
+            throw new PoisonReply("a saga reply needs sagaId, step, kind, attempt and outcome", null);
+        }
+        engine.onReply(reply, new SagaEngine.Received(record.topic(), record.partition(), record.offset(),
+                Instant.ofEpochMilli(record.timestamp())));
+    }
+}

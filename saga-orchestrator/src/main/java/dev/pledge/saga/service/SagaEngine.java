@@ -1,0 +1,299 @@
+package dev.pledge.saga.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.saga.config.SagaConfig;
+import dev.pledge.saga.messaging.CommandRelay;
+import dev.pledge.saga.messaging.ReplyMessage;
+import dev.pledge.saga.protocol.Flow;
+import dev.pledge.saga.protocol.OrderSaga;
+import dev.pledge.saga.protocol.SagaAction;
+import dev.pledge.saga.protocol.SagaAction.Finish;
+import dev.pledge.saga.protocol.SagaAction.Send;
+import dev.pledge.saga.protocol.SagaDefinition;
+import dev.pledge.saga.protocol.SagaEvent;
+import dev.pledge.saga.protocol.SagaMachine;
+import dev.pledge.saga.protocol.SagaMachine.Transition;
+import dev.pledge.saga.protocol.SagaState;
+import dev.pledge.saga.protocol.StepDefinition;
+import dev.pledge.saga.protocol.StepState.Phase;
+import dev.pledge.saga.store.SagaOutbox;
+import dev.pledge.saga.store.SagaRow;
+import dev.pledge.saga.store.SagaStore;
+import dev.pledge.saga.store.TimelineEntry;
+import dev.pledge.saga.store.Timers;
+import dev.pledge.saga.store.Timers.Timer;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Drives orchestrated sagas with the {@link SagaMachine}. Every state change is one local transaction that
+ * also writes the timeline, the commands it calls for (outbox) and their timeouts (timers); the relay
+ * publishes the commands afterwards. So a crash at any moment leaves a log the orchestrator resumes from:
+ * unpublished commands go out, unanswered ones time out and are retried, replies not yet taken in are
+ * delivered again.
+ */
+@ApplicationScoped
+public class SagaEngine {
+    /** Crash point: the saga and its first commands are committed, nothing published yet. */
+    public static final String AFTER_SAGA_START = "after-saga-start";
+    /** Crash point: the first step's success is committed with the next commands, not yet published. */
+    public static final String AFTER_FIRST_STEP = "after-first-step";
+    /** Crash point: the decision to compensate is committed with the compensations, not yet published. */
+    public static final String BEFORE_COMPENSATION = "before-compensation";
+    /** Crash point: a reply has been applied inside its transaction, which is not yet committed. */
+    public static final String BEFORE_REPLY_COMMIT = "before-reply-commit";
+    private static final Logger LOG = Logger.getLogger(SagaEngine.class);
+
+    /** Where a received message sat in Kafka. */
+    public record Received(String topic, int partition, long offset, Instant timestamp) {
+    }
+
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    SagaStore store;
+    @Inject
+    Timers timers;
+    @Inject
+    SagaOutbox outbox;
+    @Inject
+    CommandRelay relay;
+    @Inject
+    CrashPoints crashPoints;
+    @Inject
+    SagaConfig config;
+    @Inject
+    ObjectMapper json;
+
+    private SagaDefinition definition;
+
+    @PostConstruct
+    void init() {
+        definition = OrderSaga.definition(config.stepTimeout(), config.attempts(), config.backoff(), config.forwardDeadline());
+    }
+
+    public SagaDefinition definition() {
+        return definition;
+    }
+
+    /** Starts an order saga: the saga, its first commands and their timeouts, in one transaction. */
+    public UUID start(Order order, Flow flow) throws SQLException {
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now();
+        Transition t = new SagaMachine(definition, flow).start(now);
+        Tx.run(db, c -> {
+            store.insert(c, id, flow, t.state(), write(order), now);
+            store.append(c, TimelineEntry.of(id, now, null, "STARTED", null, null,
+                    flow.label() + " saga for " + order.describe()));
+            apply(c, id, order, t, now);
+            return null;
+        });
+        crashPoints.hit(AFTER_SAGA_START);
+        relay.kick();
+        return id;
+    }
+
+    /**
+     * Takes in one reply. A database failure is retried without end before the next reply is taken, so a
+     * reply is never dropped because the database was away.
+     */
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
+    public void onReply(ReplyMessage reply, Received where) throws SQLException {
+        String crashAfter = Tx.run(db, c -> takeIn(c, reply, where));
+        if (crashAfter != null) {
+            crashPoints.hit(crashAfter);
+        }
+        relay.kick();
+    }
+
+    private String takeIn(Connection c, ReplyMessage reply, Received where) throws SQLException {
+        Instant now = Instant.now();
+        Optional<SagaRow> row = store.lock(c, reply.sagaId());
+        if (row.isEmpty()) {
+            LOG.warnf("reply for unknown saga %s at %s-%d@%d ignored", reply.sagaId(), where.topic(), where.partition(),
+                    where.offset());
+            return null;
+        }
+        SagaRow saga = row.get();
+        int step = stepIndex(reply.step());
+        String participant = step < 0 ? reply.participant() : definition.step(step).participant();
+        Optional<Long> entry = store.append(c, TimelineEntry.of(saga.id(), now, reply.step(), "REPLY", reply.attempt(),
+                participant, describe(reply)).received(where.topic(), where.partition(), where.offset(), where.timestamp()));
+        if (entry.isEmpty()) {
+            return null; // this very record was taken in before a crash
+        }
+        if (step < 0 || !saga.flow().orchestrated()) {
+            store.annotate(c, entry.get(), "(ignored: no such step)");
+            return null;
+        }
+        Transition t = new SagaMachine(definition, saga.flow()).next(saga.state(), event(reply, step, now));
+        if (t.state().equals(saga.state())) {
+            store.annotate(c, entry.get(), saga.state().status().isFinal()
+                    ? "(ignored: the saga has ended)" : "(ignored: a repeat or an older attempt)");
+            return null;
+        }
+        timers.take(c, new Timer(saga.id(), step, reply.aboutCompensation(), reply.attempt()));
+        apply(c, saga.id(), read(saga), t, now);
+        crashPoints.hit(BEFORE_REPLY_COMMIT);
+        return crashPointAfter(saga.state(), t.state());
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void timeouts() {
+        try {
+            scanTimersOnce();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("timeout scan: %s; the next scan tries again", e.getMessage());
+        }
+    }
+
+    /** Fires every timeout now due; returns how many changed a saga. Called by the scheduler and by tests. */
+    public int scanTimersOnce() throws SQLException {
+        List<Timer> due = Tx.run(db, c -> timers.due(c, Instant.now(), 200));
+        int fired = 0;
+        for (Timer timer : due) {
+            if (Boolean.TRUE.equals(Tx.run(db, c -> fire(c, timer)))) {
+                fired++;
+            }
+        }
+        if (fired > 0) {
+            relay.kick();
+        }
+        return fired;
+    }
+
+    private boolean fire(Connection c, Timer timer) throws SQLException {
+        Optional<SagaRow> row = store.lock(c, timer.saga());
+        if (!timers.take(c, timer) || row.isEmpty() || !row.get().flow().orchestrated()) {
+            return false;
+        }
+        SagaRow saga = row.get();
+        Instant now = Instant.now();
+        Transition t = new SagaMachine(definition, saga.flow())
+                .next(saga.state(), new SagaEvent.TimedOut(timer.step(), timer.attempt(), timer.compensation(), now));
+        if (t.state().equals(saga.state())) {
+            return false;
+        }
+        StepDefinition step = definition.step(timer.step());
+        store.append(c, TimelineEntry.of(saga.id(), now, step.name(), "TIMEOUT", timer.attempt(), step.participant(),
+                "no reply to " + verb(step, timer.compensation()) + " within " + step.timeout().toMillis() + " ms"));
+        apply(c, saga.id(), read(saga), t, now);
+        return true;
+    }
+
+    /** Writes the new state and what it calls for: commands in the outbox with their timers, or the end. */
+    private void apply(Connection c, UUID id, Order order, Transition t, Instant now) throws SQLException {
+        store.update(c, id, t.state(), now);
+        for (SagaAction action : t.actions()) {
+            if (action instanceof Send s) {
+                send(c, id, order, s, now);
+            } else if (action instanceof Finish f) {
+                timers.cancelAll(c, id);
+                store.append(c, TimelineEntry.of(id, now, null, f.status().name(), null, null, f.reason()));
+            }
+        }
+    }
+
+    private void send(Connection c, UUID id, Order order, Send s, Instant now) throws SQLException {
+        StepDefinition step = definition.step(s.step());
+        String verb = verb(step, s.compensation());
+        String kind = s.compensation() ? "COMPENSATION" : s.attempt() > 1 ? "RETRY" : "COMMAND";
+        Instant notBefore = now.plus(s.delay());
+        String detail = verb + (s.delay().isZero() ? "" : " after " + s.delay().toMillis() + " ms");
+        long entry = store.append(c, TimelineEntry.of(id, now, step.name(), kind, s.attempt(), step.participant(), detail))
+                .orElseThrow();
+        ObjectNode command = json.createObjectNode()
+                .put("sagaId", id.toString())
+                .put("step", step.name())
+                .put("kind", s.compensation() ? "COMPENSATION" : "ACTION")
+                .put("action", verb)
+                .put("attempt", s.attempt())
+                .put("replyTopic", config.replyTopic());
+        command.set("operation", operation(step.participant(), order));
+        outbox.enqueue(c, id, entry, SagaConfig.commandTopic(step.participant()), command.toString(), notBefore);
+        timers.start(c, new Timer(id, s.step(), s.compensation(), s.attempt()), notBefore.plus(s.timeout()));
+    }
+
+    /** The part of the order a participant acts on. */
+    JsonNode operation(String participant, Order order) {
+        return switch (participant) {
+            case "inventory" -> json.createObjectNode().put("sku", order.sku()).put("qty", order.qty());
+            case "payment" -> json.createObjectNode().put("account", order.account())
+                    .put("amount", order.amount().toPlainString());
+            default -> throw new IllegalStateException("the order saga has no participant " + participant);
+        };
+    }
+
+    private static String crashPointAfter(SagaState before, SagaState after) {
+        if (before.step(0).phase() == Phase.ACTING && after.step(0).phase() == Phase.DONE) {
+            return AFTER_FIRST_STEP;
+        }
+        if (before.status() == SagaState.Status.RUNNING && after.status() == SagaState.Status.COMPENSATING) {
+            return BEFORE_COMPENSATION;
+        }
+        return null;
+    }
+
+    private static SagaEvent event(ReplyMessage r, int step, Instant now) {
+        boolean done = "DONE".equals(r.outcome());
+        if (r.aboutCompensation()) {
+            return done || "SKIPPED".equals(r.outcome()) ? new SagaEvent.Compensated(step, r.attempt(), now)
+                    : new SagaEvent.CompensationFailed(step, r.attempt(), r.reason(), now);
+        }
+        return done ? new SagaEvent.Succeeded(step, r.attempt(), now)
+                : new SagaEvent.Failed(step, r.attempt(), r.reason() == null ? r.outcome().toLowerCase() : r.reason(), false, now);
+    }
+
+    private static String describe(ReplyMessage r) {
+        return (r.action() == null ? r.kind().toLowerCase() : r.action()) + ": " + r.outcome()
+                + (r.reason() == null ? "" : " (" + r.reason() + ")");
+    }
+
+    private int stepIndex(String name) {
+        for (int i = 0; i < definition.size(); i++) {
+            if (definition.step(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String verb(StepDefinition step, boolean compensation) {
+        return compensation ? step.compensation().orElseThrow() : step.action();
+    }
+
+    private String write(Order order) {
+        try {
+            return json.writeValueAsString(order);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("order is not serialisable", e);
+        }
+    }
+
+    Order read(SagaRow saga) throws SQLException {
+        try {
+            return json.readValue(saga.payload(), Order.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("saga " + saga.id() + " holds an unreadable order: " + e.getOriginalMessage(), e);
+        }
+    }
+}

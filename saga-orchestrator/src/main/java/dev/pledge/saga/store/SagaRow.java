@@ -1,0 +1,12 @@
+package dev.pledge.saga.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.pledge.saga.protocol.Flow;
+import dev.pledge.saga.protocol.SagaState;
+
+/** A saga instance as stored: its flow, the state machine's value, and the order it carries. */
+public record SagaRow(UUID id, String kind, Flow flow, SagaState state, String payload, Instant createdAt,
+                      Instant updatedAt, Instant finishedAt) {
+}
