@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
                 "at once (Runtime.halt), a real crash. Restart it with ./pledge start SERVICE or ./pledge up."},
         footer = {"", "Coordinator points, 2PC: before-prepare, after-first-prepare, after-votes, after-decision, after-first-commit;",
                 "3PC: after-votes, after-first-precommit, after-precommits, after-first-docommit.",
-                "Participant points (inventory, payment): after-prepare, before-commit."})
+                "Participant points (inventory, payment): after-prepare, before-commit, after-saga-effect.",
+                "Saga orchestrator points: after-saga-start, after-first-step, before-compensation, before-reply-commit."})
 final class CrashCommand implements Callable<Integer> {
 
     @Spec
