@@ -2,6 +2,7 @@ package dev.pledge.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +23,40 @@ final class SagaFollower {
     JsonNode follow(UUID id, Duration patience, boolean print) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         int shown = 0;
+        JsonNode last = null;
+        boolean away = false;
         while (true) {
-            JsonNode saga = Api.get(orchestratorUrl + "/sagas/" + id);
+            JsonNode saga;
+            try {
+                saga = Api.get(orchestratorUrl + "/sagas/" + id);
+            } catch (IllegalStateException e) {
+                // the orchestrator crashed or restarts: its log has the saga, keep asking
+                if (!away && print) {
+                    out.println("  (the orchestrator is not answering; waiting for it: " + e.getMessage() + ")");
+                }
+                away = true;
+                if (System.nanoTime() > deadline) {
+                    if (last == null) {
+                        throw e;
+                    }
+                    return last;
+                }
+                Thread.sleep(POLL.toMillis());
+                continue;
+            }
+            if (away && print) {
+                out.println("  (the orchestrator answers again)");
+            }
+            away = false;
+            last = saga;
             JsonNode timeline = saga.path("timeline");
             for (; print && shown < timeline.size(); shown++) {
-                out.println("  " + line(timeline.get(shown)));
+                JsonNode e = timeline.get(shown);
+                boolean sent = List.of("COMMAND", "RETRY", "COMPENSATION").contains(e.path("kind").asText());
+                if (sent && !e.hasNonNull("topic") && !isFinal(saga)) {
+                    break; // a command not yet in Kafka: show it once its coordinates are known
+                }
+                out.println("  " + line(e));
             }
             if (isFinal(saga) || System.nanoTime() > deadline) {
                 return saga;
