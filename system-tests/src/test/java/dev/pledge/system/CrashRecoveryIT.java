@@ -7,10 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.pledge.stack.FileTrees;
-import dev.pledge.stack.Net;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
-import dev.pledge.stack.StackConfig;
 
 /**
  * Real crashes at every named crash point, under a few concurrent orders: the process halts mid-protocol,
@@ -47,23 +42,12 @@ class CrashRecoveryIT {
 
     @BeforeAll
     static void startStack() throws IOException {
-        Path state = Path.of("target", "pledge-crash-test").toAbsolutePath();
-        FileTrees.delete(state);
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("PLEDGE_HOME", System.getProperty("pledge.home"));
-        env.put("PLEDGE_STATE_DIR", state.toString());
-        env.put("PLEDGE_PG_FSYNC", "off");
         // generous participant timeouts: contention must queue on row locks, not time out
-        env.put("PLEDGE_COORDINATOR_CALL_TIMEOUT", "30s");
-        env.put("PLEDGE_COORDINATOR_DEFAULT_TRANSACTION_TIMEOUT", "60s");
-        env.put("PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s");
-        for (String component : StackConfig.DEFAULT_PORTS.keySet()) {
-            env.put(StackConfig.portVariable(component), Integer.toString(Net.freePort()));
-        }
-        stack = new Stack(StackConfig.fromEnv(env, Path.of(System.getProperty("pledge.home"))));
-        stack.up(System.out::println);
-        ledger = new Ledger(stack.postgres(Stack.PG_INVENTORY).port(), stack.postgres(Stack.PG_PAYMENT).port(),
-                stack.postgres(Stack.PG_COORDINATOR).port());
+        stack = TestStacks.up("pledge-crash-test", Map.of(
+                "PLEDGE_COORDINATOR_CALL_TIMEOUT", "30s",
+                "PLEDGE_COORDINATOR_DEFAULT_TRANSACTION_TIMEOUT", "60s",
+                "PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s"));
+        ledger = TestStacks.ledger(stack);
         clients = Executors.newFixedThreadPool(50);
     }
 

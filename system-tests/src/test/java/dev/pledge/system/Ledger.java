@@ -28,11 +28,13 @@ final class Ledger {
     private final String inventoryUrl;
     private final String paymentUrl;
     private final String coordinatorUrl;
+    private final String sagaUrl;
 
-    Ledger(int inventoryPort, int paymentPort, int coordinatorPort) {
+    Ledger(int inventoryPort, int paymentPort, int coordinatorPort, int sagaPort) {
         this.inventoryUrl = url(inventoryPort, "inventory");
         this.paymentUrl = url(paymentPort, "payment");
         this.coordinatorUrl = url(coordinatorPort, "coordinator");
+        this.sagaUrl = url(sagaPort, "saga");
     }
 
     private static String url(int port, String db) {
@@ -91,18 +93,91 @@ final class Ledger {
             problems.add("the coordinator's COMMITTED set " + coordinator + " differs from the participants' " + invCommitted);
         }
         int sold = sum(inventoryUrl, "qty").intValue();
+        int reserved = count(inventoryUrl, "SELECT sum(qty) FROM reservations WHERE status IN ('RESERVED', 'CONFIRMED')");
         int stock = count(inventoryUrl, "SELECT sum(stock) FROM products");
-        if (stock + sold != SEED_STOCK) {
-            problems.add("conservation of stock: " + stock + " on hand + " + sold + " sold != " + SEED_STOCK);
+        if (stock + sold + reserved != SEED_STOCK) {
+            problems.add("conservation of stock: " + stock + " on hand + " + sold + " sold + " + reserved
+                    + " held by sagas != " + SEED_STOCK);
         }
         BigDecimal charged = sum(paymentUrl, "amount");
+        Map<String, BigDecimal> sagaCharges = sagaCharges();
+        BigDecimal sagaCharged = sagaCharges.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal money = decimal(paymentUrl, "SELECT sum(balance) FROM accounts");
-        if (money.add(charged).compareTo(SEED_MONEY) != 0) {
-            problems.add("conservation of money: " + money + " + " + charged + " charged != " + SEED_MONEY);
+        if (money.add(charged).add(sagaCharged).compareTo(SEED_MONEY) != 0) {
+            problems.add("conservation of money: " + money + " + " + charged + " charged + " + sagaCharged
+                    + " charged by sagas != " + SEED_MONEY);
         }
+        problems.addAll(sagaOutcomes(sagaCharges));
         int prepared = prepared();
         if (prepared != 0) {
             problems.add(prepared + " prepared transactions remain");
+        }
+        return problems;
+    }
+
+    /** The id of the saga started last, if any. */
+    String newestSaga() throws SQLException {
+        try (Connection c = DriverManager.getConnection(sagaUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id::text FROM sagas ORDER BY created_at DESC LIMIT 1")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** The first command the orchestrator wrote for a saga with this verb, as it went to Kafka. */
+    String sagaCommand(String saga, String verb) throws SQLException {
+        try (Connection c = DriverManager.getConnection(sagaUrl); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT payload::text FROM saga_outbox WHERE saga_id = ?::uuid AND payload->>'action' = ? ORDER BY id LIMIT 1")) {
+            ps.setString(1, saga);
+            ps.setString(2, verb);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Sagas not yet COMPLETED or COMPENSATED. */
+    int unfinishedSagas() throws SQLException {
+        return count(sagaUrl, "SELECT count(*) FROM sagas WHERE state NOT IN ('COMPLETED', 'COMPENSATED')");
+    }
+
+    /** Saga id -> the amount its charge took and no refund gave back, read from the payment inbox. */
+    private Map<String, BigDecimal> sagaCharges() throws SQLException {
+        Map<String, BigDecimal> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(paymentUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT a.saga_id::text, a.operation->>'amount' FROM saga_inbox a"
+                     + " WHERE a.kind = 'ACTION' AND a.outcome = 'DONE' AND NOT EXISTS (SELECT 1 FROM saga_inbox r"
+                     + " WHERE r.saga_id = a.saga_id AND r.step = a.step AND r.kind = 'COMPENSATION' AND r.outcome = 'DONE')")) {
+            while (rs.next()) {
+                out.merge(rs.getString(1), new BigDecimal(rs.getString(2)), BigDecimal::add);
+            }
+        }
+        return out;
+    }
+
+    /** Each finished saga's effects match its outcome: all of them when COMPLETED, none when COMPENSATED. */
+    private List<String> sagaOutcomes(Map<String, BigDecimal> charges) throws SQLException {
+        Map<String, String> reservations = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(inventoryUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT saga_id::text, status FROM reservations")) {
+            while (rs.next()) {
+                reservations.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(sagaUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id::text, state FROM sagas WHERE state IN ('COMPLETED', 'COMPENSATED')")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                String reservation = reservations.get(id);
+                boolean charged = charges.containsKey(id);
+                if ("COMPLETED".equals(rs.getString(2)) && !("CONFIRMED".equals(reservation) && charged)) {
+                    problems.add("saga " + id + " COMPLETED but its reservation is " + reservation + " and charged=" + charged);
+                }
+                if ("COMPENSATED".equals(rs.getString(2))
+                        && (charged || "RESERVED".equals(reservation) || "CONFIRMED".equals(reservation))) {
+                    problems.add("saga " + id + " COMPENSATED but its reservation is " + reservation + " and charged=" + charged);
+                }
+            }
         }
         return problems;
     }

@@ -98,6 +98,27 @@ class PledgeCommandIT {
     }
 
     @Test
+    @Order(3)
+    void aSagaOrderShowsItsTimelineAndADeclinedOneIsCompensated() throws Exception {
+        PledgeCommand.Result saga = pledge.run("order", "--protocol", "saga");
+        assertThat(saga.exitCode()).as(saga.toString()).isZero();
+        assertThat(saga.out()).contains("(sequential)", "reserve: DONE", "charge: DONE", "confirm: DONE", "COMPLETED in")
+                .containsPattern("COMMAND +reserve-stock +reserve +\\[saga\\.inventory\\.commands-\\d+@\\d+\\]");
+        int stock = totalStock();
+        BigDecimal money = totalMoney();
+        PledgeCommand.Result declined = pledge.run("order", "--protocol", "saga", "--flow", "parallel",
+                "--account", "acc-dave", "--amount", "5.00");
+        assertThat(declined.exitCode()).as(declined.toString()).isEqualTo(3);
+        assertThat(declined.out()).contains("(parallel)", "charge: REFUSED", "release: DONE",
+                "COMPENSATED: charge-payment: insufficient funds in acc-dave");
+        assertThat(totalStock()).isEqualTo(stock);
+        assertThat(totalMoney()).isEqualByComparingTo(money);
+        PledgeCommand.Result badFlow = pledge.run("order", "--protocol", "saga", "--flow", "sideways");
+        assertThat(badFlow.exitCode()).isEqualTo(2);
+        assertThat(badFlow.err()).contains("flow must be one of");
+    }
+
+    @Test
     @Order(4)
     void invalidInputIsRejectedWithAClearErrorAndChangesNothing() throws Exception {
         int stock = totalStock();

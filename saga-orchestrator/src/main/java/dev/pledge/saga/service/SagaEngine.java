@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -42,6 +43,7 @@ import dev.pledge.saga.store.TimelineEntry;
 import dev.pledge.saga.store.Timers;
 import dev.pledge.saga.store.Timers.Timer;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -155,6 +157,19 @@ public class SagaEngine {
         apply(c, saga.id(), read(saga), t, now);
         crashPoints.hit(BEFORE_REPLY_COMMIT);
         return crashPointAfter(saga.state(), t.state());
+    }
+
+    /**
+     * After a restart, replies may be waiting in Kafka for commands whose timers fell due while this process
+     * was down. Those timers get one more step timeout, so the replies are taken in before anything is
+     * retried or compensated.
+     */
+    void onStart(@Observes StartupEvent event) throws SQLException {
+        int deferred = Tx.run(db, c -> timers.deferDue(c, Instant.now().plus(config.stepTimeout())));
+        if (deferred > 0) {
+            LOG.infof("resuming: %d overdue command timeouts deferred by %d ms to let waiting replies in", deferred,
+                    config.stepTimeout().toMillis());
+        }
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

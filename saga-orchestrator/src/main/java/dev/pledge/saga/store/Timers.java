@@ -58,6 +58,15 @@ public class Timers {
         }
     }
 
+    /** Moves every timer due before {@code until} to {@code until}; returns how many moved. */
+    public int deferDue(Connection c, Instant until) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE saga_timers SET due_at = ? WHERE due_at < ?")) {
+            ps.setTimestamp(1, Timestamp.from(until));
+            ps.setTimestamp(2, Timestamp.from(until));
+            return ps.executeUpdate();
+        }
+    }
+
     public void cancelAll(Connection c, UUID saga) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM saga_timers WHERE saga_id = ?")) {
             ps.setObject(1, saga);

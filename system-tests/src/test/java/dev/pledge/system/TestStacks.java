@@ -1,0 +1,40 @@
+package dev.pledge.system;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.pledge.stack.FileTrees;
+import dev.pledge.stack.Net;
+import dev.pledge.stack.Stack;
+import dev.pledge.stack.StackConfig;
+
+/** Starts a whole stack for one test class: its own state directory, free ports, fsync off. */
+final class TestStacks {
+    private TestStacks() {
+    }
+
+    /** A running stack in {@code target/<name>}, with {@code settings} added to the services' environment. */
+    static Stack up(String name, Map<String, String> settings) throws IOException {
+        Path state = Path.of("target", name).toAbsolutePath();
+        FileTrees.delete(state);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PLEDGE_HOME", System.getProperty("pledge.home"));
+        env.put("PLEDGE_STATE_DIR", state.toString());
+        env.put("PLEDGE_PG_FSYNC", "off");
+        env.putAll(settings);
+        for (String component : StackConfig.DEFAULT_PORTS.keySet()) {
+            env.put(StackConfig.portVariable(component), Integer.toString(Net.freePort()));
+        }
+        Stack stack = new Stack(StackConfig.fromEnv(env, Path.of(System.getProperty("pledge.home"))));
+        stack.up(System.out::println);
+        return stack;
+    }
+
+    /** The independent checker, reading the stack's four databases. */
+    static Ledger ledger(Stack stack) {
+        return new Ledger(stack.postgres(Stack.PG_INVENTORY).port(), stack.postgres(Stack.PG_PAYMENT).port(),
+                stack.postgres(Stack.PG_COORDINATOR).port(), stack.postgres(Stack.PG_SAGA).port());
+    }
+}
