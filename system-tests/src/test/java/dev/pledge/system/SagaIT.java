@@ -59,7 +59,8 @@ class SagaIT {
                 "PLEDGE_SAGA_STEP_TIMEOUT", "4s",
                 "PLEDGE_SAGA_ATTEMPTS", "4",
                 "PLEDGE_SAGA_BACKOFF", "100ms",
-                "PLEDGE_SAGA_FORWARD_DEADLINE", "5s"));
+                "PLEDGE_SAGA_FORWARD_DEADLINE", "5s",
+                "PLEDGE_INVENTORY_PAYMENT_DEADLINE", "5s"));
         ledger = TestStacks.ledger(stack);
     }
 
@@ -81,12 +82,13 @@ class SagaIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sequential", "parallel", "forward-recovery"})
+    @ValueSource(strings = {"sequential", "parallel", "forward-recovery", "choreography"})
     void completesAnOrderAndShowsEveryMessageWithItsKafkaCoordinates(String flow) throws Exception {
         JsonNode saga = awaitFinal(start("BOOK-001", 1, nextAccount(), "1.00", flow));
         assertThat(saga.path("status").asText()).isEqualTo("COMPLETED");
-        List<JsonNode> messages = entries(saga, "COMMAND", "REPLY");
-        assertThat(messages).hasSize(6);
+        List<JsonNode> messages = entries(saga, "COMMAND", "REPLY", "EVENT");
+        // orchestrated: three commands and their replies; choreography: the order and three events
+        assertThat(messages).hasSize(flow.equals("choreography") ? 4 : 6);
         assertThat(messages).allSatisfy(e -> {
             assertThat(e.path("topic").asText()).startsWith("saga.");
             assertThat(e.path("partition").isInt()).isTrue();
@@ -97,7 +99,7 @@ class SagaIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sequential", "parallel", "forward-recovery"})
+    @ValueSource(strings = {"sequential", "parallel", "forward-recovery", "choreography"})
     void outOfStockEndsCompensatedWithNothingTaken(String flow) throws Exception {
         JsonNode saga = awaitFinal(start("SOLD-OUT", 1, nextAccount(), "1.00", flow));
         assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
@@ -106,13 +108,16 @@ class SagaIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sequential", "parallel", "forward-recovery"})
+    @ValueSource(strings = {"sequential", "parallel", "forward-recovery", "choreography"})
     void aDeclinedPaymentReleasesTheReservedStock(String flow) throws Exception {
         int before = ledger.stock("LAMP-007");
         JsonNode saga = awaitFinal(start("LAMP-007", 1, nextAccount(), "5000.00", flow));
         assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
         assertThat(saga.path("reason").asText()).contains("insufficient funds");
-        if (!flow.equals("parallel")) {
+        if (flow.equals("choreography")) {
+            assertThat(entries(saga, "EVENT").stream().map(e -> e.path("detail").asText().replaceFirst(" .*", "")))
+                    .containsExactly("OrderPlaced", "StockReserved", "PaymentDeclined", "StockReleased", "PaymentRefunded");
+        } else if (!flow.equals("parallel")) {
             assertThat(kinds(saga)).containsSubsequence("COMMAND", "REPLY", "COMMAND", "REPLY", "COMPENSATION", "REPLY");
         }
         if (flow.equals("forward-recovery")) {
@@ -131,6 +136,16 @@ class SagaIT {
         assertThat(entries(saga, "REPLY").stream().map(e -> e.path("detail").asText()))
                 .anyMatch(d -> d.startsWith("refund: SKIPPED"))
                 .anyMatch(d -> d.startsWith("release: DONE"));
+    }
+
+    @Test
+    void withNoOrchestratorInThePathInventoryReleasesAReservationNobodyPaidFor() throws Exception {
+        JsonNode saga = awaitFinal(whilePaymentIgnoresCharges(() -> start("BOOK-001", 1, nextAccount(), "1.00", "choreography")));
+        assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
+        assertThat(saga.path("reason").asText()).contains("within 5000 ms");
+        assertThat(entries(saga, "EVENT").stream().map(e -> e.path("detail").asText()))
+                .anyMatch(d -> d.startsWith("StockReleased"))
+                .anyMatch(d -> d.startsWith("PaymentRefunded (nothing to undo: the action never arrived)"));
     }
 
     @Test

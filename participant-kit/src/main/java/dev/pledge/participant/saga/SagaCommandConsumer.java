@@ -37,7 +37,7 @@ public class SagaCommandConsumer {
 
     /** A command that no retry can make valid. */
     public static final class PoisonCommand extends RuntimeException {
-        PoisonCommand(String message, Throwable cause) {
+        public PoisonCommand(String message, Throwable cause) {
             super(message, cause);
         }
     }

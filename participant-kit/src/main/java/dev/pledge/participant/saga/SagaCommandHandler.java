@@ -55,16 +55,48 @@ public class SagaCommandHandler {
      */
     @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public SagaReply handle(SagaCommand command) throws SQLException {
+        return handle(command, null);
+    }
+
+    /**
+     * What a handled command sends on, written to the outbox in the command's transaction. By default the
+     * reply goes to the command's reply topic; choreography turns it into an event for the other participants.
+     */
+    public interface Answer {
+        /** The topic and JSON payload to publish for this reply. */
+        Outgoing shape(SagaReply reply);
+
+        /** Further writes that belong to the same transaction (e.g. a deadline to keep). */
+        default void alsoWrite(Connection tx, SagaReply reply) throws SQLException {
+        }
+    }
+
+    public record Outgoing(String topic, String payload) {
+    }
+
+    /** Handles one command, sending on what {@code answer} makes of the reply (null: the plain reply). */
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
+    public SagaReply handle(SagaCommand command, Answer answer) throws SQLException {
         if (command.sagaId() == null || command.step() == null || command.step().isBlank() || command.kind() == null
                 || command.action() == null || command.replyTopic() == null || command.replyTopic().isBlank()
                 || command.attempt() < 1) {
             throw ProblemException.badRequest(
                     "a saga command needs sagaId, step, kind, action, attempt >= 1 and replyTopic");
         }
-        return handleTyped(action, command);
+        return handleTyped(action, command, answer == null ? plainReply(command) : answer);
     }
 
-    private <T> SagaReply handleTyped(BusinessAction<T> typed, SagaCommand command) throws SQLException {
+    private Answer plainReply(SagaCommand command) {
+        return reply -> {
+            try {
+                return new Outgoing(command.replyTopic(), json.writeValueAsString(reply));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("reply is not serialisable", e);
+            }
+        };
+    }
+
+    private <T> SagaReply handleTyped(BusinessAction<T> typed, SagaCommand command, Answer answer) throws SQLException {
         Use use = typed.sagaVerbs().use(command.action()).orElseThrow(() -> ProblemException.badRequest(
                 "unknown saga action '" + command.action() + "'; " + participant + " knows " + typed.sagaVerbs()));
         if ((use == Use.COMPENSATION) != (command.kind() == Kind.COMPENSATION)) {
@@ -76,7 +108,8 @@ public class SagaCommandHandler {
                 tx.setAutoCommit(false);
                 try {
                     SagaReply reply = decide(tx, typed, use, op, command);
-                    writeOutbox(tx, command, reply);
+                    writeOutbox(tx, command, answer.shape(reply));
+                    answer.alsoWrite(tx, reply);
                     tx.commit();
                     crashPoints.hit(AFTER_SAGA_EFFECT);
                     return reply;
@@ -148,15 +181,13 @@ public class SagaCommandHandler {
         return new SagaReply(c.sagaId(), c.step(), c.kind(), c.action(), c.attempt(), outcome, reason, participant);
     }
 
-    private void writeOutbox(Connection tx, SagaCommand c, SagaReply reply) throws SQLException {
+    private void writeOutbox(Connection tx, SagaCommand c, Outgoing out) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
                 "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?::jsonb)")) {
-            ps.setString(1, c.replyTopic());
+            ps.setString(1, out.topic());
             ps.setString(2, c.sagaId().toString());
-            ps.setString(3, json.writeValueAsString(reply));
+            ps.setString(3, out.payload());
             ps.executeUpdate();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("reply is not serialisable", e);
         }
     }
 }

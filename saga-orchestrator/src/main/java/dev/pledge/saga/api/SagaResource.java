@@ -59,10 +59,6 @@ public class SagaResource {
     public Response start(@Valid @NotNull OrderSagaRequest request) throws SQLException {
         Flow flow = request.flow() == null ? Flow.SEQUENTIAL : Flow.of(request.flow()).orElseThrow(() ->
                 ProblemException.badRequest("flow must be one of " + Flow.labels() + ", not '" + request.flow() + "'"));
-        if (!flow.orchestrated()) {
-            throw ProblemException.badRequest("this orchestrator runs the orchestrated flows only: "
-                    + Arrays.stream(Flow.values()).filter(Flow::orchestrated).map(Flow::label).toList());
-        }
         UUID id = engine.start(new Order(request.sku(), request.qty(), request.account(), request.amount()), flow);
         return Response.accepted(view(id)).location(URI.create("/sagas/" + id)).build();
     }

@@ -29,6 +29,10 @@ public interface SagaConfig {
     @WithDefault("saga.replies")
     String replyTopic();
 
+    /** The topic of choreographed sagas' events. */
+    @WithDefault("saga.order.events")
+    String eventTopic();
+
     /** A saga whose command has been sent this many times is flagged as needing attention. */
     @WithDefault("5")
     int attentionAfterAttempts();

@@ -33,7 +33,7 @@ public class ReplyConsumer {
 
     /** A reply no retry can make readable. */
     public static final class PoisonReply extends RuntimeException {
-        PoisonReply(String message, Throwable cause) {
+        public PoisonReply(String message, Throwable cause) {
             super(message, cause);
         }
     }

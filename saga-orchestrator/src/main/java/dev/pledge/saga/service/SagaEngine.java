@@ -24,6 +24,7 @@ import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.messaging.CommandRelay;
 import dev.pledge.saga.messaging.ReplyMessage;
+import dev.pledge.saga.protocol.ChoreographyTracker;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.OrderSaga;
 import dev.pledge.saga.protocol.SagaAction;
@@ -97,21 +98,76 @@ public class SagaEngine {
         return definition;
     }
 
-    /** Starts an order saga: the saga, its first commands and their timeouts, in one transaction. */
+    /**
+     * Starts an order saga in one transaction: the saga, and either its first commands with their timeouts
+     * (orchestrated flows) or the OrderPlaced event the participants react to (choreography).
+     */
     public UUID start(Order order, Flow flow) throws SQLException {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
-        Transition t = new SagaMachine(definition, flow).start(now);
         Tx.run(db, c -> {
-            store.insert(c, id, flow, t.state(), write(order), now);
-            store.append(c, TimelineEntry.of(id, now, null, "STARTED", null, null,
-                    flow.label() + " saga for " + order.describe()));
-            apply(c, id, order, t, now);
+            if (flow.orchestrated()) {
+                Transition t = new SagaMachine(definition, flow).start(now);
+                store.insert(c, id, flow, t.state(), write(order), now);
+                started(c, id, flow, order, now);
+                apply(c, id, order, t, now);
+            } else {
+                store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now);
+                started(c, id, flow, order, now);
+                placeOrder(c, id, order, now);
+            }
             return null;
         });
         crashPoints.hit(AFTER_SAGA_START);
         relay.kick();
         return id;
+    }
+
+    private void started(Connection c, UUID id, Flow flow, Order order, Instant now) throws SQLException {
+        store.append(c, TimelineEntry.of(id, now, null, "STARTED", null, null, flow.label() + " saga for " + order.describe()));
+    }
+
+    /** The one message a choreographed saga needs from here: the order, for inventory to react to. */
+    private void placeOrder(Connection c, UUID id, Order order, Instant now) throws SQLException {
+        long entry = store.append(c, TimelineEntry.of(id, now, null, "EVENT", null, "orchestrator",
+                ChoreographyTracker.ORDER_PLACED)).orElseThrow();
+        ObjectNode event = json.createObjectNode().put("sagaId", id.toString()).put("type", ChoreographyTracker.ORDER_PLACED)
+                .put("participant", "saga-orchestrator");
+        event.set("order", json.valueToTree(order));
+        outbox.enqueue(c, id, entry, config.eventTopic(), event.toString(), now);
+    }
+
+    /**
+     * Records an event of a choreographed saga, as an observer: where the saga stands now, and the event in
+     * its timeline with its Kafka coordinates. A redelivered event is recorded once.
+     */
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
+    public void onEvent(UUID sagaId, String type, String participant, String reason, Received where) throws SQLException {
+        Tx.run(db, c -> {
+            Optional<SagaRow> row = store.lock(c, sagaId);
+            if (row.isEmpty() || row.get().flow().orchestrated() || ChoreographyTracker.ORDER_PLACED.equals(type)) {
+                return null; // not a choreographed saga of this orchestrator, or its own event
+            }
+            SagaRow saga = row.get();
+            Instant now = Instant.now();
+            String step = ChoreographyTracker.stepOf(type);
+            Optional<Long> entry = store.append(c, TimelineEntry.of(sagaId, now, step, "EVENT", null, participant,
+                    type + (reason == null ? "" : " (" + reason + ")"))
+                    .received(where.topic(), where.partition(), where.offset(), where.timestamp()));
+            if (entry.isEmpty()) {
+                return null;
+            }
+            SagaState next = ChoreographyTracker.apply(saga.state(), type, reason, now);
+            if (next.equals(saga.state())) {
+                store.annotate(c, entry.get(), saga.state().status().isFinal() ? "(after the end)" : "(no change)");
+                return null;
+            }
+            store.update(c, sagaId, next, now);
+            if (next.status().isFinal()) {
+                store.append(c, TimelineEntry.of(sagaId, now, null, next.status().name(), null, null, next.reason()));
+            }
+            return null;
+        });
     }
 
     /**

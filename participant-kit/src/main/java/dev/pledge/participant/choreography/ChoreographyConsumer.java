@@ -1,0 +1,67 @@
+package dev.pledge.participant.choreography;
+
+import java.sql.SQLException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolationException;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.common.problem.ProblemException;
+import dev.pledge.participant.saga.OutboxRelay;
+import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
+import dev.pledge.participant.saga.SagaSilence;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Takes every order event from Kafka in partition order (the key is the saga id) and lets the
+ * {@link ChoreographyReactor} react to those this participant cares about. An unreadable or invalid event
+ * goes to this participant's dead-letter topic; the consumer goes on.
+ */
+@ApplicationScoped
+public class ChoreographyConsumer {
+    private static final Logger LOG = Logger.getLogger(ChoreographyConsumer.class);
+
+    @Inject
+    ChoreographyReactor reactor;
+    @Inject
+    ChoreographyRules rules;
+    @Inject
+    SagaSilence silence;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    ObjectMapper json;
+
+    @Incoming("order-events")
+    @Blocking(ordered = true)
+    public void onEvent(String payload) throws SQLException {
+        OrderEvent event;
+        try {
+            event = json.readValue(payload, OrderEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new PoisonCommand("not a valid order event: " + e.getOriginalMessage(), e);
+        }
+        if (event == null || !event.complete()) {
+            throw new PoisonCommand("an order event needs sagaId, type and order", null);
+        }
+        boolean silenced = rules.reactions().stream()
+                .anyMatch(r -> r.on().equals(event.type()) && silence.isSilenced(r.verb()));
+        if (silenced) {
+            LOG.warnf("dropped %s of saga %s (silenced)", event.type(), event.sagaId());
+            return;
+        }
+        try {
+            if (reactor.onEvent(event).isPresent()) {
+                relay.publishPending();
+            }
+        } catch (ProblemException | ConstraintViolationException e) {
+            throw new PoisonCommand("invalid order event for saga " + event.sagaId() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.pledge.saga.messaging;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.saga.service.SagaEngine;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Watches the order events of choreographed sagas, to record where each stands. It only observes: the
+ * participants react to each other's events whether or not it runs. An unreadable event goes to the
+ * observer's dead-letter topic.
+ */
+@ApplicationScoped
+public class EventObserver {
+
+    @Inject
+    SagaEngine engine;
+    @Inject
+    ObjectMapper json;
+
+    @Incoming("order-events")
+    @Blocking(ordered = true)
+    public void onEvent(ConsumerRecord<String, String> record) throws SQLException {
+        JsonNode event;
+        java.util.UUID saga;
+        try {
+            event = json.readTree(record.value());
+            saga = java.util.UUID.fromString(event.path("sagaId").asText());
+        } catch (Exception e) {
+            throw new ReplyConsumer.PoisonReply("not a valid order event: " + e.getMessage(), e);
+        }
+        if (!event.path("type").isTextual()) {
+            throw new ReplyConsumer.PoisonReply("an order event needs a type", null);
+        }
+        engine.onEvent(saga, event.path("type").asText(), event.path("participant").asText(null),
+                event.path("reason").asText(null), new SagaEngine.Received(record.topic(), record.partition(),
+                        record.offset(), Instant.ofEpochMilli(record.timestamp())));
+    }
+}
