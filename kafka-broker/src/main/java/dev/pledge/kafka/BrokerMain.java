@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
@@ -24,6 +27,9 @@ import org.apache.kafka.common.Uuid;
  * so a launcher can wait on a signal instead of a sleep.
  */
 public final class BrokerMain {
+    /** Commands per participant, replies, and the events of choreographed sagas. */
+    static final List<String> SAGA_TOPICS = List.of("saga.inventory.commands", "saga.payment.commands", "saga.replies",
+            "saga.order.events");
 
     private BrokerMain() {
     }
@@ -111,6 +117,7 @@ public final class BrokerMain {
             while (!answersMetadata(admin)) {
                 Thread.sleep(200);
             }
+            createSagaTopics(admin);
             Files.writeString(ready, Instant.now().toString());
             System.out.println("Pledge Kafka broker ready on 127.0.0.1:" + port + " after "
                     + Duration.between(start, Instant.now()).toMillis() + " ms");
@@ -118,6 +125,23 @@ public final class BrokerMain {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             System.err.println("could not write the ready signal: " + e);
+        }
+    }
+
+    /**
+     * Creates Pledge's saga topics before anyone uses them: a consumer subscribed to a topic that does not
+     * exist yet notices it only on its next metadata refresh, which would slow the first messages down.
+     */
+    private static void createSagaTopics(Admin admin) throws InterruptedException {
+        List<NewTopic> topics = SAGA_TOPICS.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList();
+        for (var result : admin.createTopics(topics).values().entrySet()) {
+            try {
+                result.getValue().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    System.err.println("could not create topic " + result.getKey() + ": " + e.getCause());
+                }
+            }
         }
     }
 

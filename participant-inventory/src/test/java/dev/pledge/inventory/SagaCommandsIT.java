@@ -115,6 +115,25 @@ class SagaCommandsIT {
     }
 
     @Test
+    void aRefusedActionIsDecidedAgainOnlyForALaterAttempt() throws Exception {
+        UUID holder = UUID.randomUUID();
+        UUID waiter = UUID.randomUUID();
+        assertThat(handler.handle(command(holder, Kind.ACTION, "RARE-1", 1)).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(handler.handle(command(waiter, Kind.ACTION, "RARE-1", 1)).outcome()).isEqualTo(Outcome.REFUSED);
+        handler.handle(command(holder, Kind.COMPENSATION, "RARE-1", 1));
+        assertThat(handler.handle(command(waiter, Kind.ACTION, "RARE-1", 1)).outcome())
+                .as("a repeat of the refused attempt gets the same answer").isEqualTo(Outcome.REFUSED);
+        SagaCommand second = new SagaCommand(waiter, "reserve-stock", Kind.ACTION, "reserve", 2,
+                JSON.createObjectNode().put("sku", "RARE-1").put("qty", 1), "saga.replies");
+        assertThat(handler.handle(second).outcome()).as("a later attempt is decided again").isEqualTo(Outcome.DONE);
+        assertThat(handler.handle(second).outcome()).isEqualTo(Outcome.DONE);
+        assertThat(stock("RARE-1")).isZero();
+        assertThat(reservation(waiter)).isEqualTo("RESERVED");
+        handler.handle(command(waiter, Kind.COMPENSATION, "RARE-1", 1));
+        assertThat(stock("RARE-1")).isEqualTo(1);
+    }
+
+    @Test
     void aVerbThisParticipantDoesNotKnowIsRejected() throws Exception {
         UUID saga = UUID.randomUUID();
         SagaCommand charge = new SagaCommand(saga, "charge-payment", Kind.ACTION, "charge", 1,

@@ -28,7 +28,8 @@ import io.agroal.api.AgroalDataSource;
 /**
  * Handles saga commands exactly once in effect. In one local transaction: the inbox row for
  * (saga, step, kind), the business change, and the reply in the outbox. A repeated command finds its inbox
- * row and gets the same reply again with no second effect; a compensation before its action is SKIPPED and
+ * row and gets the same reply again with no second effect (a refused action, which changed nothing, is
+ * decided again when a later attempt of it comes); a compensation before its action is SKIPPED and
  * leaves a row that makes the late action SKIPPED too (no hanging reservation).
  */
 @ApplicationScoped
@@ -130,22 +131,24 @@ public class SagaCommandHandler {
     }
 
     private <T> SagaReply decide(Connection tx, BusinessAction<T> typed, Use use, T op, SagaCommand c) throws SQLException {
-        Optional<SagaReply> earlier = inbox(tx, c, c.kind());
-        if (earlier.isPresent()) {
-            return earlier.get();
+        Optional<InboxRow> earlier = row(tx, c, c.kind());
+        // a refused action changed nothing: a later attempt is decided again, a repeat gets the same answer
+        boolean reconsider = earlier.isPresent() && c.kind() == Kind.ACTION
+                && earlier.get().outcome() == Outcome.REFUSED && c.attempt() > earlier.get().attempt();
+        if (earlier.isPresent() && !reconsider) {
+            return reply(c, earlier.get());
         }
         if (c.kind() == Kind.ACTION) {
-            if (inbox(tx, c, Kind.COMPENSATION).isPresent()) {
-                return record(tx, c, Outcome.SKIPPED, "already compensated: the action came too late");
+            if (row(tx, c, Kind.COMPENSATION).isPresent()) {
+                return reconsider ? reply(c, earlier.get())
+                        : record(tx, c, Outcome.SKIPPED, "already compensated: the action came too late");
             }
             Optional<String> refused = use == Use.CONFIRMATION
                     ? typed.confirmInSaga(tx, c.sagaId(), op) : typed.applyInSaga(tx, c.sagaId(), op);
-            if (refused.isPresent()) {
-                return record(tx, c, Outcome.REFUSED, refused.get());
-            }
-            return record(tx, c, Outcome.DONE, null);
+            Outcome outcome = refused.isPresent() ? Outcome.REFUSED : Outcome.DONE;
+            return reconsider ? redecide(tx, c, outcome, refused.orElse(null)) : record(tx, c, outcome, refused.orElse(null));
         }
-        Optional<SagaReply> actionRow = inbox(tx, c, Kind.ACTION);
+        Optional<InboxRow> actionRow = row(tx, c, Kind.ACTION);
         if (actionRow.isEmpty() || actionRow.get().outcome() != Outcome.DONE) {
             return record(tx, c, Outcome.SKIPPED, actionRow.isEmpty()
                     ? "nothing to undo: the action never arrived" : "nothing to undo: the action did not take effect");
@@ -154,31 +157,54 @@ public class SagaCommandHandler {
         return record(tx, c, Outcome.DONE, null);
     }
 
-    private Optional<SagaReply> inbox(Connection tx, SagaCommand c, Kind kind) throws SQLException {
+    /** What the inbox holds for (saga, step, kind): the answer given and the attempt it answered. */
+    private record InboxRow(Outcome outcome, String reason, int attempt) {
+    }
+
+    private Optional<InboxRow> row(Connection tx, SagaCommand c, Kind kind) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
-                "SELECT outcome, reason FROM saga_inbox WHERE saga_id = ? AND step = ? AND kind = ?")) {
+                "SELECT outcome, reason, attempt FROM saga_inbox WHERE saga_id = ? AND step = ? AND kind = ?")) {
             ps.setObject(1, c.sagaId());
             ps.setString(2, c.step());
             ps.setString(3, kind.name());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new SagaReply(c.sagaId(), c.step(), kind, c.action(), c.attempt(),
-                        Outcome.valueOf(rs.getString(1)), rs.getString(2), participant)) : Optional.empty();
+                return rs.next() ? Optional.of(new InboxRow(Outcome.valueOf(rs.getString(1)), rs.getString(2), rs.getInt(3)))
+                        : Optional.empty();
             }
         }
     }
 
+    private SagaReply reply(SagaCommand c, InboxRow row) {
+        return new SagaReply(c.sagaId(), c.step(), c.kind(), c.action(), c.attempt(), row.outcome(), row.reason(), participant);
+    }
+
     private SagaReply record(Connection tx, SagaCommand c, Outcome outcome, String reason) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO saga_inbox (saga_id, step, kind, outcome, reason, operation)"
-                + " VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
+        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO saga_inbox (saga_id, step, kind, outcome, reason,"
+                + " operation, attempt) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)")) {
             ps.setObject(1, c.sagaId());
             ps.setString(2, c.step());
             ps.setString(3, c.kind().name());
             ps.setString(4, outcome.name());
             ps.setString(5, reason);
             ps.setString(6, c.operation().toString());
+            ps.setInt(7, c.attempt());
             ps.executeUpdate();
         }
-        return new SagaReply(c.sagaId(), c.step(), c.kind(), c.action(), c.attempt(), outcome, reason, participant);
+        return reply(c, new InboxRow(outcome, reason, c.attempt()));
+    }
+
+    private SagaReply redecide(Connection tx, SagaCommand c, Outcome outcome, String reason) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE saga_inbox SET outcome = ?, reason = ?, attempt = ?,"
+                + " at = now() WHERE saga_id = ? AND step = ? AND kind = ?")) {
+            ps.setString(1, outcome.name());
+            ps.setString(2, reason);
+            ps.setInt(3, c.attempt());
+            ps.setObject(4, c.sagaId());
+            ps.setString(5, c.step());
+            ps.setString(6, c.kind().name());
+            ps.executeUpdate();
+        }
+        return reply(c, new InboxRow(outcome, reason, c.attempt()));
     }
 
     private void writeOutbox(Connection tx, SagaCommand c, Outgoing out) throws SQLException {
