@@ -119,6 +119,37 @@ class PledgeCommandIT {
     }
 
     @Test
+    @Order(3)
+    void sagaCompareRunsTheSameOrdersThroughEveryFlowAndKeepsTheInvariants() throws Exception {
+        PledgeCommand.Result table = pledge.run("saga", "compare", "--orders", "2");
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        assertThat(table.out()).contains("FLOW", "INVARIANTS", "sequential", "parallel", "forward-recovery", "choreography",
+                "2pc (reference)", "3pc (reference)").doesNotContain("BROKEN");
+
+        PledgeCommand.Result outOfStock = pledge.run("saga", "compare", "--failure", "out-of-stock", "--orders", "2", "--json");
+        assertThat(outOfStock.exitCode()).as(outOfStock.toString()).isZero();
+        JsonNode report = JSON.readTree(outOfStock.out());
+        assertThat(report.path("order").path("sku").asText()).isEqualTo("SOLD-OUT");
+        assertThat(report.path("rows")).hasSize(6);
+        for (JsonNode row : report.path("rows")) {
+            String flow = row.path("flow").asText();
+            assertThat(row.path("invariantsHold").asBoolean()).as(flow).isTrue();
+            assertThat(row.path("outcomes").path(flow.endsWith("pc") ? "ABORTED" : "COMPENSATED").asInt()).as(flow).isEqualTo(2);
+            assertThat(row.path("latencyP50Ms").asLong()).as(flow).isPositive();
+        }
+        JsonNode parallel = report.path("rows").get(1);
+        assertThat(parallel.path("flow").asText()).isEqualTo("parallel");
+        assertThat(parallel.path("compensations").asInt()).as("the charge made alongside was refunded").isEqualTo(2);
+        assertThat(report.path("rows").get(0).path("kafkaMessages").asInt()).as("reserve and its refusal, twice").isEqualTo(4);
+
+        PledgeCommand.Result bad = pledge.run("saga", "compare", "--failure", "meteor");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--failure must be one of none, payment-declined, out-of-stock, payment-timeout");
+        PledgeCommand.Result points = pledge.run("crash", "saga-orchestrator", "--list");
+        assertThat(points.out()).contains("after-saga-start", "after-first-step", "before-compensation", "before-reply-commit");
+    }
+
+    @Test
     @Order(4)
     void invalidInputIsRejectedWithAClearErrorAndChangesNothing() throws Exception {
         int stock = totalStock();
