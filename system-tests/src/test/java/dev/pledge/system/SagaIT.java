@@ -128,7 +128,7 @@ class SagaIT {
 
     @Test
     void aSilentParticipantTimesOutIsRetriedThenCompensated() throws Exception {
-        JsonNode saga = awaitFinal(whilePaymentIgnoresCharges(() -> start("BOOK-001", 1, nextAccount(), "1.00", "sequential")));
+        JsonNode saga = whilePaymentIgnoresCharges(() -> awaitFinal(start("BOOK-001", 1, nextAccount(), "1.00", "sequential")));
         assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
         assertThat(saga.path("reason").asText()).startsWith("charge-payment failed after 4 attempts");
         assertThat(kinds(saga).stream().filter("TIMEOUT"::equals)).hasSize(4);
@@ -140,7 +140,7 @@ class SagaIT {
 
     @Test
     void withNoOrchestratorInThePathInventoryReleasesAReservationNobodyPaidFor() throws Exception {
-        JsonNode saga = awaitFinal(whilePaymentIgnoresCharges(() -> start("BOOK-001", 1, nextAccount(), "1.00", "choreography")));
+        JsonNode saga = whilePaymentIgnoresCharges(() -> awaitFinal(start("BOOK-001", 1, nextAccount(), "1.00", "choreography")));
         assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
         assertThat(saga.path("reason").asText()).contains("within 5000 ms");
         assertThat(entries(saga, "EVENT").stream().map(e -> e.path("detail").asText()))
@@ -233,7 +233,7 @@ class SagaIT {
         assertThat(ledger.newestSaga()).isEqualTo(before);
     }
 
-    /** Runs {@code work} while payment drops every charge command, as a participant gone silent. */
+    /** Runs {@code work} (to its end) while payment drops every charge command, as a participant gone silent. */
     private static <T> T whilePaymentIgnoresCharges(java.util.concurrent.Callable<T> work) throws Exception {
         String silence = stack.service(Stack.PAYMENT).baseUrl() + "/admin/saga-silence/charge";
         assertThat(send("PUT", silence, null).statusCode()).isEqualTo(200);
