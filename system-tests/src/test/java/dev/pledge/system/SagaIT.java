@@ -149,6 +149,22 @@ class SagaIT {
     }
 
     @Test
+    void aCompensationThatKeepsFailingIsRetriedAndFlaggedUntilItSucceeds() throws Exception {
+        int before = ledger.stock("MUG-042");
+        String id = whileSilent(Stack.INVENTORY, "release", () -> {
+            String started = start("MUG-042", 1, nextAccount(), "5000.00", "sequential");
+            JsonNode stuck = awaitTimeline(started, s -> s.path("needsAttention").asBoolean());
+            assertThat(stuck.path("status").asText()).isEqualTo("COMPENSATING");
+            assertThat(entries(stuck, "COMPENSATION")).hasSizeGreaterThanOrEqualTo(5);
+            return started;
+        });
+        JsonNode saga = awaitFinal(id);
+        assertThat(saga.path("status").asText()).isEqualTo("COMPENSATED");
+        assertThat(saga.path("needsAttention").asBoolean()).isFalse();
+        assertThat(ledger.stock("MUG-042")).isEqualTo(before);
+    }
+
+    @Test
     void aDuplicatedCommandHasOneEffectAndItsRepeatedReplyIsIgnored() throws Exception {
         String account = nextAccount();
         String id = start("BOOK-001", 1, account, "2.00", "sequential");
@@ -235,7 +251,11 @@ class SagaIT {
 
     /** Runs {@code work} (to its end) while payment drops every charge command, as a participant gone silent. */
     private static <T> T whilePaymentIgnoresCharges(java.util.concurrent.Callable<T> work) throws Exception {
-        String silence = stack.service(Stack.PAYMENT).baseUrl() + "/admin/saga-silence/charge";
+        return whileSilent(Stack.PAYMENT, "charge", work);
+    }
+
+    private static <T> T whileSilent(String service, String verb, java.util.concurrent.Callable<T> work) throws Exception {
+        String silence = stack.service(service).baseUrl() + "/admin/saga-silence/" + verb;
         assertThat(send("PUT", silence, null).statusCode()).isEqualTo(200);
         try {
             return work.call();
