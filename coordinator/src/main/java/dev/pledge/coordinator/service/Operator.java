@@ -74,6 +74,9 @@ public class Operator {
      * participant reports it prepared; repeating the logged decision. Refused: reversing a decision.
      */
     public void force(UUID id, Decision.Kind outcome, String by, String reason) {
+        // a logged decision never changes, so a reversal is refused whoever is driving the transaction now
+        Snapshot logged = log.snapshotIfExists(id).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
+        refuseReversal(id, logged.state(), outcome);
         if (!inFlight.claim(id)) {
             throw ProblemException.conflict("transaction " + id + " is being driven right now; try again in a moment");
         }
@@ -98,9 +101,7 @@ public class Operator {
             throw ProblemException.conflict("transaction " + tx.id() + " is already " + s);
         }
         boolean commit = outcome == Decision.Kind.COMMIT;
-        if (s == TxState.COMMITTING && !commit || s == TxState.ABORTING && commit) {
-            throw ProblemException.conflict("transaction " + tx.id() + " is " + s + ": its logged decision cannot be reversed");
-        }
+        refuseReversal(tx.id(), s, outcome);
         List<String> states = tx.branches().stream().map(BranchNow::state).toList();
         if (s == TxState.PREPARING || s == TxState.PRECOMMITTING) {
             if (commit && !states.stream().allMatch(st -> List.of("PREPARED", "PRECOMMITTED", "COMMITTED").contains(st))) {
@@ -109,6 +110,13 @@ public class Operator {
             if (!commit && states.stream().anyMatch(st -> List.of("PRECOMMITTED", "COMMITTED").contains(st))) {
                 throw ProblemException.conflict("ABORT is not allowed: a participant is pre-committed or committed " + states);
             }
+        }
+    }
+
+    private static void refuseReversal(UUID id, TxState s, Decision.Kind outcome) {
+        boolean commit = outcome == Decision.Kind.COMMIT;
+        if (s == TxState.COMMITTING && !commit || s == TxState.ABORTING && commit) {
+            throw ProblemException.conflict("transaction " + id + " is " + s + ": its logged decision cannot be reversed");
         }
     }
 }
