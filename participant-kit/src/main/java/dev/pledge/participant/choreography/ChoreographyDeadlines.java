@@ -26,7 +26,8 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * With no orchestrator to time a saga out, a participant keeps its own deadline: when the event it waits for
  * has not come in time, it runs the deadline's reaction itself (inventory releases a reservation nobody paid
- * for). The reaction goes through the inbox, so a late payment then finds the reservation released.
+ * for). The reaction claims the deadline in its own transaction, so it runs only if no awaited event ended
+ * the deadline first; it goes through the inbox, so a late payment then finds the reservation released.
  */
 @ApplicationScoped
 public class ChoreographyDeadlines {
@@ -76,13 +77,8 @@ public class ChoreographyDeadlines {
             LOG.infof("saga %s: no %s within %d ms after %s; running %s", d.saga(), rule.until(),
                     rule.within().toMillis(), d.after(), rule.then().verb());
             reactor.react(d.saga(), read(d.order()), rule.then(),
-                    "no " + String.join(" or ", rule.until()) + " within " + rule.within().toMillis() + " ms");
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM choreography_deadlines WHERE saga_id = ? AND after_event = ?")) {
-                ps.setObject(1, d.saga());
-                ps.setString(2, d.after());
-                ps.executeUpdate();
-            }
+                    "no " + String.join(" or ", rule.until()) + " within " + rule.within().toMillis() + " ms",
+                    ChoreographyReactor.DeadlineUse.CLAIM);
         }
         return due.size();
     }

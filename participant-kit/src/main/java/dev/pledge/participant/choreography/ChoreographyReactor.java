@@ -52,23 +52,50 @@ public class ChoreographyReactor {
         return topic;
     }
 
+    /** What a reaction does with this participant's deadline for the saga, in the reaction's transaction. */
+    enum DeadlineUse {
+        /** Nothing. */
+        NONE,
+        /** An awaited event came: end the deadline, then react. */
+        END,
+        /** The deadline passed: react only if it is still there (an awaited event may just have ended it). */
+        CLAIM
+    }
+
     /** Reacts to one event, if this participant has a reaction to it; ends a deadline it satisfies. */
     public Optional<SagaReply> onEvent(OrderEvent event) throws SQLException {
         Optional<Deadline> deadline = rules.deadline();
-        if (deadline.isPresent() && deadline.get().until().contains(event.type())) {
-            clearDeadline(event.sagaId(), deadline.get());
-        }
+        boolean awaited = deadline.isPresent() && deadline.get().until().contains(event.type());
         Optional<Reaction> reaction = rules.reactions().stream().filter(r -> r.on().equals(event.type())).findFirst();
         if (reaction.isEmpty()) {
+            if (awaited) {
+                try (Connection c = db.getConnection()) {
+                    endDeadline(c, event.sagaId(), deadline.get());
+                }
+            }
             return Optional.empty();
         }
-        return Optional.of(react(event.sagaId(), event.order(), reaction.get(), null));
+        return Optional.ofNullable(react(event.sagaId(), event.order(), reaction.get(), null,
+                awaited ? DeadlineUse.END : DeadlineUse.NONE));
     }
 
-    /** Runs a reaction; {@code reason} overrides the reply's reason in the event (e.g. a deadline passed). */
-    SagaReply react(UUID saga, JsonNode order, Reaction r, String reason) throws SQLException {
+    /**
+     * Runs a reaction; {@code reason} overrides the reply's reason in the event (e.g. a deadline passed).
+     * Returns null when a claimed deadline was gone.
+     */
+    SagaReply react(UUID saga, JsonNode order, Reaction r, String reason, DeadlineUse use) throws SQLException {
         SagaCommand command = new SagaCommand(saga, r.step(), r.kind(), r.verb(), 1, rules.operation(order), topic);
         return handler.handle(command, new Answer() {
+            @Override
+            public boolean proceed(Connection tx) throws SQLException {
+                Optional<Deadline> d = rules.deadline();
+                if (use == DeadlineUse.NONE || d.isEmpty()) {
+                    return true;
+                }
+                boolean ended = endDeadline(tx, saga, d.get());
+                return use == DeadlineUse.END || ended;
+            }
+
             @Override
             public Outgoing shape(SagaReply reply) {
                 boolean done = reply.outcome() == SagaReply.Outcome.DONE;
@@ -103,12 +130,12 @@ public class ChoreographyReactor {
         }
     }
 
-    private void clearDeadline(UUID saga, Deadline d) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM choreography_deadlines WHERE saga_id = ? AND after_event = ?")) {
+    /** Removes the deadline; true when this transaction removed it (it waits for one that is removing it). */
+    private static boolean endDeadline(Connection c, UUID saga, Deadline d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM choreography_deadlines WHERE saga_id = ? AND after_event = ?")) {
             ps.setObject(1, saga);
             ps.setString(2, d.after());
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 }

@@ -67,6 +67,14 @@ public class SagaCommandHandler {
         /** The topic and JSON payload to publish for this reply. */
         Outgoing shape(SagaReply reply);
 
+        /**
+         * Runs first in the command's transaction; false drops the command with no effect and no answer
+         * (e.g. a deadline that another transaction has already ended).
+         */
+        default boolean proceed(Connection tx) throws SQLException {
+            return true;
+        }
+
         /** Further writes that belong to the same transaction (e.g. a deadline to keep). */
         default void alsoWrite(Connection tx, SagaReply reply) throws SQLException {
         }
@@ -75,7 +83,10 @@ public class SagaCommandHandler {
     public record Outgoing(String topic, String payload) {
     }
 
-    /** Handles one command, sending on what {@code answer} makes of the reply (null: the plain reply). */
+    /**
+     * Handles one command, sending on what {@code answer} makes of the reply (null: the plain reply).
+     * Returns null when the answer's {@link Answer#proceed} declined.
+     */
     @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public SagaReply handle(SagaCommand command, Answer answer) throws SQLException {
         if (command.sagaId() == null || command.step() == null || command.step().isBlank() || command.kind() == null
@@ -108,6 +119,11 @@ public class SagaCommandHandler {
             try (Connection tx = dataSource.getConnection()) {
                 tx.setAutoCommit(false);
                 try {
+                    lockSaga(tx, command);
+                    if (!answer.proceed(tx)) {
+                        tx.rollback();
+                        return null;
+                    }
                     SagaReply reply = decide(tx, typed, use, op, command);
                     writeOutbox(tx, command, answer.shape(reply));
                     answer.alsoWrite(tx, reply);
@@ -155,6 +171,17 @@ public class SagaCommandHandler {
         }
         typed.compensateInSaga(tx, c.sagaId(), op);
         return record(tx, c, Outcome.DONE, null);
+    }
+
+    /**
+     * Commands of one saga are handled one at a time here, even when two consumers overlap during a
+     * rebalance: the inbox checks below then always see each other's rows.
+     */
+    private static void lockSaga(Connection tx, SagaCommand c) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, c.sagaId().getMostSignificantBits() ^ c.sagaId().getLeastSignificantBits());
+            ps.executeQuery().close();
+        }
     }
 
     /** What the inbox holds for (saga, step, kind): the answer given and the attempt it answered. */

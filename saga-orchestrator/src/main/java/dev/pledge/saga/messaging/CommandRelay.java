@@ -76,17 +76,29 @@ public class CommandRelay {
         int published = 0;
         int batch;
         do {
+            SQLException[] failed = new SQLException[1];
             batch = Tx.run(db, c -> {
                 List<Pending> rows = outbox.due(c, BATCH);
+                int sent = 0;
                 for (Pending row : rows) {
-                    RecordMetadata where = send(row);
+                    RecordMetadata where;
+                    try {
+                        where = send(row);
+                    } catch (SQLException e) {
+                        failed[0] = e; // keep the marks of what the broker already took
+                        break;
+                    }
                     Instant now = Instant.now();
                     outbox.markPublished(c, row.id(), now);
                     store.published(c, row.timelineId(), where.topic(), where.partition(), where.offset(), now);
+                    sent++;
                 }
-                return rows.size();
+                return failed[0] == null ? rows.size() : sent;
             });
             published += batch;
+            if (failed[0] != null) {
+                throw failed[0];
+            }
         } while (batch == BATCH);
         Optional<Instant> next = Tx.run(db, outbox::nextDue);
         next.ifPresent(at -> {

@@ -88,6 +88,7 @@ public class SagaEngine {
     ObjectMapper json;
 
     private SagaDefinition definition;
+    private volatile boolean resumed;
 
     @PostConstruct
     void init() {
@@ -212,7 +213,7 @@ public class SagaEngine {
         timers.take(c, new Timer(saga.id(), step, reply.aboutCompensation(), reply.attempt()));
         apply(c, saga.id(), read(saga), t, now);
         crashPoints.hit(BEFORE_REPLY_COMMIT);
-        return crashPointAfter(saga.state(), t.state());
+        return crashPointAfter(saga.state(), t);
     }
 
     /**
@@ -226,10 +227,14 @@ public class SagaEngine {
             LOG.infof("resuming: %d overdue command timeouts deferred by %d ms to let waiting replies in", deferred,
                     config.stepTimeout().toMillis());
         }
+        resumed = true;
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void timeouts() {
+        if (!resumed) {
+            return; // overdue timers are deferred first
+        }
         try {
             scanTimersOnce();
         } catch (SQLException | RuntimeException e) {
@@ -242,8 +247,12 @@ public class SagaEngine {
         List<Timer> due = Tx.run(db, c -> timers.due(c, Instant.now(), 200));
         int fired = 0;
         for (Timer timer : due) {
-            if (Boolean.TRUE.equals(Tx.run(db, c -> fire(c, timer)))) {
+            Optional<String> crashAfter = Tx.run(db, c -> fire(c, timer));
+            if (crashAfter.isPresent()) {
                 fired++;
+                if (!crashAfter.get().isEmpty()) {
+                    crashPoints.hit(crashAfter.get());
+                }
             }
         }
         if (fired > 0) {
@@ -252,23 +261,25 @@ public class SagaEngine {
         return fired;
     }
 
-    private boolean fire(Connection c, Timer timer) throws SQLException {
+    /** Fires one timer: empty when it changed nothing, else the crash point it reached ("" for none). */
+    private Optional<String> fire(Connection c, Timer timer) throws SQLException {
         Optional<SagaRow> row = store.lock(c, timer.saga());
         if (!timers.take(c, timer) || row.isEmpty() || !row.get().flow().orchestrated()) {
-            return false;
+            return Optional.empty();
         }
         SagaRow saga = row.get();
         Instant now = Instant.now();
         Transition t = new SagaMachine(definition, saga.flow())
                 .next(saga.state(), new SagaEvent.TimedOut(timer.step(), timer.attempt(), timer.compensation(), now));
         if (t.state().equals(saga.state())) {
-            return false;
+            return Optional.empty();
         }
         StepDefinition step = definition.step(timer.step());
         store.append(c, TimelineEntry.of(saga.id(), now, step.name(), "TIMEOUT", timer.attempt(), step.participant(),
                 "no reply to " + verb(step, timer.compensation()) + " within " + step.timeout().toMillis() + " ms"));
         apply(c, saga.id(), read(saga), t, now);
-        return true;
+        String point = crashPointAfter(saga.state(), t);
+        return Optional.of(point == null ? "" : point);
     }
 
     /** Writes the new state and what it calls for: commands in the outbox with their timers, or the end. */
@@ -314,14 +325,19 @@ public class SagaEngine {
         };
     }
 
-    private static String crashPointAfter(SagaState before, SagaState after) {
-        if (before.step(0).phase() == Phase.ACTING && after.step(0).phase() == Phase.DONE) {
+    /**
+     * The crash point a committed transition reaches: after-first-step when the first step's success was
+     * committed with a command for a later step; before-compensation when the first compensations were.
+     */
+    private static String crashPointAfter(SagaState before, Transition t) {
+        boolean sendsAction = t.actions().stream().anyMatch(a -> a instanceof Send s && !s.compensation() && s.step() > 0);
+        boolean firstCompensation = before.steps().stream()
+                .noneMatch(st -> st.phase() == Phase.COMPENSATING || st.phase() == Phase.COMPENSATED)
+                && t.actions().stream().anyMatch(a -> a instanceof Send s && s.compensation());
+        if (before.step(0).phase() == Phase.ACTING && t.state().step(0).phase() == Phase.DONE && sendsAction) {
             return AFTER_FIRST_STEP;
         }
-        if (before.status() == SagaState.Status.RUNNING && after.status() == SagaState.Status.COMPENSATING) {
-            return BEFORE_COMPENSATION;
-        }
-        return null;
+        return firstCompensation ? BEFORE_COMPENSATION : null;
     }
 
     private static SagaEvent event(ReplyMessage r, int step, Instant now) {
