@@ -100,9 +100,7 @@ final class FlowComparison {
         FlowRow row = work.call();
         long wall = (System.nanoTime() - start) / 1_000_000;
         progress.printf("%s in %.1f s%n", row.outcomeText(), wall / 1000.0);
-        return new FlowRow(row.flow(), row.orders(), row.outcomes(), row.steps(), row.compensations(),
-                row.compensationsSkipped(), row.kafkaMessages(), row.latencyP50Ms(), row.latencyP99Ms(), row.latencyMaxMs(),
-                row.inconsistentP50Ms(), row.inconsistentMaxMs(), row.invariantsHold(), row.problems(), wall);
+        return row.withWallMs(wall);
     }
 
     private FlowRow saga(String flow, Plan plan) throws Exception {

@@ -18,6 +18,11 @@ record FlowRow(String flow, int orders, Map<String, Integer> outcomes, int steps
                long inconsistentP50Ms, long inconsistentMaxMs, boolean invariantsHold, List<String> problems,
                long wallMs) {
 
+    FlowRow withWallMs(long wall) {
+        return new FlowRow(flow, orders, outcomes, steps, compensations, compensationsSkipped, kafkaMessages, latencyP50Ms,
+                latencyP99Ms, latencyMaxMs, inconsistentP50Ms, inconsistentMaxMs, invariantsHold, problems, wall);
+    }
+
     String outcomeText() {
         StringBuilder s = new StringBuilder();
         outcomes.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(v).append(' ').append(k.toLowerCase()));

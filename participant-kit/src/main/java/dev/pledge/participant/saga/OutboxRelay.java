@@ -4,22 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.pledge.common.kafka.KafkaPublish;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, each to its own topic with its key, and marks them
@@ -57,18 +55,7 @@ public class OutboxRelay {
             try {
                 List<Row> rows = pending(c);
                 for (Row r : rows) {
-                    CompletableFuture<Void> acked = new CompletableFuture<>();
-                    replies.send(Message.of(r.payload(),
-                            () -> {
-                                acked.complete(null);
-                                return CompletableFuture.completedFuture(null);
-                            },
-                            failure -> {
-                                acked.completeExceptionally(failure);
-                                return CompletableFuture.completedFuture(null);
-                            }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                            .withTopic(r.topic()).withKey(r.key()).build()));
-                    acked.get(10, TimeUnit.SECONDS);
+                    KafkaPublish.andAwait(replies, r.topic(), r.key(), r.payload(), Duration.ofSeconds(10));
                     markPublished(c, r.id());
                 }
                 c.commit();

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,17 +16,15 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.pledge.common.kafka.KafkaPublish;
 import dev.pledge.saga.service.Tx;
 import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaOutbox.Pending;
 import dev.pledge.saga.store.SagaStore;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes the orchestrator's outbox to Kafka: each command to its participant's topic, keyed by the saga
@@ -111,28 +108,11 @@ public class CommandRelay {
     }
 
     private RecordMetadata send(Pending row) throws SQLException {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
-        commands.send(Message.of(row.payload(),
-                () -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(row.topic()).withKey(row.key()).build())
-                .addMetadata(result));
         try {
-            acked.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while publishing to " + row.topic(), e);
-        } catch (Exception e) {
-            throw new SQLException("could not publish to " + row.topic() + ": " + e.getMessage(), e);
+            return KafkaPublish.andAwait(commands, row.topic(), row.key(), row.payload(), Duration.ofSeconds(10));
+        } catch (KafkaPublish.NotPublished e) {
+            throw new SQLException(e.getMessage(), e);
         }
-        return result.getResult();
     }
 
     @PreDestroy
