@@ -1,0 +1,104 @@
+package dev.pledge.coordinator.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+import dev.pledge.coordinator.service.SimParticipants.State;
+import dev.pledge.coordinator.service.SimWorld.Fault;
+import dev.pledge.coordinator.service.SimWorld.Script;
+
+/**
+ * Thousands of generated runs of the real coordinator code (2PC and 3PC) through lost requests, lost
+ * replies, crashes at every named point and between any two log or network operations, restarts with
+ * recovery, and 3PC participants terminating on their own. In every run: no decision message leaves
+ * before its decision is logged, a logged decision never changes, the transaction ends, it commits only
+ * if everyone voted YES, and every participant ends the way the log says.
+ */
+class CoordinatorPropertiesTest {
+    private static final List<String> CRASH_POINTS = List.of("before-prepare", "after-first-prepare", "after-votes",
+            "after-decision", "after-first-commit", "after-first-precommit", "after-precommits", "after-first-docommit");
+
+    @Property(tries = 3000)
+    void aDecisionIsLoggedBeforeItIsSentAndNeverChanges(@ForAll("scripts") Script script) {
+        SimWorld world = new SimWorld(script);
+        UUID id = world.play();
+
+        assertThat(world.violations()).as("messages sent ahead of the log").isEmpty();
+        if (id == null) {
+            return; // crashed before the transaction was logged: nothing exists anywhere
+        }
+        FakeLog.Entry tx = world.log().entry(id);
+        assertThat(tx.state.isFinal()).as("ends after recovery; log history %s", tx.history).isTrue();
+        assertDecisionNeverChanged(tx.history);
+
+        boolean allYes = script.votes().values().stream().allMatch(Boolean::booleanValue);
+        if (tx.state == TxState.COMMITTED) {
+            assertThat(allYes).as("committed only when everyone voted YES").isTrue();
+        }
+        for (String participant : script.votes().keySet()) {
+            State branch = world.participants().of(id + "." + participant);
+            if (tx.state == TxState.COMMITTED) {
+                assertThat(branch).as("%s after a commit", participant).isEqualTo(State.COMMITTED);
+            } else {
+                assertThat(branch).as("%s after an abort", participant).isIn(State.ABORTED, State.WORKING);
+            }
+        }
+    }
+
+    @Property(tries = 300)
+    void withoutFaultsEveryoneYesCommits(@ForAll("protocols") Protocol protocol) {
+        SimWorld world = new SimWorld(new Script(protocol, SimWorld.votes(true, true), List.of(), Set.of(), Set.of(),
+                false));
+        UUID id = world.play();
+        assertThat(world.log().entry(id).history).endsWith(TxState.COMMITTED).doesNotContain(TxState.ABORTING);
+        assertThat(world.crashes()).isZero();
+    }
+
+    /** After the first COMMITTING or ABORTING, only that decision's own end may follow. */
+    private static void assertDecisionNeverChanged(List<TxState> history) {
+        TxState decided = null;
+        for (TxState s : history) {
+            if (decided == null && (s == TxState.COMMITTING || s == TxState.ABORTING)) {
+                decided = s;
+            } else if (decided == TxState.COMMITTING) {
+                assertThat(s).as("after COMMITTING in %s", history).isIn(TxState.COMMITTING, TxState.COMMITTED);
+            } else if (decided == TxState.ABORTING) {
+                assertThat(s).as("after ABORTING in %s", history).isIn(TxState.ABORTING, TxState.ABORTED);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Protocol> protocols() {
+        return Arbitraries.of(Protocol.class);
+    }
+
+    @Provide
+    Arbitrary<Script> scripts() {
+        Arbitrary<Boolean> vote = Arbitraries.frequency(Tuple.of(3, true), Tuple.of(1, false));
+        Arbitrary<Fault> fault = Arbitraries.frequency(Tuple.of(4, Fault.DELIVER), Tuple.of(1, Fault.LOSE_REQUEST),
+                Tuple.of(1, Fault.LOSE_REPLY));
+        return Combinators.combine(
+                protocols(),
+                vote, vote,
+                fault.list().ofMaxSize(12),
+                Arbitraries.of(CRASH_POINTS).set().ofMaxSize(2),
+                Arbitraries.integers().between(1, 40).set().ofMaxSize(2),
+                Arbitraries.of(true, false))
+                .as((protocol, inventory, payment, faults, points, operations, terminate) -> new Script(protocol,
+                        SimWorld.votes(inventory, payment), faults, points, operations, terminate));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pledge.coordinator.service;
+
+import java.util.Set;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.pledge.coordinator.client.BranchApi;
+import dev.pledge.coordinator.client.BranchApi.BranchReply;
+import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.protocol.TxState;
+
+/**
+ * The network between the coordinator and its participants, in the simulation: each call is delivered,
+ * lost on the way (no effect) or its reply lost (effect taken, the caller sees a failure), as the script
+ * says. Every phase-2 message that reaches a participant is checked against the log at that moment.
+ */
+final class FakeCalls extends ParticipantCalls {
+    private final SimWorld world;
+
+    FakeCalls(SimWorld world) {
+        super(null, null);
+        this.world = world;
+    }
+
+    @Override
+    public BranchReply prepare(String url, String gid, JsonNode operation, long timeoutMs) {
+        return call("prepare", gid, () -> world.participants().vote(gid));
+    }
+
+    @Override
+    public BranchReply canCommit(String url, String gid, BranchApi.CanCommitBody body) {
+        return call("can-commit", gid, () -> world.participants().vote(gid));
+    }
+
+    @Override
+    public BranchReply preCommit(String url, String gid) {
+        requireLogged("pre-commit", gid, Set.of(TxState.PRECOMMITTING, TxState.COMMITTING, TxState.COMMITTED));
+        return call("pre-commit", gid, () -> world.participants().preCommit(gid));
+    }
+
+    @Override
+    public BranchReply doCommit(String url, String gid) {
+        return commit(url, gid);
+    }
+
+    @Override
+    public BranchReply commit(String url, String gid) {
+        requireLogged("commit", gid, Set.of(TxState.COMMITTING, TxState.COMMITTED));
+        return call("commit", gid, () -> world.participants().commit(gid));
+    }
+
+    @Override
+    public BranchReply abort(String url, String gid) {
+        requireLogged("abort", gid, Set.of(TxState.ABORTING, TxState.ABORTED));
+        return call("abort", gid, () -> world.participants().abort(gid));
+    }
+
+    @Override
+    public BranchReply state(String url, String gid) {
+        return call("state", gid, () -> world.participants().state(gid));
+    }
+
+    /** The rule under test: a decision's message leaves only after the decision is in the log. */
+    private void requireLogged(String message, String gid, Set<TxState> allowed) {
+        world.alive("send " + message);
+        TxState logged = world.log().entry(SimWorld.txOf(gid)).state;
+        if (!allowed.contains(logged)) {
+            world.violation(message + " sent to " + gid + " while the log says " + logged);
+        }
+    }
+
+    private BranchReply call(String message, String gid, java.util.function.Supplier<BranchReply> effect) {
+        world.alive("send " + message);
+        SimWorld.Fault fault = world.nextFault();
+        if (fault == SimWorld.Fault.LOSE_REQUEST) {
+            throw new ProcessingException(message + " to " + gid + " lost on the way");
+        }
+        BranchReply reply = effect.get(); // may throw WebApplicationException, the participant's 4xx
+        if (fault == SimWorld.Fault.LOSE_REPLY) {
+            throw new ProcessingException("reply to " + message + " for " + gid + " lost");
+        }
+        return reply;
+    }
+
+    static WebApplicationException status(int code) {
+        return new WebApplicationException(code);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pledge.coordinator.service;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pledge.coordinator.client.BranchApi.BranchReply;
+
+/**
+ * The participants' branches in the simulation, durable like their prepared transactions, with the
+ * transitions of the real participant: an abort of a branch never seen leaves it aborted (a late prepare
+ * then votes NO), a decided branch repeats its answer, and a commit of an aborted branch is refused.
+ */
+final class SimParticipants {
+    enum State {
+        WORKING, PREPARED, PRECOMMITTED, COMMITTED, ABORTED
+    }
+
+    private final Map<String, State> branches = new HashMap<>();
+    private final Map<String, Boolean> votes;
+
+    /** @param votes each participant's vote, by participant name */
+    SimParticipants(Map<String, Boolean> votes) {
+        this.votes = votes;
+    }
+
+    State of(String gid) {
+        return branches.getOrDefault(gid, State.WORKING);
+    }
+
+    BranchReply vote(String gid) {
+        State s = of(gid);
+        if (s == State.WORKING) {
+            s = votes.get(participant(gid)) ? State.PREPARED : State.ABORTED;
+            branches.put(gid, s);
+        }
+        boolean yes = s == State.PREPARED || s == State.PRECOMMITTED;
+        return new BranchReply(gid, s.name(), yes ? "YES" : "NO", yes ? null : "refused");
+    }
+
+    BranchReply preCommit(String gid) {
+        State s = of(gid);
+        if (s == State.PREPARED) {
+            branches.put(gid, State.PRECOMMITTED);
+        } else if (s != State.PRECOMMITTED && s != State.COMMITTED) {
+            throw FakeCalls.status(409);
+        }
+        return reply(gid);
+    }
+
+    BranchReply commit(String gid) {
+        State s = of(gid);
+        if (s == State.PREPARED || s == State.PRECOMMITTED) {
+            branches.put(gid, State.COMMITTED);
+        } else if (s != State.COMMITTED) {
+            throw FakeCalls.status(409);
+        }
+        return reply(gid);
+    }
+
+    BranchReply abort(String gid) {
+        if (of(gid) == State.COMMITTED) {
+            throw FakeCalls.status(409);
+        }
+        branches.put(gid, State.ABORTED);
+        return reply(gid);
+    }
+
+    BranchReply state(String gid) {
+        if (!branches.containsKey(gid)) {
+            throw FakeCalls.status(404);
+        }
+        return reply(gid);
+    }
+
+    /**
+     * Three-phase commit's termination protocol while the coordinator is down, every peer reachable: a
+     * prepared branch commits if any branch is pre-committed or committed, and aborts otherwise.
+     */
+    void terminate(List<String> gids) {
+        boolean commit = gids.stream().map(this::of).anyMatch(s -> s == State.PRECOMMITTED || s == State.COMMITTED);
+        for (String gid : gids) {
+            State s = of(gid);
+            if (s == State.PREPARED || s == State.PRECOMMITTED) {
+                branches.put(gid, commit ? State.COMMITTED : State.ABORTED);
+            }
+        }
+    }
+
+    private BranchReply reply(String gid) {
+        return new BranchReply(gid, of(gid).name(), null, null);
+    }
+
+    private static String participant(String gid) {
+        return gid.substring(gid.indexOf('.') + 1);
+    }
+}
