@@ -3,11 +3,11 @@ package dev.pledge.stack;
 import java.time.Duration;
 
 /** A short pause between polls of something that has no signal to wait on (a port, a PID). */
-final class Sleeper {
+public final class Sleeper {
     private Sleeper() {
     }
 
-    static void pause(Duration d) {
+    public static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * they moved, what is still prepared, and whether atomicity and conservation hold.
  */
 final class Ledger {
-    static final int SEED_STOCK = 181;
+    static final int SEED_STOCK = 181 + 10 * 100_000; // the catalogue and the ten load products
     static final BigDecimal SEED_MONEY = new BigDecimal("11290.00");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -36,7 +36,7 @@ import dev.pledge.stack.Stack;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PledgeCommandIT {
-    private static final int SEED_STOCK = 181;
+    private static final int SEED_STOCK = 181 + 10 * 100_000; // the catalogue and the ten load products
     private static final BigDecimal SEED_MONEY = new BigDecimal("11290.00");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,0 +1,43 @@
+package dev.pledge.chaos.campaign;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.pledge.stack.Stack;
+
+/** A fault campaign against a running stack. */
+public interface Campaign {
+
+    CampaignRow run(Stack stack, Settings settings, Consumer<String> progress) throws Exception;
+
+    /** The campaigns by name, as {@code pledge chaos --campaign NAME} takes them. */
+    enum Name {
+        CRASH("crash");
+
+        private final String label;
+
+        Name(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public Campaign create() {
+            return switch (this) {
+                case CRASH -> new CrashCampaign();
+            };
+        }
+
+        public static Optional<Name> of(String text) {
+            return Arrays.stream(values()).filter(n -> n.label.equals(text.trim().toLowerCase(Locale.ROOT))).findFirst();
+        }
+
+        public static String labels() {
+            return String.join(", ", Arrays.stream(values()).map(Name::label).toList());
+        }
+    }
+}

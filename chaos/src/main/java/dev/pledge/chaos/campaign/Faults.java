@@ -1,0 +1,109 @@
+package dev.pledge.chaos.campaign;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+import dev.pledge.stack.ManagedProcess;
+import dev.pledge.stack.Processes;
+import dev.pledge.stack.QuarkusService;
+import dev.pledge.stack.Sleeper;
+import dev.pledge.stack.Stack;
+import dev.pledge.stack.StackException;
+
+/** Kills, crashes and restarts the stack's processes, by PID. */
+final class Faults {
+    private static final Duration READY = Duration.ofSeconds(120);
+    private final Stack stack;
+    private final Consumer<String> progress;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Faults(Stack stack, Consumer<String> progress) {
+        this.stack = stack;
+        this.progress = progress;
+    }
+
+    /** SIGKILL, as a machine losing power would end it. */
+    void kill(String component) {
+        ManagedProcess p = component(component);
+        OptionalLong pid = p.runningPid();
+        if (pid.isEmpty()) {
+            throw new StackException(component + " is not running; nothing to kill");
+        }
+        Processes.signal(pid.getAsLong(), "KILL");
+        awaitDeath(p, pid.getAsLong(), Duration.ofSeconds(10));
+        progress.accept("killed " + component + " (pid " + pid.getAsLong() + ", SIGKILL)");
+    }
+
+    /**
+     * Arms a named crash point and waits up to {@code patience} for the service to reach it and halt.
+     *
+     * @return whether it crashed; if not, the point is disarmed again
+     */
+    boolean crashAt(String service, String point, Duration patience) {
+        QuarkusService s = stack.service(service);
+        long pid = s.runningPid().orElseThrow(() -> new StackException(service + " is not running"));
+        // under load the point may be reached before the answer is written: a lost answer is no error here
+        sendQuietly("PUT", s.baseUrl() + "/admin/crash-points/" + point);
+        long end = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < end) {
+            if (!Processes.isAlive(pid)) {
+                progress.accept(service + " halted at crash point " + point);
+                return true;
+            }
+            Sleeper.pause(Duration.ofMillis(50));
+        }
+        sendQuietly("DELETE", s.baseUrl() + "/admin/crash-points");
+        return !Processes.isAlive(pid);
+    }
+
+    /** Starts a component again and waits until it is ready. A server still releasing its files is retried. */
+    void restart(String component) {
+        ManagedProcess p = component(component);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                p.start();
+                p.awaitReady(READY);
+                progress.accept("restarted " + component);
+                return;
+            } catch (StackException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                p.stop(Duration.ofSeconds(2));
+                Sleeper.pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private ManagedProcess component(String name) {
+        return stack.component(name).orElseThrow(() -> new StackException("no component " + name + " in the stack"));
+    }
+
+    private static void awaitDeath(ManagedProcess p, long pid, Duration patience) {
+        long end = System.nanoTime() + patience.toNanos();
+        while (Processes.isAlive(pid)) {
+            if (System.nanoTime() > end) {
+                throw new StackException(p.name() + " (pid " + pid + ") still alive after SIGKILL");
+            }
+            Sleeper.pause(Duration.ofMillis(20));
+        }
+    }
+
+    private void sendQuietly(String method, String url) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            progress.accept("  (" + method + " " + url + ": " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted", e);
+        }
+    }
+}

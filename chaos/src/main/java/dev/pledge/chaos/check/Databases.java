@@ -1,0 +1,65 @@
+package dev.pledge.chaos.check;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pledge.stack.Stack;
+
+/** JDBC access to the stack's four databases, read directly and never through the services. */
+public final class Databases {
+    public enum Db {
+        INVENTORY, PAYMENT, COORDINATOR, SAGA
+    }
+
+    private final String[] urls = new String[Db.values().length];
+
+    public Databases(int inventoryPort, int paymentPort, int coordinatorPort, int sagaPort) {
+        urls[Db.INVENTORY.ordinal()] = url(inventoryPort, "inventory");
+        urls[Db.PAYMENT.ordinal()] = url(paymentPort, "payment");
+        urls[Db.COORDINATOR.ordinal()] = url(coordinatorPort, "coordinator");
+        urls[Db.SAGA.ordinal()] = url(sagaPort, "saga");
+    }
+
+    public static Databases of(Stack stack) {
+        return new Databases(stack.postgres(Stack.PG_INVENTORY).port(), stack.postgres(Stack.PG_PAYMENT).port(),
+                stack.postgres(Stack.PG_COORDINATOR).port(), stack.postgres(Stack.PG_SAGA).port());
+    }
+
+    private static String url(int port, String db) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=pledge&connectTimeout=5&socketTimeout=30";
+    }
+
+    public Connection connect(Db db) throws SQLException {
+        return DriverManager.getConnection(urls[db.ordinal()]);
+    }
+
+    /** Every row of a query, each as its columns' text. */
+    public List<String[]> rows(Db db, String sql) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                String[] row = new String[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** A single number (a count or a sum); zero when the query yields no value. */
+    public BigDecimal number(Db db, String sql) throws SQLException {
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            BigDecimal v = rs.next() ? rs.getBigDecimal(1) : null;
+            return v == null ? BigDecimal.ZERO : v;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.pledge.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.pledge.chaos.campaign.Campaign;
+import dev.pledge.chaos.campaign.CampaignRow;
+import dev.pledge.chaos.campaign.Settings;
+import dev.pledge.stack.ComponentStatus;
+import dev.pledge.stack.Stack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = {"Run a fault campaign against the local stack: concurrent orders while faults are injected,",
+                "then an independent check of every database (atomicity, conservation of stock and money, the",
+                "clients' history, nothing left in doubt). Prints the campaign's row of docs/reliability.md."},
+        footer = {"", "Campaigns: crash (SIGKILL of each service, PostgreSQL server and the Kafka broker, and a halt",
+                "at each named crash point, in an order and at moments the seed decides; each restarted).",
+                "The same seed, rounds, faults and clients replay the same faults in the same order.",
+                "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage."})
+final class ChaosCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash.")
+    String campaign;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--rounds", defaultValue = "1", paramLabel = "N",
+            description = "Check rounds, 1-100; each runs load with faults, waits for quiet and checks (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--faults", defaultValue = "6", paramLabel = "N", description = "Faults per round, 0-1000 (default ${DEFAULT-VALUE}).")
+    int faults;
+
+    @Option(names = "--clients", defaultValue = "4", paramLabel = "N", description = "Concurrent clients, 1-64 (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--protocols", defaultValue = "2pc,3pc,sequential,parallel", split = ",", paramLabel = "LIST",
+            description = "What the clients use: 2pc, 3pc, sequential, parallel, forward-recovery, choreography (default ${DEFAULT-VALUE}).")
+    List<String> protocols;
+
+    @Option(names = "--quiet-deadline", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long everything may take to resolve once the load stops (default ${DEFAULT-VALUE}).")
+    int quietSeconds;
+
+    @Option(names = "--json", description = "Print the row as JSON.")
+    boolean json;
+
+    private static final List<String> PROTOCOLS = List.of("2pc", "3pc", "sequential", "parallel", "forward-recovery",
+            "choreography");
+
+    @Override
+    public Integer call() throws Exception {
+        Campaign.Name name = Campaign.Name.of(campaign).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--campaign must be one of " + Campaign.Name.labels() + ", not '" + campaign + "'"));
+        validate();
+        Stack stack = StackOptions.stack();
+        List<String> down = stack.status().stream().filter(s -> s.state() != ComponentStatus.State.RUNNING)
+                .map(ComponentStatus::name).toList();
+        if (!down.isEmpty()) {
+            System.err.println("error: not running: " + String.join(", ", down) + ". Start the stack with ./pledge up");
+            return Pledge.ERROR;
+        }
+        Path output = stack.config().stateDir().resolve("chaos");
+        Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output);
+        System.err.printf("Campaign %s, seed %d: %d round(s) of %d faults under %d clients (%s)%n", name.label(), seed,
+                rounds, faults, clients, String.join(", ", protocols));
+        CampaignRow row = name.create().run(stack, settings, line -> System.err.println(line));
+        if (json) {
+            ObjectNode out = Api.JSON.valueToTree(row);
+            System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        } else {
+            System.out.println(CampaignRow.HEADER);
+            System.out.println(CampaignRow.RULE);
+            System.out.println(row.markdown());
+            row.problems().forEach(p -> System.out.println("  ! " + p));
+            System.out.println("Histories (one JSON line per client operation): " + output);
+        }
+        return row.clean() ? 0 : Pledge.ERROR;
+    }
+
+    private void validate() {
+        check(rounds >= 1 && rounds <= 100, "--rounds must be between 1 and 100, not " + rounds);
+        check(faults >= 0 && faults <= 1000, "--faults must be between 0 and 1000, not " + faults);
+        check(clients >= 1 && clients <= 64, "--clients must be between 1 and 64, not " + clients);
+        check(quietSeconds >= 10 && quietSeconds <= 3600, "--quiet-deadline must be between 10 and 3600, not " + quietSeconds);
+        for (String p : protocols) {
+            check(PROTOCOLS.contains(p), "--protocols takes " + String.join(", ", PROTOCOLS) + ", not '" + p + "'");
+        }
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}
