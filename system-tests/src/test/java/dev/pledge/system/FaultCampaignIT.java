@@ -1,0 +1,56 @@
+package dev.pledge.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.pledge.chaos.campaign.Campaign;
+import dev.pledge.chaos.campaign.CampaignRow;
+import dev.pledge.chaos.campaign.Settings;
+import dev.pledge.stack.Stack;
+
+/**
+ * The fault campaigns against a whole stack, checked by the independent checker. Every build runs a small
+ * version; {@code ./mvnw verify -Pfault} runs the full one (every fault, several rounds). The seed,
+ * rounds, faults and clients come from {@code pledge.fault.*} system properties so a failing run can be
+ * replayed with {@code ./pledge chaos}.
+ */
+class FaultCampaignIT {
+    private static Stack stack;
+
+    @BeforeAll
+    static void up() throws Exception {
+        stack = TestStacks.up("fault-campaign", Map.of());
+    }
+
+    @AfterAll
+    static void down() {
+        if (stack != null) {
+            stack.down(System.out::println, false);
+        }
+    }
+
+    @Test
+    void crashesOfEveryProcessKeepEveryInvariant() throws Exception {
+        Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
+                Integer.getInteger("pledge.fault.faults", 5), Integer.getInteger("pledge.fault.clients", 4),
+                List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
+                Path.of("target", "fault-campaign", "histories").toAbsolutePath());
+        System.out.println("crash campaign, replay with: ./pledge chaos --campaign crash --seed " + settings.seed()
+                + " --rounds " + settings.rounds() + " --faults " + settings.faults() + " --clients " + settings.clients());
+
+        CampaignRow row = Campaign.Name.CRASH.create().run(stack, settings, System.out::println);
+
+        System.out.println(CampaignRow.HEADER + "\n" + CampaignRow.RULE + "\n" + row.markdown());
+        assertThat(row.problems()).as("seed %d", settings.seed()).isEmpty();
+        assertThat(row.faults()).as("faults that really happened").isGreaterThanOrEqualTo(settings.faults() * settings.rounds() / 2);
+        assertThat(row.committed()).as("orders that committed through the faults").isPositive();
+    }
+}
