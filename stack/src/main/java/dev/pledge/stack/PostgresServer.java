@@ -84,6 +84,13 @@ public final class PostgresServer extends ManagedProcess {
         if (Files.exists(dataDir().resolve("PG_VERSION"))) {
             return;
         }
+        try {
+            // the servers of a stack are prepared in parallel; if each initdb made the shared parent itself,
+            // the slower ones would fail with "File exists"
+            Files.createDirectories(dataDir().getParent());
+        } catch (java.io.IOException e) {
+            throw new StackException(name() + ": cannot create " + dataDir().getParent() + ": " + e.getMessage(), e);
+        }
         List<String> initdb = asServerUser("initdb");
         initdb.addAll(List.of("-D", dataDir().toString(), "-U", USER, "--auth=trust", "-E", "UTF8",
                 "--locale=C", "--no-sync"));

@@ -16,9 +16,14 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.chaos.check.Checker;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Snapshot;
+
 /**
  * An independent reading of the databases (never through the services): which branches committed, what
- * they moved, what is still prepared, and whether atomicity and conservation hold.
+ * they moved, what is still prepared, and whether atomicity and conservation hold against the seeded
+ * totals. Saga outcomes are judged by the campaigns' checker ({@link Checker}).
  */
 final class Ledger {
     static final int SEED_STOCK = 181 + 10 * 100_000; // the catalogue and the ten load products
@@ -29,8 +34,10 @@ final class Ledger {
     private final String paymentUrl;
     private final String coordinatorUrl;
     private final String sagaUrl;
+    private final Databases databases;
 
     Ledger(int inventoryPort, int paymentPort, int coordinatorPort, int sagaPort) {
+        this.databases = new Databases(inventoryPort, paymentPort, coordinatorPort, sagaPort);
         this.inventoryUrl = url(inventoryPort, "inventory");
         this.paymentUrl = url(paymentPort, "payment");
         this.coordinatorUrl = url(coordinatorPort, "coordinator");
@@ -100,14 +107,15 @@ final class Ledger {
                     + " held by sagas != " + SEED_STOCK);
         }
         BigDecimal charged = sum(paymentUrl, "amount");
-        Map<String, BigDecimal> sagaCharges = sagaCharges();
-        BigDecimal sagaCharged = sagaCharges.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        Snapshot snapshot = Snapshot.read(databases);
+        BigDecimal sagaCharged = snapshot.sagaCharges().values().stream().map(Snapshot.Effect::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal money = decimal(paymentUrl, "SELECT sum(balance) FROM accounts");
         if (money.add(charged).add(sagaCharged).compareTo(SEED_MONEY) != 0) {
             problems.add("conservation of money: " + money + " + " + charged + " charged + " + sagaCharged
                     + " charged by sagas != " + SEED_MONEY);
         }
-        problems.addAll(sagaOutcomes(sagaCharges));
+        problems.addAll(Checker.sagaOutcomes(snapshot));
         int prepared = prepared();
         if (prepared != 0) {
             problems.add(prepared + " prepared transactions remain");
@@ -138,48 +146,6 @@ final class Ledger {
     /** Sagas not yet COMPLETED or COMPENSATED. */
     int unfinishedSagas() throws SQLException {
         return count(sagaUrl, "SELECT count(*) FROM sagas WHERE state NOT IN ('COMPLETED', 'COMPENSATED')");
-    }
-
-    /** Saga id -> the amount its charge took and no refund gave back, read from the payment inbox. */
-    private Map<String, BigDecimal> sagaCharges() throws SQLException {
-        Map<String, BigDecimal> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(paymentUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT a.saga_id::text, a.operation->>'amount' FROM saga_inbox a"
-                     + " WHERE a.kind = 'ACTION' AND a.outcome = 'DONE' AND NOT EXISTS (SELECT 1 FROM saga_inbox r"
-                     + " WHERE r.saga_id = a.saga_id AND r.step = a.step AND r.kind = 'COMPENSATION' AND r.outcome = 'DONE')")) {
-            while (rs.next()) {
-                out.merge(rs.getString(1), new BigDecimal(rs.getString(2)), BigDecimal::add);
-            }
-        }
-        return out;
-    }
-
-    /** Each finished saga's effects match its outcome: all of them when COMPLETED, none when COMPENSATED. */
-    private List<String> sagaOutcomes(Map<String, BigDecimal> charges) throws SQLException {
-        Map<String, String> reservations = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(inventoryUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT saga_id::text, status FROM reservations")) {
-            while (rs.next()) {
-                reservations.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(sagaUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id::text, state FROM sagas WHERE state IN ('COMPLETED', 'COMPENSATED')")) {
-            while (rs.next()) {
-                String id = rs.getString(1);
-                String reservation = reservations.get(id);
-                boolean charged = charges.containsKey(id);
-                if ("COMPLETED".equals(rs.getString(2)) && !("CONFIRMED".equals(reservation) && charged)) {
-                    problems.add("saga " + id + " COMPLETED but its reservation is " + reservation + " and charged=" + charged);
-                }
-                if ("COMPENSATED".equals(rs.getString(2))
-                        && (charged || "RESERVED".equals(reservation) || "CONFIRMED".equals(reservation))) {
-                    problems.add("saga " + id + " COMPENSATED but its reservation is " + reservation + " and charged=" + charged);
-                }
-            }
-        }
-        return problems;
     }
 
     private static Set<String> committed(Map<String, String> branches) {

@@ -91,7 +91,7 @@ public final class Checker {
         if (!abortedButCommitted.isEmpty()) {
             atomicity.add("ABORTED in the log but committed by a participant: " + abortedButCommitted);
         }
-        sagaOutcomes(after, atomicity);
+        atomicity.addAll(sagaOutcomes(after));
 
         conserveStock(before, after, conservation);
         conserveMoney(before, after, conservation);
@@ -111,7 +111,9 @@ public final class Checker {
         return new CheckResult(committed, aborted, atomicity, conservation, historyProblems, inDoubt);
     }
 
-    private static void sagaOutcomes(Snapshot s, List<String> problems) {
+    /** Each finished saga's effects against its outcome: all of them when COMPLETED, none when COMPENSATED. */
+    public static List<String> sagaOutcomes(Snapshot s) {
+        List<String> problems = new ArrayList<>();
         s.sagas().forEach((id, state) -> {
             Reservation r = s.reservations().get(id);
             boolean held = r != null && r.held();
@@ -125,6 +127,7 @@ public final class Checker {
                         + (held && charged ? " and " : "") + (charged ? "keeps a charge" : ""));
             }
         });
+        return problems;
     }
 
     private static void conserveStock(Snapshot before, Snapshot after, List<String> problems) {
