@@ -15,8 +15,8 @@
  * Checked (see ProtocolModelsIT), with one unit of stock and one unit of money:
  *   - conservation in every state: stock + held-or-sold = 1 and balance + charged = 1;
  *   - each action takes effect at most once;
- *   - every run ends (no invalid end state), and once everything is quiet the saga is COMPLETED with
- *     the unit sold and paid for, or COMPENSATED with stock and money back where they started.
+ *   - no run gets stuck (no invalid end state), and once everything is quiet the saga is COMPLETED
+ *     with the unit sold and paid for, or COMPENSATED with stock and money back where they started.
  */
 
 mtype = { RESERVE, RELEASE, CONFIRM, CHARGE, REFUND };

@@ -12,7 +12,7 @@
  *   - a participant commits only after the coordinator logged COMMIT (decision logged before sent);
  *   - with CRASH and no RECOVERY a prepared participant can wait forever: spin reports an invalid
  *     end state, which is 2PC's blocking;
- *   - with CRASH and RECOVERY every participant always ends.
+ *   - with CRASH and RECOVERY no participant is left stuck (no invalid end state).
  */
 
 #define N 2

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,30 @@ class CheckerTest {
     }
 
     @Test
+    void aCommitAgainstTheLoggedDecisionBreaksAtomicity() {
+        Snapshot after = consistentAfter();
+        Snapshot abortedInLog = snapshot(7, "97.00", after.inventoryCommitted(), after.paymentCommitted(),
+                after.reservations(), after.sagaCharges(), Map.of(TX, "ABORTING"), after.sagas(), 0);
+        assertThat(Checker.check(before, abortedInLog, new History()).atomicity())
+                .anyMatch(p -> p.contains("ABORTING in the log"));
+
+        Snapshot abortedBranch = new Snapshot(abortedInLog.stock(), abortedInLog.balances(), Map.of(), Map.of(),
+                after.reservations(), after.sagaCharges(), Map.of(TX, "COMMITTING"), after.sagas(), Set.of(TX), 0);
+        assertThat(Checker.check(before, abortedBranch, new History()).atomicity())
+                .anyMatch(p -> p.contains("a participant aborted it"));
+    }
+
+    @Test
+    void aSagaWhoseEffectsDisagreeWithItsOutcomeBreaksAtomicity() {
+        Snapshot after = consistentAfter();
+        Snapshot compensatedButCharged = snapshot(7, "97.00", after.inventoryCommitted(), after.paymentCommitted(),
+                Map.of(SAGA, new Reservation("RELEASED", "LOAD-001", 2)), after.sagaCharges(), after.coordinator(),
+                Map.of(SAGA, "COMPENSATED"), 0);
+        assertThat(Checker.check(before, compensatedButCharged, new History()).atomicity())
+                .anyMatch(p -> p.contains("COMPENSATED but it still") && p.contains("keeps a charge"));
+    }
+
+    @Test
     void anOrderReportedCommittedThatDidNotCommitBreaksTheHistory() {
         History h = new History();
         h.complete(h.invoke(0, "2pc", "LOAD-001 x1"), Op.Type.OK, "33333333-3333-3333-3333-333333333333", "committed");
@@ -89,6 +114,6 @@ class CheckerTest {
             Map<String, Reservation> reservations, Map<String, Effect> charges, Map<String, String> coordinator,
             Map<String, String> sagas, int prepared) {
         return new Snapshot(new HashMap<>(Map.of("LOAD-001", stock)), new HashMap<>(Map.of("acc-1", new BigDecimal(balance))),
-                inv, pay, reservations, charges, coordinator, sagas, prepared);
+                inv, pay, reservations, charges, coordinator, sagas, new java.util.HashSet<>(), prepared);
     }
 }

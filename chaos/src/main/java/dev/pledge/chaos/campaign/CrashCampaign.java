@@ -92,7 +92,7 @@ final class CrashCampaign implements Campaign {
             aborted += result.aborted();
             atomicity += result.atomicity().size();
             conservation += result.conservation().size();
-            inDoubt += result.inDoubt().size();
+            inDoubt += result.inDoubtCount();
             result.problems().forEach(p -> problems.add("round " + round + ": " + p));
         }
     }
@@ -107,15 +107,17 @@ final class CrashCampaign implements Campaign {
                 stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl(), history, Duration.ofSeconds(60));
         Load load = new Load(orders, settings.protocols(), settings.clients(), settings.seed() + round);
         load.start();
+        Faults faults = new Faults(stack, progress);
         try {
-            Faults faults = new Faults(stack, progress);
             for (int f = 0; f < settings.faults(); f++) {
                 Sleeper.pause(Duration.ofMillis(1000 + random.nextInt(2000)));
+                faults.reviveAll();
                 injectAndRestart(faults, db, schedule.get(tally.next++ % schedule.size()), tally, progress);
             }
             Sleeper.pause(Duration.ofSeconds(1));
         } finally {
             load.stop();
+            faults.reviveAll(); // whatever happened, the stack is left running
         }
         progress.accept("round " + round + ": load stopped after " + load.placed() + " orders; waiting for quiet");
         Snapshot after = Checker.awaitQuiet(db, settings.quiet(), progress);
@@ -156,10 +158,10 @@ final class CrashCampaign implements Campaign {
      */
     private static long timeToResolve(Databases db) throws Exception {
         long t0 = System.nanoTime();
-        Set<String> pending = Checker.awaitQuiet(db, Duration.ZERO, s -> { }).unfinished();
         long end = t0 + RESOLVE_PATIENCE.toNanos();
+        Set<String> pending = Checker.read(db, end).unfinished();
         while (System.nanoTime() < end) {
-            Set<String> still = Snapshot.read(db).unfinished();
+            Set<String> still = Checker.read(db, end).unfinished();
             still.retainAll(pending);
             if (still.isEmpty()) {
                 return (System.nanoTime() - t0) / 1_000_000;

@@ -59,7 +59,7 @@ final class Faults {
             Sleeper.pause(Duration.ofMillis(50));
         }
         sendQuietly("DELETE", s.baseUrl() + "/admin/crash-points");
-        return !Processes.isAlive(pid);
+        return !Processes.isAlive(pid); // reviveAll() restarts it should it halt after all
     }
 
     /** Starts a component again and waits until it is ready. A server still releasing its files is retried. */
@@ -77,6 +77,16 @@ final class Faults {
                 }
                 p.stop(Duration.ofSeconds(2));
                 Sleeper.pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** Restarts every component that is not running: a crash point that halted one late, or a failed step. */
+    void reviveAll() {
+        for (ManagedProcess p : stack.components()) {
+            if (p.runningPid().isEmpty()) {
+                progress.accept(p.name() + " is down: restarting it");
+                restart(p.name());
             }
         }
     }

@@ -3,11 +3,13 @@ package dev.pledge.chaos.check;
 import java.util.List;
 
 /**
- * What the checker found. Each list holds one line per broken invariant; {@code committed} and
- * {@code aborted} count the transactions and sagas that ended since the baseline.
+ * What the checker found. Each list holds one line per broken invariant (per transaction or saga for
+ * atomicity, per product or account for conservation); {@code committed} and {@code aborted} count the
+ * transactions and sagas that ended since the baseline; {@code inDoubtCount} counts the prepared
+ * transactions and the unfinished transactions and sagas left after the quiet deadline.
  */
 public record CheckResult(long committed, long aborted, List<String> atomicity, List<String> conservation,
-        List<String> history, List<String> inDoubt) {
+        List<String> history, List<String> inDoubt, int inDoubtCount) {
 
     public boolean ok() {
         return atomicity.isEmpty() && conservation.isEmpty() && history.isEmpty() && inDoubt.isEmpty();

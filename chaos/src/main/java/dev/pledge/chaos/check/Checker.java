@@ -40,7 +40,7 @@ public final class Checker {
     /** Polls until nothing is prepared or unfinished, or {@code deadline} passes; returns the last reading. */
     public static Snapshot awaitQuiet(Databases db, Duration deadline, Consumer<String> progress) throws SQLException {
         long end = System.nanoTime() + deadline.toNanos();
-        Snapshot s = readRetrying(db, end);
+        Snapshot s = read(db, end);
         long lastReport = 0;
         while ((s.prepared() > 0 || !s.unfinished().isEmpty()) && System.nanoTime() < end) {
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
@@ -49,13 +49,16 @@ public final class Checker {
                 lastReport = System.nanoTime();
             }
             pause(250);
-            s = readRetrying(db, end);
+            s = read(db, end);
         }
         return s;
     }
 
-    /** A database restarting under a campaign refuses connections for a moment: read again until the deadline. */
-    private static Snapshot readRetrying(Databases db, long end) throws SQLException {
+    /**
+     * Reads the databases; one restarting under a campaign refuses connections for a moment, so this reads
+     * again until {@code end} ({@link System#nanoTime()}).
+     */
+    public static Snapshot read(Databases db, long end) throws SQLException {
         while (true) {
             try {
                 return Snapshot.read(db);
@@ -74,24 +77,8 @@ public final class Checker {
         List<String> historyProblems = new ArrayList<>();
         List<String> inDoubt = new ArrayList<>();
 
-        Set<String> invCommitted = after.inventoryCommitted().keySet();
-        Set<String> payCommitted = after.paymentCommitted().keySet();
-        if (!invCommitted.equals(payCommitted)) {
-            atomicity.add("committed in inventory only: " + minus(invCommitted, payCommitted)
-                    + "; in payment only: " + minus(payCommitted, invCommitted));
-        }
-        Set<String> logCommitted = withState(after.coordinator(), "COMMITTED");
-        Set<String> logAborted = withState(after.coordinator(), "ABORTED");
-        if (!logCommitted.equals(invCommitted)) {
-            atomicity.add("COMMITTED in the log but not by the participants: " + minus(logCommitted, invCommitted)
-                    + "; committed by the participants but not COMMITTED in the log: " + minus(invCommitted, logCommitted));
-        }
-        Set<String> abortedButCommitted = new TreeSet<>(logAborted);
-        abortedButCommitted.retainAll(new HashSet<>(union(invCommitted, payCommitted)));
-        if (!abortedButCommitted.isEmpty()) {
-            atomicity.add("ABORTED in the log but committed by a participant: " + abortedButCommitted);
-        }
-        atomicity.addAll(sagaOutcomes(after));
+        atomicity.addAll(atomicCommits(before, after));
+        atomicity.addAll(sagaOutcomes(after, id -> !isFinalSaga(before.sagas().get(id))));
 
         conserveStock(before, after, conservation);
         conserveMoney(before, after, conservation);
@@ -101,20 +88,66 @@ public final class Checker {
         if (after.prepared() > 0) {
             inDoubt.add(after.prepared() + " prepared transactions remain");
         }
-        if (!after.unfinished().isEmpty()) {
-            inDoubt.add(after.unfinished().size() + " transactions or sagas unfinished: " + new TreeSet<>(after.unfinished()));
-        }
+        new TreeSet<>(after.unfinished()).forEach(id -> inDoubt.add("unfinished after the deadline: " + id));
         long committed = newIds(before.coordinator(), after.coordinator(), "COMMITTED")
                 + newIds(before.sagas(), after.sagas(), "COMPLETED");
         long aborted = newIds(before.coordinator(), after.coordinator(), "ABORTED")
                 + newIds(before.sagas(), after.sagas(), "COMPENSATED");
-        return new CheckResult(committed, aborted, atomicity, conservation, historyProblems, inDoubt);
+        return new CheckResult(committed, aborted, atomicity, conservation, historyProblems, inDoubt,
+                after.prepared() + after.unfinished().size());
+    }
+
+    /**
+     * Two- and three-phase transactions that ended, or changed, since the baseline: each committed in both
+     * participants or in neither, as its logged decision says. A decision is read from the log's state:
+     * COMMITTING or COMMITTED against ABORTING or ABORTED, so a split outcome whose last phase can never
+     * finish (a participant refusing the other decision) is caught too.
+     */
+    private static List<String> atomicCommits(Snapshot before, Snapshot after) {
+        Set<String> ids = new TreeSet<>(union(after.inventoryCommitted().keySet(), after.paymentCommitted().keySet()));
+        ids.addAll(after.coordinator().keySet());
+        List<String> problems = new ArrayList<>();
+        for (String id : ids) {
+            if (isFinalTx(before.coordinator().get(id))) {
+                continue; // judged in an earlier round
+            }
+            boolean inv = after.inventoryCommitted().containsKey(id);
+            boolean pay = after.paymentCommitted().containsKey(id);
+            String logged = after.coordinator().getOrDefault(id, "missing");
+            boolean commitDecided = logged.equals("COMMITTING") || logged.equals("COMMITTED");
+            boolean abortDecided = logged.equals("ABORTING") || logged.equals("ABORTED");
+            if (inv != pay) {
+                problems.add(id + " committed in " + (inv ? "inventory" : "payment") + " only (log: " + logged + ")");
+            } else if (inv && abortDecided) {
+                problems.add(id + " committed by both participants but " + logged + " in the log");
+            } else if (commitDecided && after.abortedBranches().contains(id)) {
+                problems.add(id + " " + logged + " in the log but a participant aborted it");
+            } else if (inv && !commitDecided && !logged.equals("PRECOMMITTING")) {
+                problems.add(id + " committed by the participants but " + logged + " in the log");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isFinalTx(String state) {
+        return "COMMITTED".equals(state) || "ABORTED".equals(state);
+    }
+
+    private static boolean isFinalSaga(String state) {
+        return "COMPLETED".equals(state) || "COMPENSATED".equals(state);
     }
 
     /** Each finished saga's effects against its outcome: all of them when COMPLETED, none when COMPENSATED. */
     public static List<String> sagaOutcomes(Snapshot s) {
+        return sagaOutcomes(s, id -> true);
+    }
+
+    private static List<String> sagaOutcomes(Snapshot s, java.util.function.Predicate<String> judge) {
         List<String> problems = new ArrayList<>();
         s.sagas().forEach((id, state) -> {
+            if (!judge.test(id)) {
+                return;
+            }
             Reservation r = s.reservations().get(id);
             boolean held = r != null && r.held();
             boolean charged = s.sagaCharges().containsKey(id);
@@ -186,6 +219,7 @@ public final class Checker {
             Set<String> earlier = sagas ? withState(before.sagas(), "COMPLETED") : before.inventoryCommitted().keySet();
             Set<String> unexplained = minus(minus(done, earlier), history.ids(Op.Type.OK, sagas));
             unexplained.removeAll(history.ids(Op.Type.UNKNOWN, sagas));
+            unexplained.removeAll(before.unfinished()); // begun before the baseline, by no client of this run
             long anonymousUnknown = history.unknown(sagas) - history.ids(Op.Type.UNKNOWN, sagas).size();
             if (unexplained.size() > anonymousUnknown) {
                 problems.add(unexplained.size() + " " + what + "s took effect that no client was told about (only "

@@ -32,6 +32,8 @@ public record Snapshot(
         Map<String, String> coordinator,
         /* saga id -> orchestrator status */
         Map<String, String> sagas,
+        /* transaction ids with a branch ABORTED in either participant */
+        Set<String> abortedBranches,
         int prepared) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +68,8 @@ public record Snapshot(
                 + " WHERE a.kind = 'ACTION' AND a.outcome = 'DONE' AND NOT EXISTS (SELECT 1 FROM saga_inbox c"
                 + " WHERE c.saga_id = a.saga_id AND c.step = a.step AND c.kind = 'COMPENSATION' AND c.outcome = 'DONE')")) {
             JsonNode op = parse(r[1]);
-            charges.put(r[0], new Effect(op.path("account").asText(), new BigDecimal(op.path("amount").asText())));
+            charges.merge(r[0], new Effect(op.path("account").asText(), new BigDecimal(op.path("amount").asText())),
+                    (a, b) -> new Effect(a.item(), a.amount().add(b.amount())));
         }
         Map<String, String> coordinator = new HashMap<>();
         for (String[] r : db.rows(Db.COORDINATOR, "SELECT id::text, state FROM transactions")) {
@@ -76,9 +79,15 @@ public record Snapshot(
         for (String[] r : db.rows(Db.SAGA, "SELECT id::text, state FROM sagas")) {
             sagas.put(r[0], r[1]);
         }
+        Set<String> aborted = new HashSet<>();
+        for (Db participant : new Db[] {Db.INVENTORY, Db.PAYMENT}) {
+            for (String[] r : db.rows(participant, "SELECT gid FROM branches WHERE state = 'ABORTED'")) {
+                aborted.add(transactionOf(r[0]));
+            }
+        }
         int prepared = db.number(Db.INVENTORY, "SELECT count(*) FROM pg_prepared_xacts").intValue()
                 + db.number(Db.PAYMENT, "SELECT count(*) FROM pg_prepared_xacts").intValue();
-        return new Snapshot(stock, balances, inv, pay, reservations, charges, coordinator, sagas, prepared);
+        return new Snapshot(stock, balances, inv, pay, reservations, charges, coordinator, sagas, aborted, prepared);
     }
 
     /** Ids of transactions the coordinator has not finished and of sagas not at their end. */
@@ -101,10 +110,16 @@ public record Snapshot(
         Map<String, Effect> out = new HashMap<>();
         for (String[] r : db.rows(which, "SELECT gid, operation::text FROM branches WHERE state = 'COMMITTED'")) {
             JsonNode op = parse(r[1]);
-            out.put(r[0].substring(0, r[0].lastIndexOf('.')),
+            out.put(transactionOf(r[0]),
                     new Effect(op.path(item).asText(), new BigDecimal(op.path(amount).asText())));
         }
         return out;
+    }
+
+    /** A branch's global transaction id is "transaction.participant". */
+    private static String transactionOf(String gid) {
+        int dot = gid.lastIndexOf('.');
+        return dot < 0 ? gid : gid.substring(0, dot);
     }
 
     private static JsonNode parse(String json) {

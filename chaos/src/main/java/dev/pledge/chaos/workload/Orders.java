@@ -46,6 +46,9 @@ public final class Orders {
         Op invoked = history.invoke(process, order.protocol(), order.describe());
         try {
             return History.isSaga(order.protocol()) ? saga(invoked, order) : atomic(invoked, order);
+        } catch (java.net.ConnectException e) {
+            // the connection was refused: nothing was sent, so nothing can have begun
+            return history.complete(invoked, Op.Type.FAIL, null, "connection refused: " + e.getMessage());
         } catch (IOException e) {
             return history.complete(invoked, Op.Type.UNKNOWN, null, e.getClass().getSimpleName() + " " + e.getMessage());
         } catch (InterruptedException e) {

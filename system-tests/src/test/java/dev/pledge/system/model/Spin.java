@@ -78,6 +78,9 @@ final class Spin {
             pan.add("-i");
         }
         String out = run(dir, pan, false); // pan exits non-zero when it found an error
+        if (out.contains("max search depth too small")) {
+            throw new IllegalStateException("the search was cut short by its depth limit; raise -m:\n" + out);
+        }
         Matcher errors = ERRORS.matcher(out);
         Matcher states = STATES.matcher(out);
         if (!errors.find() || !states.find()) {
@@ -101,13 +104,14 @@ final class Spin {
     }
 
     private static String run(Path dir, List<String> command, boolean mustSucceed) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
+        Path log = dir.resolve(command.get(0).replace("./", "") + ".out");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish in 5 minutes");
         }
-        String text = new String(out, StandardCharsets.UTF_8);
+        String text = Files.readString(log, StandardCharsets.UTF_8);
         if (mustSucceed && p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + text);
         }
