@@ -28,7 +28,12 @@ final class TestStacks {
             env.put(StackConfig.portVariable(component), Integer.toString(Net.freePort()));
         }
         Stack stack = new Stack(StackConfig.fromEnv(env, Path.of(System.getProperty("pledge.home"))));
-        stack.up(System.out::println);
+        try {
+            stack.up(System.out::println);
+        } catch (RuntimeException e) {
+            stack.down(System.out::println, false); // what did start must not outlive a failed start
+            throw e;
+        }
         return stack;
     }
 
