@@ -35,10 +35,8 @@ final class DemoCommand implements Callable<Integer> {
         String payment = stack.service(Stack.PAYMENT).baseUrl();
         // order B asks for one more than the stock: that must still be a valid order (at most 10000 units),
         // so the deep-stock load products are left out
-        JsonNode products = Api.JSON.valueToTree(StreamSupport.stream(Api.get(inventory + "/products").spliterator(), false)
-                .filter(p -> p.path("stock").asInt() < MAX_ORDER_QTY).toList());
-        JsonNode product = richest(products, "stock");
-        JsonNode account = richest(Api.get(payment + "/accounts"), "balance");
+        JsonNode product = richest(Api.get(inventory + "/products"), "stock", p -> p.path("stock").asInt() < MAX_ORDER_QTY);
+        JsonNode account = richest(Api.get(payment + "/accounts"), "balance", a -> true);
         String sku = product.path("sku").asText();
         String acc = account.path("id").asText();
         int stock0 = product.path("stock").asInt();
@@ -91,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The element with the largest numeric field, so repeated demos keep finding stock and money. */
-    private static JsonNode richest(JsonNode items, String field) {
-        return StreamSupport.stream(items.spliterator(), false)
+    private static JsonNode richest(JsonNode items, String field, java.util.function.Predicate<JsonNode> eligible) {
+        return StreamSupport.stream(items.spliterator(), false).filter(eligible)
                 .max(Comparator.comparing(n -> new BigDecimal(n.path(field).asText("0"))))
                 .orElseThrow(() -> new IllegalStateException("the participant returned no " + field + " data"));
     }

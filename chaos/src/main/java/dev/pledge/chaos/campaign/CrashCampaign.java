@@ -160,14 +160,13 @@ final class CrashCampaign implements Campaign {
         long t0 = System.nanoTime();
         long end = t0 + RESOLVE_PATIENCE.toNanos();
         Set<String> pending = Checker.read(db, end).unfinished();
-        while (System.nanoTime() < end) {
-            Set<String> still = Checker.read(db, end).unfinished();
-            still.retainAll(pending);
-            if (still.isEmpty()) {
-                return (System.nanoTime() - t0) / 1_000_000;
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > end) {
+                return -1;
             }
             Sleeper.pause(Duration.ofMillis(100));
+            pending.retainAll(Checker.read(db, end).unfinished());
         }
-        return -1;
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 }

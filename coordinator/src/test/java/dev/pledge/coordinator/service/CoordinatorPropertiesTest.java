@@ -58,7 +58,7 @@ class CoordinatorPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property // jqwik enumerates both protocols
     void withoutFaultsEveryoneYesCommits(@ForAll("protocols") Protocol protocol) {
         SimWorld world = new SimWorld(new Script(protocol, SimWorld.votes(true, true), List.of(), Set.of(), Set.of(),
                 false));
