@@ -41,17 +41,24 @@ public final class Checker {
     public static Snapshot awaitQuiet(Databases db, Duration deadline, Consumer<String> progress) throws SQLException {
         long end = System.nanoTime() + deadline.toNanos();
         Snapshot s = read(db, end);
+        boolean quietBefore = false;
         long lastReport = 0;
-        while ((s.prepared() > 0 || !s.unfinished().isEmpty()) && System.nanoTime() < end) {
-            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+        // quiet twice in a row, so the reading returned was taken wholly after the system went quiet
+        while (!(quietBefore && quiet(s)) && System.nanoTime() < end) {
+            quietBefore = quiet(s);
+            if (!quietBefore && System.nanoTime() - lastReport > 5_000_000_000L) {
                 progress.accept("waiting for " + s.unfinished().size() + " unfinished and " + s.prepared()
                         + " prepared to resolve");
                 lastReport = System.nanoTime();
             }
-            pause(250);
+            pause(quietBefore ? 0 : 250);
             s = read(db, end);
         }
         return s;
+    }
+
+    private static boolean quiet(Snapshot s) {
+        return s.prepared() == 0 && s.unfinished().isEmpty();
     }
 
     /**

@@ -48,7 +48,20 @@ public record Snapshot(
         }
     }
 
+    /**
+     * Reads the four databases one after the other. The coordinator's and the orchestrator's states are
+     * read first: an outcome is recorded there only after its effects are committed in the participants,
+     * so every transaction or saga seen ended has all its effects in the readings that follow.
+     */
     public static Snapshot read(Databases db) throws SQLException {
+        Map<String, String> coordinator = new HashMap<>();
+        for (String[] r : db.rows(Db.COORDINATOR, "SELECT id::text, state FROM transactions")) {
+            coordinator.put(r[0], r[1]);
+        }
+        Map<String, String> sagas = new HashMap<>();
+        for (String[] r : db.rows(Db.SAGA, "SELECT id::text, state FROM sagas")) {
+            sagas.put(r[0], r[1]);
+        }
         Map<String, Integer> stock = new HashMap<>();
         for (String[] r : db.rows(Db.INVENTORY, "SELECT sku, stock FROM products")) {
             stock.put(r[0], Integer.parseInt(r[1]));
@@ -70,14 +83,6 @@ public record Snapshot(
             JsonNode op = parse(r[1]);
             charges.merge(r[0], new Effect(op.path("account").asText(), new BigDecimal(op.path("amount").asText())),
                     (a, b) -> new Effect(a.item(), a.amount().add(b.amount())));
-        }
-        Map<String, String> coordinator = new HashMap<>();
-        for (String[] r : db.rows(Db.COORDINATOR, "SELECT id::text, state FROM transactions")) {
-            coordinator.put(r[0], r[1]);
-        }
-        Map<String, String> sagas = new HashMap<>();
-        for (String[] r : db.rows(Db.SAGA, "SELECT id::text, state FROM sagas")) {
-            sagas.put(r[0], r[1]);
         }
         Set<String> aborted = new HashSet<>();
         for (Db participant : new Db[] {Db.INVENTORY, Db.PAYMENT}) {
