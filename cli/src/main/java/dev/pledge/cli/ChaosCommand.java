@@ -22,15 +22,20 @@ import picocli.CommandLine.Spec;
         description = {"Run a fault campaign against the local stack: concurrent orders while faults are injected,",
                 "then an independent check of every database (atomicity, conservation of stock and money, the",
                 "clients' history, nothing left in doubt). Prints the campaign's row of docs/reliability.md."},
-        footer = {"", "Campaigns: crash (SIGKILL of each service, PostgreSQL server and the Kafka broker, and a halt",
-                "at each named crash point, in an order and at moments the seed decides; each restarted).",
+        footer = {"", "Campaigns:",
+                "  crash     SIGKILL of each service, PostgreSQL server and the Kafka broker, and a halt at each",
+                "            named crash point, in an order and at moments the seed decides; each restarted.",
+                "  messages  the coordinator reaches the participants through a fault proxy that drops, delays,",
+                "            reorders and duplicates 10% of the HTTP messages; 10% of the saga records are",
+                "            published again; every few seconds a Kafka consumer dies before committing offsets.",
+                "            --faults counts the consumer kills; the row counts every fault.",
                 "The same seed, rounds, faults and clients replay the same faults in the same order.",
                 "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage."})
 final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash.")
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash or messages.")
     String campaign;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")

@@ -13,10 +13,24 @@ public final class QuarkusService extends ManagedProcess {
 
     public QuarkusService(String name, String module, int port, Path stateDir, Path home, String java,
                           Map<String, String> env) {
+        this(name, home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), port, stateDir, java, env);
+    }
+
+    private QuarkusService(String name, Path jar, int port, Path stateDir, String java, Map<String, String> env) {
         super(name, port, stateDir);
-        this.jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        this.jar = jar;
         this.java = java;
         this.env = Map.copyOf(env);
+    }
+
+    /**
+     * The same service (name, port, PID file) started with some settings replaced, e.g. a coordinator that
+     * reaches its participants through a fault proxy.
+     */
+    public QuarkusService withEnvironment(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(overrides);
+        return new QuarkusService(name(), jar, port(), stateDir(), java, all);
     }
 
     @Override

@@ -39,18 +39,30 @@ class FaultCampaignIT {
 
     @Test
     void crashesOfEveryProcessKeepEveryInvariant() throws Exception {
-        Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
-                Integer.getInteger("pledge.fault.faults", 5), Integer.getInteger("pledge.fault.clients", 4),
-                List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
-                Path.of("target", "fault-campaign", "histories").toAbsolutePath());
-        System.out.println("crash campaign, replay with: ./pledge chaos --campaign crash --seed " + settings.seed()
-                + " --rounds " + settings.rounds() + " --faults " + settings.faults() + " --clients " + settings.clients());
+        run(Campaign.Name.CRASH, 5);
+    }
 
-        CampaignRow row = Campaign.Name.CRASH.create().run(stack, settings, System.out::println);
+    @Test
+    void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariant() throws Exception {
+        CampaignRow row = run(Campaign.Name.MESSAGES, 3);
+        assertThat(row.faults()).as("message faults come on top of the consumer kills").isGreaterThan(3);
+    }
+
+    private static CampaignRow run(Campaign.Name campaign, int defaultFaults) throws Exception {
+        Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
+                Integer.getInteger("pledge.fault.faults", defaultFaults), Integer.getInteger("pledge.fault.clients", 4),
+                List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
+                Path.of("target", "fault-campaign", campaign.label()).toAbsolutePath());
+        System.out.println(campaign.label() + " campaign, replay with: ./pledge chaos --campaign " + campaign.label()
+                + " --seed " + settings.seed() + " --rounds " + settings.rounds() + " --faults " + settings.faults()
+                + " --clients " + settings.clients());
+
+        CampaignRow row = campaign.create().run(stack, settings, System.out::println);
 
         System.out.println(CampaignRow.HEADER + "\n" + CampaignRow.RULE + "\n" + row.markdown());
         assertThat(row.problems()).as("seed %d", settings.seed()).isEmpty();
         assertThat(row.faults()).as("faults that really happened").isGreaterThanOrEqualTo(settings.faults() * settings.rounds() / 2);
         assertThat(row.committed()).as("orders that committed through the faults").isPositive();
+        return row;
     }
 }

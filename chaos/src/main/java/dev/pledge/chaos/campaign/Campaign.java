@@ -14,7 +14,8 @@ public interface Campaign {
 
     /** The campaigns by name, as {@code pledge chaos --campaign NAME} takes them. */
     enum Name {
-        CRASH("crash");
+        CRASH("crash"),
+        MESSAGES("messages");
 
         private final String label;
 
@@ -29,6 +30,7 @@ public interface Campaign {
         public Campaign create() {
             return switch (this) {
                 case CRASH -> new CrashCampaign();
+                case MESSAGES -> new MessageCampaign();
             };
         }
 

@@ -6,18 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 
-import org.HdrHistogram.Histogram;
-
-import dev.pledge.chaos.check.CheckResult;
-import dev.pledge.chaos.check.Checker;
-import dev.pledge.chaos.check.Databases;
-import dev.pledge.chaos.check.Snapshot;
-import dev.pledge.chaos.history.History;
-import dev.pledge.chaos.workload.Load;
-import dev.pledge.chaos.workload.Orders;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
 
@@ -38,13 +28,21 @@ final class CrashCampaign implements Campaign {
                     "before-reply-commit"));
     static final List<String> KILL_TARGETS = List.of(Stack.COORDINATOR, Stack.INVENTORY, Stack.PAYMENT,
             Stack.SAGA_ORCHESTRATOR, Stack.PG_COORDINATOR, Stack.PG_INVENTORY, Stack.PG_PAYMENT, Stack.PG_SAGA, Stack.KAFKA);
-    private static final Duration CRASH_PATIENCE = Duration.ofSeconds(10);
-    private static final Duration RESOLVE_PATIENCE = Duration.ofSeconds(90);
+    static final Duration CRASH_PATIENCE = Duration.ofSeconds(10);
 
     /** One fault: a kill of {@code target}, or a halt of {@code target} at {@code point}. */
     record Fault(String target, String point) {
         String describe() {
             return point == null ? "kill -9 " + target : target + " at " + point;
+        }
+
+        /** Injects it; false when a crash point was not reached in time (it is then disarmed). */
+        boolean inject(Faults faults) {
+            if (point == null) {
+                faults.kill(target);
+                return true;
+            }
+            return faults.crashAt(target, point, CRASH_PATIENCE);
         }
     }
 
@@ -59,114 +57,25 @@ final class CrashCampaign implements Campaign {
 
     @Override
     public CampaignRow run(Stack stack, Settings settings, Consumer<String> progress) throws Exception {
-        Tally tally = new Tally();
         Random random = new Random(settings.seed());
         List<Fault> schedule = schedule(settings.seed());
-        for (int round = 1; round <= settings.rounds(); round++) {
-            runRound(stack, settings, round, schedule, random, tally, progress);
-        }
-        Histogram h = tally.resolve;
-        boolean measured = h.getTotalCount() > 0;
-        return new CampaignRow(Name.CRASH.label(), settings.seed(), settings.rounds(), tally.transactions, tally.injected,
-                tally.committed, tally.aborted, tally.atomicity, tally.conservation, tally.inDoubt,
-                measured ? h.getValueAtPercentile(50) : -1, measured ? h.getValueAtPercentile(99) : -1,
-                measured ? h.getMaxValue() : -1, tally.problems);
-    }
-
-    /** What the rounds add up to. */
-    private static final class Tally {
-        final Histogram resolve = new Histogram(3_600_000L, 3);
-        final List<String> problems = new ArrayList<>();
-        long transactions;
-        long committed;
-        long aborted;
-        int injected;
-        int atomicity;
-        int conservation;
-        int inDoubt;
-        int next;
-
-        void add(int round, long placed, CheckResult result) {
-            transactions += placed;
-            committed += result.committed();
-            aborted += result.aborted();
-            atomicity += result.atomicity().size();
-            conservation += result.conservation().size();
-            inDoubt += result.inDoubtCount();
-            result.problems().forEach(p -> problems.add("round " + round + ": " + p));
-        }
-    }
-
-    private void runRound(Stack stack, Settings settings, int round, List<Fault> schedule, Random random, Tally tally,
-            Consumer<String> progress) throws Exception {
-        Databases db = Databases.of(stack);
-        progress.accept("round " + round + "/" + settings.rounds() + ": waiting for quiet before the baseline");
-        Snapshot before = Checker.awaitQuiet(db, settings.quiet(), progress);
-        History history = new History();
-        Orders orders = new Orders(stack.service(Stack.COORDINATOR).baseUrl(),
-                stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl(), history, Duration.ofSeconds(60));
-        Load load = new Load(orders, settings.protocols(), settings.clients(), settings.seed() + round);
-        load.start();
-        Faults faults = new Faults(stack, progress);
-        try {
+        int[] next = {0};
+        Rounds rounds = new Rounds(stack, settings, progress);
+        return rounds.runAll((round, faults) -> {
+            int injected = 0;
             for (int f = 0; f < settings.faults(); f++) {
-                Sleeper.pause(Duration.ofMillis(1000 + random.nextInt(2000)));
+                Sleeper.pause(Rounds.spacing(random));
                 faults.reviveAll();
-                injectAndRestart(faults, db, schedule.get(tally.next++ % schedule.size()), tally, progress);
+                Fault fault = schedule.get(next[0]++ % schedule.size());
+                if (!fault.inject(faults)) {
+                    progress.accept("  " + fault.describe() + ": not reached within " + CRASH_PATIENCE.toSeconds()
+                            + " s, skipped");
+                    continue;
+                }
+                injected++;
+                rounds.restartAndMeasure(faults, fault.target(), fault.describe());
             }
-            Sleeper.pause(Duration.ofSeconds(1));
-        } finally {
-            load.stop();
-            faults.reviveAll(); // whatever happened, the stack is left running
-        }
-        progress.accept("round " + round + ": load stopped after " + load.placed() + " orders; waiting for quiet");
-        Snapshot after = Checker.awaitQuiet(db, settings.quiet(), progress);
-        history.save(settings.output().resolve("history-" + settings.seed() + "-round-" + round + ".jsonl"));
-        CheckResult result = Checker.check(before, after, history);
-        tally.add(round, load.placed(), result);
-        progress.accept("round " + round + ": " + result.committed() + " committed, " + result.aborted() + " aborted, "
-                + (result.ok() ? "every invariant holds" : result.problems().size() + " problems"));
-    }
-
-    private static void injectAndRestart(Faults faults, Databases db, Fault fault, Tally tally,
-            Consumer<String> progress) throws Exception {
-        if (!inject(faults, fault)) {
-            progress.accept("  " + fault.describe() + ": not reached within " + CRASH_PATIENCE.toSeconds() + " s, skipped");
-            return;
-        }
-        tally.injected++;
-        faults.restart(fault.target());
-        long ms = timeToResolve(db);
-        if (ms >= 0) {
-            tally.resolve.recordValue(ms);
-        }
-        progress.accept("  " + fault.describe() + ": what it left in doubt ended "
-                + (ms < 0 ? "not within " + RESOLVE_PATIENCE.toSeconds() + " s" : ms + " ms") + " after the restart");
-    }
-
-    private static boolean inject(Faults faults, Fault fault) {
-        if (fault.point() == null) {
-            faults.kill(fault.target());
-            return true;
-        }
-        return faults.crashAt(fault.target(), fault.point(), CRASH_PATIENCE);
-    }
-
-    /**
-     * Milliseconds until every transaction and saga unfinished right after the restart has ended, or -1
-     * when they did not within the patience.
-     */
-    private static long timeToResolve(Databases db) throws Exception {
-        long t0 = System.nanoTime();
-        long end = t0 + RESOLVE_PATIENCE.toNanos();
-        Set<String> pending = Checker.read(db, end).unfinished();
-        while (!pending.isEmpty()) {
-            if (System.nanoTime() > end) {
-                return -1;
-            }
-            Sleeper.pause(Duration.ofMillis(100));
-            pending.retainAll(Checker.read(db, end).unfinished());
-        }
-        return (System.nanoTime() - t0) / 1_000_000;
+            return injected;
+        }).row(Name.CRASH);
     }
 }

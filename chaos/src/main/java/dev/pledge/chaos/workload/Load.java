@@ -70,7 +70,8 @@ public final class Load {
         String protocol = protocols.get(random.nextInt(protocols.size()));
         String sku = SKUS.get(random.nextInt(SKUS.size()));
         String account = String.format("acc-load-%03d", 1 + random.nextInt(100));
-        BigDecimal amount = BigDecimal.valueOf(50 + random.nextInt(200), 2); // 0.50 to 2.49
+        // 0.01 to 0.05: the 100 load accounts (100.00 each) pay for some 300,000 orders before running dry
+        BigDecimal amount = BigDecimal.valueOf(1 + random.nextInt(5), 2);
         return new Order(protocol, sku, 1, account, amount);
     }
 }

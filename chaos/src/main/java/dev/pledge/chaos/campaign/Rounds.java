@@ -1,0 +1,141 @@
+package dev.pledge.chaos.campaign;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.HdrHistogram.Histogram;
+
+import dev.pledge.chaos.check.CheckResult;
+import dev.pledge.chaos.check.Checker;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Snapshot;
+import dev.pledge.chaos.history.History;
+import dev.pledge.chaos.workload.Load;
+import dev.pledge.chaos.workload.Orders;
+import dev.pledge.stack.Sleeper;
+import dev.pledge.stack.Stack;
+
+/**
+ * The check rounds every campaign runs, and what they add up to. A round waits for quiet and takes a
+ * baseline, runs the load while the campaign injects its faults, stops the load, waits for quiet again
+ * and has the checker compare the two readings and the round's history.
+ */
+final class Rounds {
+    private static final Duration RESOLVE_PATIENCE = Duration.ofSeconds(90);
+
+    /** A campaign's faults for one round, injected while the load runs. */
+    interface Faulting {
+        /** @return how many faults were injected */
+        int inject(int round, Faults faults) throws Exception;
+    }
+
+    private final Stack stack;
+    private final Settings settings;
+    private final Consumer<String> progress;
+    private final Histogram resolve = new Histogram(3_600_000L, 3);
+    private final List<String> problems = new ArrayList<>();
+    private long transactions;
+    private long committed;
+    private long aborted;
+    private int injected;
+    private int atomicity;
+    private int conservation;
+    private int inDoubt;
+
+    Rounds(Stack stack, Settings settings, Consumer<String> progress) {
+        this.stack = stack;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Runs every round of the settings. */
+    Rounds runAll(Faulting faulting) throws Exception {
+        for (int round = 1; round <= settings.rounds(); round++) {
+            run(round, faulting);
+        }
+        return this;
+    }
+
+    void run(int round, Faulting faulting) throws Exception {
+        Databases db = Databases.of(stack);
+        progress.accept("round " + round + "/" + settings.rounds() + ": waiting for quiet before the baseline");
+        Snapshot before = Checker.awaitQuiet(db, settings.quiet(), progress);
+        History history = new History();
+        Orders orders = new Orders(stack.service(Stack.COORDINATOR).baseUrl(),
+                stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl(), history, Duration.ofSeconds(60));
+        Load load = new Load(orders, settings.protocols(), settings.clients(), settings.seed() + round);
+        load.start();
+        Faults faults = new Faults(stack, progress);
+        try {
+            injected += faulting.inject(round, faults);
+            Sleeper.pause(Duration.ofSeconds(1));
+        } finally {
+            load.stop();
+            faults.reviveAll(); // whatever happened, the stack is left running
+        }
+        progress.accept("round " + round + ": load stopped after " + load.placed() + " orders; waiting for quiet");
+        Snapshot after = Checker.awaitQuiet(db, settings.quiet(), progress);
+        history.save(settings.output().resolve("history-" + settings.seed() + "-round-" + round + ".jsonl"));
+        CheckResult result = Checker.check(before, after, history);
+        transactions += load.placed();
+        committed += result.committed();
+        aborted += result.aborted();
+        atomicity += result.atomicity().size();
+        conservation += result.conservation().size();
+        inDoubt += result.inDoubtCount();
+        result.problems().forEach(p -> problems.add("round " + round + ": " + p));
+        progress.accept("round " + round + ": " + result.committed() + " committed, " + result.aborted() + " aborted, "
+                + (result.ok() ? "every invariant holds" : result.problems().size() + " problems"));
+    }
+
+    /**
+     * Restarts a component a fault took down and records how long what it left in doubt took to end.
+     */
+    void restartAndMeasure(Faults faults, String component, String fault) throws Exception {
+        faults.restart(component);
+        long ms = timeToResolve(Databases.of(stack));
+        if (ms >= 0) {
+            resolve.recordValue(ms);
+        }
+        progress.accept("  " + fault + ": what it left in doubt ended "
+                + (ms < 0 ? "not within " + RESOLVE_PATIENCE.toSeconds() + " s" : ms + " ms") + " after the restart");
+    }
+
+    /** A note that is not a broken invariant but makes the run fail, e.g. a fault that could not be set up. */
+    void problem(String text) {
+        problems.add(text);
+    }
+
+    CampaignRow row(Campaign.Name name) {
+        boolean measured = resolve.getTotalCount() > 0;
+        return new CampaignRow(name.label(), settings.seed(), settings.rounds(), transactions, injected, committed,
+                aborted, atomicity, conservation, inDoubt, measured ? resolve.getValueAtPercentile(50) : -1,
+                measured ? resolve.getValueAtPercentile(99) : -1, measured ? resolve.getMaxValue() : -1, problems);
+    }
+
+    /** A pause of 1-3 s between faults, as the seed decides. */
+    static Duration spacing(java.util.Random random) {
+        return Duration.ofMillis(1000 + random.nextInt(2000));
+    }
+
+    /**
+     * Milliseconds until every transaction and saga unfinished right after the restart has ended, or -1
+     * when they did not within the patience.
+     */
+    private static long timeToResolve(Databases db) throws Exception {
+        long t0 = System.nanoTime();
+        long end = t0 + RESOLVE_PATIENCE.toNanos();
+        Set<String> pending = Checker.read(db, end).unfinished();
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > end) {
+                return -1;
+            }
+            Sleeper.pause(Duration.ofMillis(100));
+            pending.retainAll(Checker.read(db, end).unfinished());
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
