@@ -20,4 +20,10 @@ public record OrderRequest(
         @Digits(integer = 10, fraction = 2, message = "must have at most 2 decimal places") BigDecimal amount,
         @NotNull @Pattern(regexp = "(?i)[23]pc", message = "must be 2PC or 3PC") String protocol,
         @Min(value = 100, message = "must be at least 100") @Max(value = 600_000, message = "must be at most 600000") Long timeoutMs) {
+
+    /** The order as one line, the same for the same order however its JSON was written (10.0 or 10.00). */
+    public String canonical() {
+        return String.join("|", sku, qty.toString(), account, amount.stripTrailingZeros().toPlainString(),
+                protocol.toUpperCase(java.util.Locale.ROOT), String.valueOf(timeoutMs));
+    }
 }

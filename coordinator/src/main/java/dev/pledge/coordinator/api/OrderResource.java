@@ -1,14 +1,13 @@
 package dev.pledge.coordinator.api;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,12 +19,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
-import dev.pledge.coordinator.service.Transactions;
 import dev.pledge.coordinator.protocol.Protocol;
-import dev.pledge.coordinator.service.Coordinator;
 
 /** The convenience form of a global transaction: an order with an inventory and a payment branch. */
 @Path("/orders")
@@ -33,9 +31,7 @@ import dev.pledge.coordinator.service.Coordinator;
 public class OrderResource {
 
     @Inject
-    Coordinator coordinator;
-    @Inject
-    Transactions transactions;
+    IdempotentBegin begin;
     @Inject
     ParticipantsConfig participants;
     @Inject
@@ -47,7 +43,7 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Reserve stock and charge an account in one global transaction")
-    public Response submit(@Valid @NotNull OrderRequest order) {
+    public Response submit(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey, @Valid @NotNull OrderRequest order) {
         List<BranchSpec> branches = List.of(
                 new BranchSpec("inventory", participants.url("inventory").orElseThrow(),
                         json.createObjectNode().put("sku", order.sku()).put("qty", order.qty()).toString()),
@@ -55,7 +51,7 @@ public class OrderResource {
                         json.createObjectNode().put("account", order.account())
                                 .put("amount", order.amount().toPlainString()).toString()));
         Duration timeout = order.timeoutMs() == null ? config.defaultTransactionTimeout() : Duration.ofMillis(order.timeoutMs());
-        UUID id = coordinator.run(Protocol.of(order.protocol()), branches, timeout);
-        return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
+        return begin.begin(idempotencyKey, "POST /orders " + order.canonical(), Protocol.of(order.protocol()), branches,
+                timeout);
     }
 }

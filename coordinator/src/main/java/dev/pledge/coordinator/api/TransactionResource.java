@@ -1,6 +1,5 @@
 package dev.pledge.coordinator.api;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.core.Response;
 import jakarta.validation.constraints.Max;
@@ -30,6 +30,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
@@ -38,7 +42,6 @@ import dev.pledge.coordinator.protocol.TxState;
 import dev.pledge.coordinator.service.Transactions;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.Decision;
-import dev.pledge.coordinator.service.Coordinator;
 import dev.pledge.coordinator.service.Operator;
 
 @Path("/transactions")
@@ -51,7 +54,9 @@ public class TransactionResource {
     @Inject
     Operator operator;
     @Inject
-    Coordinator coordinator;
+    IdempotentBegin begin;
+    @Inject
+    ObjectMapper json;
     @Inject
     ParticipantsConfig participants;
     @Inject
@@ -60,7 +65,8 @@ public class TransactionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a global transaction over the given branches; answers its outcome and timeline")
-    public Response start(@Valid @NotNull TransactionRequest request) {
+    public Response start(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                          @Valid @NotNull TransactionRequest request) throws JsonProcessingException {
         List<BranchSpec> branches = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (TransactionRequest.Branch b : request.branches()) {
@@ -74,8 +80,8 @@ public class TransactionResource {
         }
         Duration timeout = request.timeoutMs() == null ? config.defaultTransactionTimeout()
                 : Duration.ofMillis(request.timeoutMs());
-        UUID id = coordinator.run(Protocol.of(request.protocol()), branches, timeout);
-        return Response.created(URI.create("/transactions/" + id)).entity(transactions.find(id).orElseThrow()).build();
+        return begin.begin(idempotencyKey, "POST /transactions " + json.writeValueAsString(request),
+                Protocol.of(request.protocol()), branches, timeout);
     }
 
     @GET

@@ -3,10 +3,13 @@ package dev.pledge.coordinator.log;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+
+import dev.pledge.common.idempotency.IdempotencyKey;
 
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Decision.Vote;
@@ -24,8 +27,11 @@ public class DecisionLog {
     public record BranchSpec(String participant, String url, String operationJson) {
     }
 
+    /**
+     * @param key the client's idempotency key, or null; a key already taken fails the begin at commit
+     */
     @Transactional
-    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout) {
+    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         Instant now = Instant.now();
         GlobalTransaction tx = new GlobalTransaction();
         tx.id = id;
@@ -34,6 +40,10 @@ public class DecisionLog {
         tx.timeoutMs = timeout.toMillis();
         tx.createdAt = now;
         tx.updatedAt = now;
+        if (key != null) {
+            tx.idempotencyKey = key.key();
+            tx.requestHash = key.requestHash();
+        }
         tx.persist();
         for (int i = 0; i < branches.size(); i++) {
             BranchSpec spec = branches.get(i);
@@ -49,6 +59,12 @@ public class DecisionLog {
         }
         event(id, TxEvent.Kind.LOG, null, "begin " + protocol.label() + " with " + branches.size()
                 + " branches: state PREPARING", null);
+    }
+
+    /** The transaction a client's idempotency key began, if any. */
+    @Transactional
+    public Optional<GlobalTransaction> byIdempotencyKey(String key) {
+        return GlobalTransaction.find("idempotencyKey", key).firstResultOptional();
     }
 
     /** A branch's global transaction id: the transaction id and the participant, unique per database. */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.protocol.Protocol;
 
@@ -19,10 +20,11 @@ public class Coordinator {
     @Inject
     ThreePhaseCommit threePhaseCommit;
 
-    public UUID run(Protocol protocol, List<BranchSpec> branches, Duration timeout) {
+    /** @param key the client's idempotency key, or null */
+    public UUID run(Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         return switch (protocol) {
-            case TWO_PC -> twoPhaseCommit.run(branches, timeout);
-            case THREE_PC -> threePhaseCommit.run(branches, timeout);
+            case TWO_PC -> twoPhaseCommit.run(branches, timeout, key);
+            case THREE_PC -> threePhaseCommit.run(branches, timeout, key);
         };
     }
 }

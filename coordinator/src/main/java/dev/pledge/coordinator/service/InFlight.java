@@ -16,6 +16,11 @@ public class InFlight {
         return ids.add(id);
     }
 
+    /** Whether a request in this process is driving the transaction now. */
+    public boolean isRunning(UUID id) {
+        return ids.contains(id);
+    }
+
     public void release(UUID id) {
         ids.remove(id);
     }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
 import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
@@ -52,10 +53,15 @@ public class ThreePhaseCommit {
     ExecutorService executor;
 
     public UUID run(List<BranchSpec> branches, Duration timeout) {
+        return run(branches, timeout, null);
+    }
+
+    /** @param key the client's idempotency key, or null */
+    public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         UUID id = UUID.randomUUID();
         inFlight.claim(id);
         try {
-            log.begin(id, Protocol.THREE_PC, branches, timeout);
+            log.begin(id, Protocol.THREE_PC, branches, timeout, key);
             crashPoints.hit("before-prepare");
             List<BranchApi.Peer> peers = branches.stream()
                     .map(b -> new BranchApi.Peer(b.participant(), b.url(), DecisionLog.gid(id, b.participant()))).toList();

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
@@ -36,10 +37,15 @@ public class TwoPhaseCommit {
 
     /** Runs one global transaction to its end (or to IN_DOUBT when phase 2 cannot finish now). */
     public UUID run(List<BranchSpec> branches, Duration timeout) {
+        return run(branches, timeout, null);
+    }
+
+    /** @param key the client's idempotency key, or null */
+    public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         UUID id = UUID.randomUUID();
         inFlight.claim(id);
         try {
-            log.begin(id, Protocol.TWO_PC, branches, timeout);
+            log.begin(id, Protocol.TWO_PC, branches, timeout, key);
             crashPoints.hit("before-prepare");
             List<Decision.Vote> answers = votes.gather(id, branches, timeout, "prepare",
                     (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, op, budgetMs));

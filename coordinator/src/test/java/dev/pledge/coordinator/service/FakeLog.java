@@ -56,7 +56,8 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout) {
+    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout,
+            dev.pledge.common.idempotency.IdempotencyKey key) {
         world.alive("log begin");
         entries.put(id, new Entry(protocol, branches));
     }

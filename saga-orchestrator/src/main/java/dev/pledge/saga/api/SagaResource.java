@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.protocol.Flow;
@@ -41,6 +44,7 @@ import io.agroal.api.AgroalDataSource;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sagas")
 public class SagaResource {
+    static final String REPLAYED = "Idempotent-Replayed";
 
     @Inject
     SagaEngine engine;
@@ -56,11 +60,38 @@ public class SagaResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an order saga: reserve stock, charge the account, confirm; compensated on failure",
             description = "Answers 202 at once with the saga as it starts; follow it at the Location given.")
-    public Response start(@Valid @NotNull OrderSagaRequest request) throws SQLException {
+    public Response start(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                          @Valid @NotNull OrderSagaRequest request) throws SQLException {
         Flow flow = request.flow() == null ? Flow.SEQUENTIAL : Flow.of(request.flow()).orElseThrow(() ->
                 ProblemException.badRequest("flow must be one of " + Flow.labels() + ", not '" + request.flow() + "'"));
-        UUID id = engine.start(new Order(request.sku(), request.qty(), request.account(), request.amount()), flow);
-        return Response.accepted(view(id)).location(URI.create("/sagas/" + id)).build();
+        Order order = new Order(request.sku(), request.qty(), request.account(), request.amount());
+        Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey, "POST /sagas/orders " + String.join("|",
+                order.sku(), Integer.toString(order.qty()), order.account(), order.amount().stripTrailingZeros().toPlainString(),
+                flow.label()));
+        return IdempotencyKey.<Response, SQLException>once(key, this::earlier, () -> {
+            UUID id = engine.start(order, flow, key.orElse(null));
+            return Response.accepted(view(id)).location(URI.create("/sagas/" + id)).build();
+        });
+    }
+
+    /**
+     * A repeat of the request that started a saga answers with that saga, as it stands now; the same key
+     * with a different request is refused.
+     */
+    private Optional<Response> earlier(IdempotencyKey key) throws SQLException {
+        Optional<SagaStore.Keyed> first;
+        try (Connection c = db.getConnection()) {
+            first = store.byIdempotencyKey(c, key.key());
+        }
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        String location = "/sagas/" + first.get().id();
+        if (!key.requestHash().equals(first.get().requestHash())) {
+            throw key.mismatch(location);
+        }
+        return Optional.of(Response.accepted(view(first.get().id())).location(URI.create(location))
+                .header(REPLAYED, "true").build());
     }
 
     @GET

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.messaging.CommandRelay;
 import dev.pledge.saga.messaging.ReplyMessage;
@@ -103,17 +104,18 @@ public class SagaEngine {
      * Starts an order saga in one transaction: the saga, and either its first commands with their timeouts
      * (orchestrated flows) or the OrderPlaced event the participants react to (choreography).
      */
-    public UUID start(Order order, Flow flow) throws SQLException {
+    /** @param key the client's idempotency key, or null; one already taken fails the start with SQL state 23505 */
+    public UUID start(Order order, Flow flow, IdempotencyKey key) throws SQLException {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
         Tx.run(db, c -> {
             if (flow.orchestrated()) {
                 Transition t = new SagaMachine(definition, flow).start(now);
-                store.insert(c, id, flow, t.state(), write(order), now);
+                store.insert(c, id, flow, t.state(), write(order), now, key);
                 started(c, id, flow, order, now);
                 apply(c, id, order, t, now);
             } else {
-                store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now);
+                store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now, key);
                 started(c, id, flow, order, now);
                 placeOrder(c, id, order, now);
             }

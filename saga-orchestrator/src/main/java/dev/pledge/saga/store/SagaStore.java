@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.SagaState;
 
@@ -29,9 +30,11 @@ public class SagaStore {
     @Inject
     ObjectMapper json;
 
-    public void insert(Connection c, UUID id, Flow flow, SagaState state, String payload, Instant now) throws SQLException {
+    /** @param key the client's idempotency key, or null; a key already taken fails the insert (23505) */
+    public void insert(Connection c, UUID id, Flow flow, SagaState state, String payload, Instant now,
+            IdempotencyKey key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, kind, state, payload, created_at, updated_at,"
-                + " flow, machine, reason) VALUES (?, 'order', ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?)")) {
+                + " flow, machine, reason, idempotency_key, request_hash) VALUES (?, 'order', ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, state.status().name());
             ps.setString(3, payload);
@@ -40,7 +43,22 @@ public class SagaStore {
             ps.setString(6, flow.label());
             ps.setString(7, write(state));
             ps.setString(8, state.reason());
+            ps.setString(9, key == null ? null : key.key());
+            ps.setString(10, key == null ? null : key.requestHash());
             ps.executeUpdate();
+        }
+    }
+
+    /** The saga a client's idempotency key started, and the fingerprint of the request that started it. */
+    public record Keyed(UUID id, String requestHash) {
+    }
+
+    public Optional<Keyed> byIdempotencyKey(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, request_hash FROM sagas WHERE idempotency_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Keyed(rs.getObject(1, UUID.class), rs.getString(2))) : Optional.empty();
+            }
         }
     }
 

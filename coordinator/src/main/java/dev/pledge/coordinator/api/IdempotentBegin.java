@@ -1,0 +1,74 @@
+package dev.pledge.coordinator.api;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.log.GlobalTransaction;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.service.Coordinator;
+import dev.pledge.coordinator.service.InFlight;
+import dev.pledge.coordinator.service.Transactions;
+
+/**
+ * Begins a transaction for a request, honouring the client's {@code Idempotency-Key}: a repeat of a
+ * request that already began a transaction answers with that transaction (201, {@code Idempotent-Replayed:
+ * true}) instead of beginning another; a repeat while the first is still running is a 409; the same key
+ * with a different request is a 422. Two requests racing with one key: the begin record's unique key
+ * lets one of them begin, the other answers as a repeat.
+ */
+@ApplicationScoped
+public class IdempotentBegin {
+    public static final String REPLAYED = "Idempotent-Replayed";
+
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    DecisionLog log;
+    @Inject
+    InFlight inFlight;
+    @Inject
+    Transactions transactions;
+
+    /**
+     * @param header    the Idempotency-Key header, or null
+     * @param canonical the request in a canonical form, so that a repeat can be told from a different request
+     */
+    public Response begin(String header, String canonical, Protocol protocol, List<BranchSpec> branches,
+            Duration timeout) {
+        Optional<IdempotencyKey> key = IdempotencyKey.of(header, canonical);
+        return IdempotencyKey.<Response, RuntimeException>once(key, this::earlier,
+                () -> created(coordinator.run(protocol, branches, timeout, key.orElse(null)), false));
+    }
+
+    private Optional<Response> earlier(IdempotencyKey key) {
+        Optional<GlobalTransaction> first = log.byIdempotencyKey(key.key());
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        GlobalTransaction t = first.get();
+        String location = "/transactions/" + t.id;
+        if (!key.requestHash().equals(t.requestHash)) {
+            throw key.mismatch(location);
+        }
+        if (inFlight.isRunning(t.id)) {
+            throw key.stillRunning(location);
+        }
+        return Optional.of(created(t.id, true));
+    }
+
+    private Response created(UUID id, boolean replayed) {
+        Response.ResponseBuilder r = Response.created(URI.create("/transactions/" + id))
+                .entity(transactions.find(id).orElseThrow());
+        return (replayed ? r.header(REPLAYED, "true") : r).build();
+    }
+}
