@@ -29,13 +29,18 @@ import picocli.CommandLine.Spec;
                 "            reorders and duplicates 10% of the HTTP messages; 10% of the saga records are",
                 "            published again; every few seconds a Kafka consumer dies before committing offsets.",
                 "            --faults counts the consumer kills; the row counts every fault.",
+                "  bad-input named bad requests (malformed, mistyped, oversized, out of range, unknown ids,",
+                "            wrong methods and content types) and --faults generated bodies per endpoint: each",
+                "            must get a 4xx problem answer and change no row; then repeated begins with one",
+                "            Idempotency-Key, an abort before its prepare, a repeated prepare, and a poison",
+                "            record on each saga topic, which must reach its dead-letter topic.",
                 "The same seed, rounds, faults and clients replay the same faults in the same order.",
                 "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage."})
 final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash or messages.")
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages or bad-input.")
     String campaign;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
@@ -45,7 +50,9 @@ final class ChaosCommand implements Callable<Integer> {
             description = "Check rounds, 1-100; each runs load with faults, waits for quiet and checks (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--faults", defaultValue = "6", paramLabel = "N", description = "Faults per round, 0-1000 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--faults", paramLabel = "N",
+            description = "Faults per round, 0-100000 (default 6); for bad-input, generated bodies per endpoint (default 1000).")
+    Integer faultsOption;
     int faults;
 
     @Option(names = "--clients", defaultValue = "4", paramLabel = "N", description = "Concurrent clients, 1-64 (default ${DEFAULT-VALUE}).")
@@ -69,6 +76,7 @@ final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Campaign.Name name = Campaign.Name.of(campaign).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--campaign must be one of " + Campaign.Name.labels() + ", not '" + campaign + "'"));
+        faults = faultsOption != null ? faultsOption : name == Campaign.Name.BAD_INPUT ? 1000 : 6;
         validate();
         Stack stack = StackOptions.stack();
         List<String> down = stack.status().stream().filter(s -> s.state() != ComponentStatus.State.RUNNING)
@@ -79,8 +87,13 @@ final class ChaosCommand implements Callable<Integer> {
         }
         Path output = stack.config().stateDir().resolve("chaos");
         Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output);
-        System.err.printf("Campaign %s, seed %d: %d round(s) of %d faults under %d clients (%s)%n", name.label(), seed,
-                rounds, faults, clients, String.join(", ", protocols));
+        boolean badInput = name == Campaign.Name.BAD_INPUT;
+        if (badInput) {
+            System.err.printf("Campaign bad-input, seed %d: named cases and %d generated bodies per endpoint%n", seed, faults);
+        } else {
+            System.err.printf("Campaign %s, seed %d: %d round(s) of %d faults under %d clients (%s)%n", name.label(), seed,
+                    rounds, faults, clients, String.join(", ", protocols));
+        }
         CampaignRow row = name.create().run(stack, settings, line -> System.err.println(line));
         if (json) {
             ObjectNode out = Api.JSON.valueToTree(row);
@@ -90,14 +103,16 @@ final class ChaosCommand implements Callable<Integer> {
             System.out.println(CampaignRow.RULE);
             System.out.println(row.markdown());
             row.problems().forEach(p -> System.out.println("  ! " + p));
-            System.out.println("Histories (one JSON line per client operation): " + output);
+            if (!badInput) {
+                System.out.println("Histories (one JSON line per client operation): " + output);
+            }
         }
         return row.clean() ? 0 : Pledge.ERROR;
     }
 
     private void validate() {
         check(rounds >= 1 && rounds <= 100, "--rounds must be between 1 and 100, not " + rounds);
-        check(faults >= 0 && faults <= 1000, "--faults must be between 0 and 1000, not " + faults);
+        check(faults >= 0 && faults <= 100_000, "--faults must be between 0 and 100000, not " + faults);
         check(clients >= 1 && clients <= 64, "--clients must be between 1 and 64, not " + clients);
         check(quietSeconds >= 10 && quietSeconds <= 3600, "--quiet-deadline must be between 10 and 3600, not " + quietSeconds);
         for (String p : protocols) {

@@ -48,6 +48,13 @@ class FaultCampaignIT {
         assertThat(row.faults()).as("message faults come on top of the consumer kills").isGreaterThan(3);
     }
 
+    @Test
+    void badInputIsRefusedWithProblemsAndChangesNothing() throws Exception {
+        CampaignRow row = run(Campaign.Name.BAD_INPUT, 150);
+        assertThat(row.transactions()).as("requests: the named cases plus 150 generated bodies for each of 8 endpoints")
+                .isGreaterThan(8 * 150 + 80);
+    }
+
     private static CampaignRow run(Campaign.Name campaign, int defaultFaults) throws Exception {
         Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
                 Integer.getInteger("pledge.fault.faults", defaultFaults), Integer.getInteger("pledge.fault.clients", 4),

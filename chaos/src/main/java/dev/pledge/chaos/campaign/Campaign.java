@@ -15,7 +15,8 @@ public interface Campaign {
     /** The campaigns by name, as {@code pledge chaos --campaign NAME} takes them. */
     enum Name {
         CRASH("crash"),
-        MESSAGES("messages");
+        MESSAGES("messages"),
+        BAD_INPUT("bad-input");
 
         private final String label;
 
@@ -31,6 +32,7 @@ public interface Campaign {
             return switch (this) {
                 case CRASH -> new CrashCampaign();
                 case MESSAGES -> new MessageCampaign();
+                case BAD_INPUT -> new BadInputCampaign();
             };
         }
 
