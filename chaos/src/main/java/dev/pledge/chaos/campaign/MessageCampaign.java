@@ -61,10 +61,10 @@ final class MessageCampaign implements Campaign {
                     "PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.url()));
             progress.accept("restarting the coordinator to reach inventory through " + inventory.url()
                     + " and payment through " + payment.url());
-            swap(direct, proxied, progress);
             Thread restore = new Thread(() -> swap(proxied, direct, line -> { }), "restore-coordinator");
             Runtime.getRuntime().addShutdownHook(restore);
             try {
+                swap(direct, proxied, progress);
                 redelivery.start();
                 int[] next = {0};
                 rounds.runAll((round, faults) -> {
