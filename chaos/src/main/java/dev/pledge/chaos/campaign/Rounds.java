@@ -104,11 +104,6 @@ final class Rounds {
                 + (ms < 0 ? "not within " + RESOLVE_PATIENCE.toSeconds() + " s" : ms + " ms") + " after the restart");
     }
 
-    /** A note that is not a broken invariant but makes the run fail, e.g. a fault that could not be set up. */
-    void problem(String text) {
-        problems.add(text);
-    }
-
     CampaignRow row(Campaign.Name name) {
         boolean measured = resolve.getTotalCount() > 0;
         return new CampaignRow(name.label(), settings.seed(), settings.rounds(), transactions, injected, committed,

@@ -20,6 +20,8 @@ import dev.pledge.common.problem.ProblemException;
  */
 public record IdempotencyKey(String key, String requestHash) {
     public static final String HEADER = "Idempotency-Key";
+    /** Marks an answer that repeats what an earlier request with the key began. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
     /** Visible ASCII, 1 to 128 characters: a UUID, a ULID or an order number all fit. */
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
 

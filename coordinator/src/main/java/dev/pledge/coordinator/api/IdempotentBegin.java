@@ -28,8 +28,6 @@ import dev.pledge.coordinator.service.Transactions;
  */
 @ApplicationScoped
 public class IdempotentBegin {
-    public static final String REPLAYED = "Idempotent-Replayed";
-
     @Inject
     Coordinator coordinator;
     @Inject
@@ -69,6 +67,6 @@ public class IdempotentBegin {
     private Response created(UUID id, boolean replayed) {
         Response.ResponseBuilder r = Response.created(URI.create("/transactions/" + id))
                 .entity(transactions.find(id).orElseThrow());
-        return (replayed ? r.header(REPLAYED, "true") : r).build();
+        return (replayed ? r.header(IdempotencyKey.REPLAYED_HEADER, "true") : r).build();
     }
 }

@@ -52,10 +52,6 @@ public class ThreePhaseCommit {
     @Inject
     ExecutorService executor;
 
-    public UUID run(List<BranchSpec> branches, Duration timeout) {
-        return run(branches, timeout, null);
-    }
-
     /** @param key the client's idempotency key, or null */
     public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         UUID id = UUID.randomUUID();

@@ -35,12 +35,11 @@ public class TwoPhaseCommit {
     @Inject
     CrashPoints crashPoints;
 
-    /** Runs one global transaction to its end (or to IN_DOUBT when phase 2 cannot finish now). */
-    public UUID run(List<BranchSpec> branches, Duration timeout) {
-        return run(branches, timeout, null);
-    }
-
-    /** @param key the client's idempotency key, or null */
+    /**
+     * Runs one global transaction to its end (or to IN_DOUBT when phase 2 cannot finish now).
+     *
+     * @param key the client's idempotency key, or null
+     */
     public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
         UUID id = UUID.randomUUID();
         inFlight.claim(id);

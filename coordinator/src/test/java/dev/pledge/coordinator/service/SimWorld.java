@@ -128,7 +128,8 @@ final class SimWorld {
                 .map(p -> new BranchSpec(p, "http://" + p, "{\"participant\":\"" + p + "\"}")).toList();
         Services first = s;
         UUID id = survive(() -> script.protocol() == Protocol.TWO_PC
-                ? first.twoPhase.run(branches, Duration.ofSeconds(5)) : first.threePhase.run(branches, Duration.ofSeconds(5)));
+                ? first.twoPhase.run(branches, Duration.ofSeconds(5), null)
+                        : first.threePhase.run(branches, Duration.ofSeconds(5), null));
         if (id == null) {
             id = log.entries.keySet().stream().findFirst().orElse(null);
         }

@@ -50,8 +50,7 @@ public class ChoreographyConsumer {
         if (event == null || !event.complete()) {
             throw new PoisonCommand("an order event needs sagaId, type and order", null);
         }
-        boolean silenced = rules.reactions().stream()
-                .anyMatch(r -> r.on().equals(event.type()) && silence.isSilenced(r.verb()));
+        boolean silenced = rules.reactionTo(event.type()).filter(r -> silence.isSilenced(r.verb())).isPresent();
         if (silenced) {
             LOG.warnf("dropped %s of saga %s (silenced)", event.type(), event.sagaId());
             return;

@@ -66,7 +66,7 @@ public class ChoreographyReactor {
     public Optional<SagaReply> onEvent(OrderEvent event) throws SQLException {
         Optional<Deadline> deadline = rules.deadline();
         boolean awaited = deadline.isPresent() && deadline.get().until().contains(event.type());
-        Optional<Reaction> reaction = rules.reactions().stream().filter(r -> r.on().equals(event.type())).findFirst();
+        Optional<Reaction> reaction = rules.reactionTo(event.type());
         if (reaction.isEmpty()) {
             if (awaited) {
                 try (Connection c = db.getConnection()) {

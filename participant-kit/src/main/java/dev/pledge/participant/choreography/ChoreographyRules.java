@@ -29,6 +29,11 @@ public interface ChoreographyRules {
 
     List<Reaction> reactions();
 
+    /** This participant's reaction to an event type, if it has one. */
+    default Optional<Reaction> reactionTo(String event) {
+        return reactions().stream().filter(r -> r.on().equals(event)).findFirst();
+    }
+
     Optional<Deadline> deadline();
 
     /** This participant's part of the order (e.g. sku and qty), as its business action reads it. */

@@ -44,7 +44,6 @@ import io.agroal.api.AgroalDataSource;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sagas")
 public class SagaResource {
-    static final String REPLAYED = "Idempotent-Replayed";
 
     @Inject
     SagaEngine engine;
@@ -91,7 +90,7 @@ public class SagaResource {
             throw key.mismatch(location);
         }
         return Optional.of(Response.accepted(view(first.get().id())).location(URI.create(location))
-                .header(REPLAYED, "true").build());
+                .header(IdempotencyKey.REPLAYED_HEADER, "true").build());
     }
 
     @GET
