@@ -203,7 +203,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Holds a request until a later one has been forwarded, so the later one arrives first. */
+    /** Holds a request until a later one has been delivered (and answered), so the later one arrives first. */
     private void awaitOvertaken() {
         long seen = forwarded.get();
         long end = System.nanoTime() + REORDER_WAIT.toNanos();
@@ -229,8 +229,9 @@ public final class FaultProxy implements AutoCloseable {
     /** The service's answer, or null when it could not be reached (the caller then gets a 502). */
     private HttpResponse<byte[]> forward(HttpRequest request) {
         try {
-            forwarded.incrementAndGet();
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            forwarded.incrementAndGet(); // delivered: a request held for reordering may follow it now
+            return response;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -135,7 +135,10 @@ class FaultProxyTest {
     void aReorderedRequestIsOvertakenByTheNextOne() throws Exception {
         proxy(Fault.REORDER);
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> call("/first"));
-        Thread.sleep(200);
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (proxy.injected().get(Fault.REORDER) == 0 && System.nanoTime() < end) {
+            Thread.sleep(5); // until the first request is held: a slow machine may take a while to send it
+        }
         proxy.active(false);
 
         HttpResponse<String> second = post("/second", "", Duration.ofSeconds(5));
