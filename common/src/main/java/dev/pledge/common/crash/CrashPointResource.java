@@ -1,6 +1,9 @@
 package dev.pledge.common.crash;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -9,10 +12,13 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.pledge.common.problem.ProblemException;
 
 /** Arms and disarms this service's named crash points (fault injection for experiments and tests). */
 @Path("/admin/crash-points")
@@ -20,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Admin")
 public class CrashPointResource {
 
-    public record CrashPointsView(Set<String> known, String armed) {
+    /** @param paused pauses set and not yet taken: point -> milliseconds */
+    public record CrashPointsView(Set<String> known, String armed, Map<String, Long> paused) {
     }
 
     @Inject
@@ -40,14 +47,28 @@ public class CrashPointResource {
         return view();
     }
 
+    @PUT
+    @Path("/{point}/pause")
+    @Operation(summary = "Set a one-time pause at a point: the next transaction that reaches it waits there"
+            + " for the given milliseconds (1 to 60000), then goes on")
+    public CrashPointsView pause(@PathParam("point") String point, @QueryParam("millis") Long millis) {
+        if (millis == null) {
+            throw ProblemException.badRequest("give the pause as ?millis=N (1 to " + CrashPoints.MAX_PAUSE.toMillis() + ")");
+        }
+        crashPoints.pause(point, Duration.ofMillis(millis));
+        return view();
+    }
+
     @DELETE
-    @Operation(summary = "Disarm the armed crash point")
+    @Operation(summary = "Disarm the armed crash point and clear every pause")
     public CrashPointsView disarm() {
         crashPoints.disarm();
         return view();
     }
 
     private CrashPointsView view() {
-        return new CrashPointsView(crashPoints.known(), crashPoints.armed().orElse(null));
+        Map<String, Long> paused = new TreeMap<>();
+        crashPoints.pauses().forEach((point, pause) -> paused.put(point, pause.toMillis()));
+        return new CrashPointsView(crashPoints.known(), crashPoints.armed().orElse(null), paused);
     }
 }
