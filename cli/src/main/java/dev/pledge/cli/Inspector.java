@@ -61,7 +61,7 @@ final class Inspector {
 
     static List<Unfinished> unfinished(Stack stack) throws SQLException {
         String sql = "SELECT id::text, protocol, state, (extract(epoch FROM now() - created_at) * 1000)::bigint"
-                + " FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED') ORDER BY created_at";
+                + " FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED', 'MIXED') ORDER BY created_at";
         List<Unfinished> rows = new ArrayList<>();
         try (Connection c = stack.postgres(Stack.PG_COORDINATOR).connect("coordinator");
              PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {

@@ -66,7 +66,7 @@ final class Ledger {
     }
 
     int unfinished() throws SQLException {
-        return count(coordinatorUrl, "SELECT count(*) FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED')");
+        return count(coordinatorUrl, "SELECT count(*) FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED', 'MIXED')");
     }
 
     Set<String> coordinatorCommitted() throws SQLException {

@@ -115,7 +115,7 @@ public final class Checker {
         ids.addAll(after.coordinator().keySet());
         List<String> problems = new ArrayList<>();
         for (String id : ids) {
-            if (isFinalTx(before.coordinator().get(id))) {
+            if (Snapshot.isFinalTx(before.coordinator().get(id))) {
                 continue; // judged in an earlier round
             }
             boolean inv = after.inventoryCommitted().containsKey(id);
@@ -134,10 +134,6 @@ public final class Checker {
             }
         }
         return problems;
-    }
-
-    private static boolean isFinalTx(String state) {
-        return "COMMITTED".equals(state) || "ABORTED".equals(state);
     }
 
     private static boolean isFinalSaga(String state) {

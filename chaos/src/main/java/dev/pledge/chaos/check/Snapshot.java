@@ -95,11 +95,16 @@ public record Snapshot(
         return new Snapshot(stock, balances, inv, pay, reservations, charges, coordinator, sagas, aborted, prepared);
     }
 
+    /** Whether a coordinator log state is final: committed, aborted, or mixed (a participant ended it the other way). */
+    static boolean isFinalTx(String state) {
+        return "COMMITTED".equals(state) || "ABORTED".equals(state) || "MIXED".equals(state);
+    }
+
     /** Ids of transactions the coordinator has not finished and of sagas not at their end. */
     public Set<String> unfinished() {
         Set<String> out = new HashSet<>();
         coordinator.forEach((id, state) -> {
-            if (!state.equals("COMMITTED") && !state.equals("ABORTED")) {
+            if (!isFinalTx(state)) {
                 out.add(id);
             }
         });

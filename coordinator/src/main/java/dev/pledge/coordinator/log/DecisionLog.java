@@ -176,12 +176,26 @@ public class DecisionLog {
         event(txId, TxEvent.Kind.RECEIVE, participant, "ack: branch " + branchState, millis);
     }
 
+    /**
+     * A participant refused the logged decision because it had already ended its branch the other way on
+     * its own: its state is recorded, and the transaction will end MIXED.
+     */
+    @Transactional
+    public void recordHeuristic(UUID txId, String participant, String branchState, long millis) {
+        GlobalTransaction tx = transaction(txId);
+        branch(txId, participant).state = branchState;
+        event(txId, TxEvent.Kind.ERROR, participant, "branch already " + branchState + " on its own, against the logged "
+                + tx.decision + ": atomicity is broken and needs an operator", millis);
+    }
+
     @Transactional
     public void finish(UUID txId) {
         GlobalTransaction tx = transaction(txId);
-        tx.state = tx.state.moveTo(tx.state == TxState.COMMITTING ? TxState.COMMITTED : TxState.ABORTED);
+        List<String> branchStates = BranchRecord.<BranchRecord>list("txId", txId).stream().map(b -> b.state).toList();
+        tx.state = tx.state.ended(branchStates);
         tx.updatedAt = Instant.now();
-        event(txId, TxEvent.Kind.LOG, null, "every participant acknowledged: state " + tx.state, null);
+        event(txId, tx.state == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG, null,
+                "every participant answered: state " + tx.state, null);
     }
 
     @Transactional

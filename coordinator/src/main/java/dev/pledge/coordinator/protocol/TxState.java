@@ -9,7 +9,7 @@ import java.util.Set;
  * sent. COMMITTING/ABORTING: the decision is logged, its last phase under way.
  */
 public enum TxState {
-    PREPARING, PRECOMMITTING, COMMITTING, ABORTING, COMMITTED, ABORTED;
+    PREPARING, PRECOMMITTING, COMMITTING, ABORTING, COMMITTED, ABORTED, MIXED;
 
     public Set<TxState> next() {
         return switch (this) {
@@ -17,9 +17,9 @@ public enum TxState {
             // 3PC recovery aborts a pre-committing transaction only when a participant already aborted
             // by the termination protocol, which it does only if no one was pre-committed
             case PRECOMMITTING -> EnumSet.of(COMMITTING, ABORTING);
-            case COMMITTING -> EnumSet.of(COMMITTED);
-            case ABORTING -> EnumSet.of(ABORTED);
-            case COMMITTED, ABORTED -> EnumSet.noneOf(TxState.class);
+            case COMMITTING -> EnumSet.of(COMMITTED, MIXED);
+            case ABORTING -> EnumSet.of(ABORTED, MIXED);
+            case COMMITTED, ABORTED, MIXED -> EnumSet.noneOf(TxState.class);
         };
     }
 
@@ -32,7 +32,21 @@ public enum TxState {
     }
 
     public boolean isFinal() {
-        return this == COMMITTED || this == ABORTED;
+        return this == COMMITTED || this == ABORTED || this == MIXED;
+    }
+
+    /**
+     * Where a transaction whose last phase every participant has answered ends: as decided, or MIXED when a
+     * branch reports the opposite final state.
+     *
+     * @param branchStates each branch's last reported state (COMMITTED, ABORTED, ...)
+     */
+    public TxState ended(java.util.Collection<String> branchStates) {
+        if (this != COMMITTING && this != ABORTING) {
+            throw new IllegalStateException(this + " has no last phase to end");
+        }
+        String opposite = this == COMMITTING ? "ABORTED" : "COMMITTED";
+        return moveTo(branchStates.contains(opposite) ? MIXED : this == COMMITTING ? COMMITTED : ABORTED);
     }
 
     /**
@@ -43,6 +57,7 @@ public enum TxState {
     public Outcome outcome() {
         return switch (this) {
             case COMMITTED -> Outcome.COMMITTED;
+            case MIXED -> Outcome.MIXED;
             case ABORTING, ABORTED -> Outcome.ABORTED;
             case PREPARING, PRECOMMITTING, COMMITTING -> Outcome.IN_DOUBT;
         };

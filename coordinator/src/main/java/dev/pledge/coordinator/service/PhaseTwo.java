@@ -79,9 +79,28 @@ public class PhaseTwo {
             }
             return true;
         } catch (WebApplicationException | ProcessingException e) {
+            String endedOtherwise = e instanceof WebApplicationException w && w.getResponse().getStatus() == 409
+                    ? endedOtherwise(b, gid, commit) : null;
+            if (endedOtherwise != null) {
+                log.recordHeuristic(id, b.participant(), endedOtherwise, Calls.millisSince(t0));
+                return true; // final, though not as decided: re-sending cannot change it
+            }
             log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for " + (commit ? "commit" : "abort")
                     + " after retries: " + Calls.describe(e), Calls.millisSince(t0));
             return false;
+        }
+    }
+
+    /**
+     * A participant refuses a decision (409) when its branch has already ended the other way: under 3PC's
+     * termination protocol across a partition. Returns that opposite final state, or null for any other refusal.
+     */
+    private String endedOtherwise(BranchSpec b, String gid, boolean commit) {
+        String opposite = commit ? "ABORTED" : "COMMITTED";
+        try {
+            return opposite.equals(calls.state(b.url(), gid).state()) ? opposite : null;
+        } catch (WebApplicationException | ProcessingException e) {
+            return null; // not known now: the next pass asks again
         }
     }
 }

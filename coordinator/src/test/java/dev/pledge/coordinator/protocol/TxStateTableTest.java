@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 class TxStateTableTest {
     /** Rows: from; columns in {@link TxState} order (PREPARING ... ABORTED); x = allowed. */
     private static final List<String> TABLE = List.of(
-            "PREPARING     . x x x . .",
-            "PRECOMMITTING . . x x . .",
-            "COMMITTING    . . . . x .",
-            "ABORTING      . . . . . x",
-            "COMMITTED     . . . . . .",
-            "ABORTED       . . . . . .");
+            "PREPARING     . x x x . . .",
+            "PRECOMMITTING . . x x . . .",
+            "COMMITTING    . . . . x . x",
+            "ABORTING      . . . . . x x",
+            "COMMITTED     . . . . . . .",
+            "ABORTED       . . . . . . .",
+            "MIXED         . . . . . . .");
 
     @Test
     void everyTransitionIsAllowedOrRefusedAsTheTableSays() {

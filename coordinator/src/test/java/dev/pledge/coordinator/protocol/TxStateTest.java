@@ -3,6 +3,8 @@ package dev.pledge.coordinator.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class TxStateTest {
@@ -26,6 +28,18 @@ class TxStateTest {
         assertThat(TxState.COMMITTED.outcome()).isEqualTo(Outcome.COMMITTED);
         assertThat(TxState.ABORTING.outcome()).isEqualTo(Outcome.ABORTED);
         assertThat(TxState.ABORTED.outcome()).isEqualTo(Outcome.ABORTED);
+        assertThat(TxState.MIXED.outcome()).isEqualTo(Outcome.MIXED);
+    }
+
+    @Test
+    void aLastPhaseEndsAsDecidedUnlessABranchEndedTheOtherWay() {
+        assertThat(TxState.COMMITTING.ended(List.of("COMMITTED", "COMMITTED"))).isEqualTo(TxState.COMMITTED);
+        assertThat(TxState.ABORTING.ended(List.of("ABORTED", "ABORTED"))).isEqualTo(TxState.ABORTED);
+        assertThat(TxState.ABORTING.ended(List.of("ABORTED", "COMMITTED"))).isEqualTo(TxState.MIXED);
+        assertThat(TxState.COMMITTING.ended(List.of("ABORTED", "COMMITTED"))).isEqualTo(TxState.MIXED);
+        assertThat(TxState.MIXED.isFinal()).isTrue();
+        assertThatThrownBy(() -> TxState.PRECOMMITTING.ended(List.of("COMMITTED")))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

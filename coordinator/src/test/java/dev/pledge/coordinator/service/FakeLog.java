@@ -125,7 +125,12 @@ final class FakeLog extends DecisionLog {
     public void finish(UUID txId) {
         world.alive("log finish");
         Entry e = entry(txId);
-        e.move(e.state == TxState.COMMITTING ? TxState.COMMITTED : TxState.ABORTED);
+        e.move(e.state.ended(e.branchStates));
+    }
+
+    @Override
+    public void recordHeuristic(UUID txId, String participant, String branchState, long millis) {
+        recordAck(txId, participant, branchState, millis);
     }
 
     @Override
