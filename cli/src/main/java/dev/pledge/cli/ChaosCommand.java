@@ -29,18 +29,27 @@ import picocli.CommandLine.Spec;
                 "            reorders and duplicates 10% of the HTTP messages; 10% of the saga records are",
                 "            published again; every few seconds a Kafka consumer dies before committing offsets.",
                 "            --faults counts the consumer kills; the row counts every fault.",
+                "  partitions (root only) inventory runs in a network namespace of its own and is cut off from",
+                "            the coordinator, payment and Kafka, then healed: once per protocol right after the",
+                "            decision is logged (2PC must block until healing; 3PC splits, as its model predicts),",
+                "            then --faults cuts at random moments per protocol, alone and with a coordinator crash",
+                "            (default 3). Reports split rates and the branches held until healing.",
                 "  bad-input named bad requests (malformed, mistyped, oversized, out of range, unknown ids,",
                 "            wrong methods and content types) and --faults generated bodies per endpoint: each",
                 "            must get a 4xx problem answer and change no row; then repeated begins with one",
                 "            Idempotency-Key, an abort before its prepare, a repeated prepare, and a poison",
                 "            record on each saga topic, which must reach its dead-letter topic.",
                 "The same seed, rounds, faults and clients replay the same faults in the same order.",
-                "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage."})
+                "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage,",
+                "3 this machine cannot run the campaign (the message says why)."})
 final class ChaosCommand implements Callable<Integer> {
+    /** Exit code when this machine cannot run the campaign asked for. */
+    static final int CANNOT_RUN = 3;
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages or bad-input.")
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages, partitions or bad-input.")
     String campaign;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
@@ -51,7 +60,8 @@ final class ChaosCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--faults", paramLabel = "N",
-            description = "Faults per round, 0-100000 (default 6); for bad-input, generated bodies per endpoint (default 1000).")
+            description = "Faults per round, 0-100000 (default 6; partitions 3); for bad-input, generated bodies per endpoint"
+                    + " (default 1000).")
     Integer faultsOption;
     int faults;
 
@@ -76,8 +86,14 @@ final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Campaign.Name name = Campaign.Name.of(campaign).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--campaign must be one of " + Campaign.Name.labels() + ", not '" + campaign + "'"));
-        faults = faultsOption != null ? faultsOption : name == Campaign.Name.BAD_INPUT ? 1000 : 6;
+        faults = faultsOption != null ? faultsOption
+                : name == Campaign.Name.BAD_INPUT ? 1000 : name == Campaign.Name.PARTITIONS ? 3 : 6;
         validate();
+        if (name == Campaign.Name.PARTITIONS) {
+            // partitions cut 2PC and 3PC transactions; saga flows are left out
+            protocols = protocols.stream().filter(p -> p.equals("2pc") || p.equals("3pc")).toList();
+            check(!protocols.isEmpty(), "the partitions campaign needs 2pc or 3pc in --protocols");
+        }
         Stack stack = StackOptions.stack();
         List<String> down = stack.status().stream().filter(s -> s.state() != ComponentStatus.State.RUNNING)
                 .map(ComponentStatus::name).toList();
@@ -94,7 +110,13 @@ final class ChaosCommand implements Callable<Integer> {
             System.err.printf("Campaign %s, seed %d: %d round(s) of %d faults under %d clients (%s)%n", name.label(), seed,
                     rounds, faults, clients, String.join(", ", protocols));
         }
-        CampaignRow row = name.create().run(stack, settings, line -> System.err.println(line));
+        CampaignRow row;
+        try {
+            row = name.create().run(stack, settings, line -> System.err.println(line));
+        } catch (Campaign.CannotRun e) {
+            System.err.println("cannot run the " + name.label() + " campaign here: " + e.getMessage());
+            return CANNOT_RUN;
+        }
         if (json) {
             ObjectNode out = Api.JSON.valueToTree(row);
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -102,6 +124,7 @@ final class ChaosCommand implements Callable<Integer> {
             System.out.println(CampaignRow.HEADER);
             System.out.println(CampaignRow.RULE);
             System.out.println(row.markdown());
+            row.findings().forEach(f -> System.out.println("  * " + f));
             row.problems().forEach(p -> System.out.println("  ! " + p));
             if (!badInput) {
                 System.out.println("Histories (one JSON line per client operation): " + output);

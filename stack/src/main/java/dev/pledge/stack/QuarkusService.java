@@ -10,17 +10,20 @@ public final class QuarkusService extends ManagedProcess {
     private final Path jar;
     private final String java;
     private final Map<String, String> env;
+    private final List<String> launcher;
 
     public QuarkusService(String name, String module, int port, Path stateDir, Path home, String java,
                           Map<String, String> env) {
-        this(name, home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), port, stateDir, java, env);
+        this(name, home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), port, stateDir, java, env, List.of());
     }
 
-    private QuarkusService(String name, Path jar, int port, Path stateDir, String java, Map<String, String> env) {
+    private QuarkusService(String name, Path jar, int port, Path stateDir, String java, Map<String, String> env,
+                           List<String> launcher) {
         super(name, port, stateDir);
         this.jar = jar;
         this.java = java;
         this.env = Map.copyOf(env);
+        this.launcher = List.copyOf(launcher);
     }
 
     /**
@@ -30,7 +33,15 @@ public final class QuarkusService extends ManagedProcess {
     public QuarkusService withEnvironment(Map<String, String> overrides) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(overrides);
-        return new QuarkusService(name(), jar, port(), stateDir(), java, all);
+        return new QuarkusService(name(), jar, port(), stateDir(), java, all, launcher);
+    }
+
+    /**
+     * The same service started inside a network namespace ({@code ip netns exec NAME}, which needs root);
+     * {@code ip} execs Java, so the PID file still names the service itself.
+     */
+    public QuarkusService inNetworkNamespace(String namespace) {
+        return new QuarkusService(name(), jar, port(), stateDir(), java, env, List.of("ip", "netns", "exec", namespace));
     }
 
     @Override
@@ -56,8 +67,10 @@ public final class QuarkusService extends ManagedProcess {
 
     @Override
     protected List<String> command() {
-        return List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", marker(),
-                "-jar", jar.toString());
+        List<String> cmd = new java.util.ArrayList<>(launcher);
+        cmd.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", marker(),
+                "-jar", jar.toString()));
+        return cmd;
     }
 
     @Override

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.pledge.chaos.campaign.Campaign;
 import dev.pledge.chaos.campaign.CampaignRow;
 import dev.pledge.chaos.campaign.Settings;
+import dev.pledge.chaos.net.Partition;
 import dev.pledge.stack.Stack;
 
 /**
@@ -46,6 +48,17 @@ class FaultCampaignIT {
     void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariant() throws Exception {
         CampaignRow row = run(Campaign.Name.MESSAGES, 3);
         assertThat(row.faults()).as("message faults come on top of the consumer kills").isGreaterThan(3);
+    }
+
+    @Test
+    void aPartitionBlocksTwoPhaseCommitUntilHealingAndSplitsThreePhaseCommitAtTheChosenMoment() throws Exception {
+        Assumptions.assumeTrue(Partition.unavailable().isEmpty(), () -> "skipped: " + Partition.unavailable().orElse(""));
+        CampaignRow row = run(Campaign.Name.PARTITIONS, 1);
+        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("2pc, chosen moment").contains("blocked until healing"));
+        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("3pc, chosen moment").contains("MIXED"));
+        assertThat(row.atomicityViolations()).as("3PC's split at the chosen moment").isGreaterThanOrEqualTo(1);
+        assertThat(row.findings()).as("one line per protocol and kind of random cut")
+                .filteredOn(f -> f.contains("cuts with")).hasSize(4);
     }
 
     @Test

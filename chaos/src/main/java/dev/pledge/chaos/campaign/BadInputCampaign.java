@@ -119,7 +119,7 @@ final class BadInputCampaign implements Campaign {
         Checker.awaitQuiet(db, settings.quiet(), progress);
         problems.forEach(p -> progress.accept("  ! " + p));
         return new CampaignRow(Name.BAD_INPUT.label(), settings.seed(), 1, requests, bad, stateful.committed(),
-                stateful.aborted(), 0, changes.size(), 0, -1, -1, -1, problems);
+                stateful.aborted(), 0, changes.size(), 0, -1, -1, -1, problems, List.of());
     }
 
     /** The named cases: malformed and mistyped bodies, wrong content types, sizes, ids and methods. */

@@ -10,12 +10,23 @@ import dev.pledge.stack.Stack;
 /** A fault campaign against a running stack. */
 public interface Campaign {
 
+    /**
+     * @throws CannotRun when this machine cannot run the campaign (e.g. partitions without root)
+     */
     CampaignRow run(Stack stack, Settings settings, Consumer<String> progress) throws Exception;
+
+    /** This machine lacks what the campaign needs; the message says what, and nothing was changed. */
+    final class CannotRun extends RuntimeException {
+        public CannotRun(String reason) {
+            super(reason);
+        }
+    }
 
     /** The campaigns by name, as {@code pledge chaos --campaign NAME} takes them. */
     enum Name {
         CRASH("crash"),
         MESSAGES("messages"),
+        PARTITIONS("partitions"),
         BAD_INPUT("bad-input");
 
         private final String label;
@@ -32,6 +43,7 @@ public interface Campaign {
             return switch (this) {
                 case CRASH -> new CrashCampaign();
                 case MESSAGES -> new MessageCampaign();
+                case PARTITIONS -> new PartitionCampaign();
                 case BAD_INPUT -> new BadInputCampaign();
             };
         }

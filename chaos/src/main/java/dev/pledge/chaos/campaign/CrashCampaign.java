@@ -61,7 +61,8 @@ final class CrashCampaign implements Campaign {
         List<Fault> schedule = schedule(settings.seed());
         int[] next = {0};
         Rounds rounds = new Rounds(stack, settings, progress);
-        return rounds.runAll((round, faults) -> {
+        return rounds.runAll(round -> {
+            Faults faults = round.faults();
             int injected = 0;
             for (int f = 0; f < settings.faults(); f++) {
                 Sleeper.pause(Rounds.spacing(random));

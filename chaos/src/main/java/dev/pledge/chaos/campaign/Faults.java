@@ -62,6 +62,35 @@ final class Faults {
         return !Processes.isAlive(pid); // reviveAll() restarts it should it halt after all
     }
 
+    /** Arms a named crash point: the next transaction that reaches it halts the service. */
+    void arm(String service, String point) {
+        send("PUT", stack.service(service).baseUrl() + "/admin/crash-points/" + point);
+    }
+
+    /** Sets a one-time pause at a named point: the next transaction that reaches it waits there. */
+    void pauseAt(String service, String point, Duration pause) {
+        send("PUT", stack.service(service).baseUrl() + "/admin/crash-points/" + point + "/pause?millis=" + pause.toMillis());
+    }
+
+    /** Disarms a service's crash point and clears its pauses, should it still run. */
+    void disarm(String service) {
+        if (stack.service(service).runningPid().isPresent()) {
+            sendQuietly("DELETE", stack.service(service).baseUrl() + "/admin/crash-points");
+        }
+    }
+
+    /** Waits up to {@code patience} for a process to end (a crash point reached); true when it did. */
+    static boolean awaitHalt(long pid, Duration patience) {
+        long end = System.nanoTime() + patience.toNanos();
+        while (Processes.isAlive(pid)) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Sleeper.pause(Duration.ofMillis(50));
+        }
+        return true;
+    }
+
     /** Starts a component again and waits until it is ready. A server still releasing its files is retried. */
     void restart(String component) {
         ManagedProcess p = component(component);
@@ -77,6 +106,27 @@ final class Faults {
                 }
                 p.stop(Duration.ofSeconds(2));
                 Sleeper.pause(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /**
+     * Stops one form of a service and starts the other (other settings, another network) on the same port
+     * and PID file.
+     */
+    static void swap(QuarkusService from, QuarkusService to, Consumer<String> progress) {
+        from.stop(Duration.ofSeconds(20));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                to.start();
+                to.awaitReady(READY);
+                progress.accept("  " + to.name() + " ready (pid " + to.runningPid().orElse(-1) + ")");
+                return;
+            } catch (StackException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                to.stop(Duration.ofSeconds(2));
             }
         }
     }
@@ -102,6 +152,21 @@ final class Faults {
                 throw new StackException(p.name() + " (pid " + pid + ") still alive after SIGKILL");
             }
             Sleeper.pause(Duration.ofMillis(20));
+        }
+    }
+
+    private void send(String method, String url) {
+        try {
+            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                throw new StackException(method + " " + url + " answered " + resp.statusCode() + ": " + resp.body());
+            }
+        } catch (IOException e) {
+            throw new StackException(method + " " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted", e);
         }
     }
 

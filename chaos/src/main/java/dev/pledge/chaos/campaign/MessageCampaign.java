@@ -34,8 +34,6 @@ final class MessageCampaign implements Campaign {
     static final double REDELIVERY_RATE = 0.10;
     /** Longer than the coordinator's call timeout (5 s) plus its guard's extra second. */
     static final Duration SILENCE = Duration.ofSeconds(7);
-    private static final Duration READY = Duration.ofSeconds(120);
-    private static final Duration GRACE = Duration.ofSeconds(20);
 
     /** Kills of Kafka consumers, as SIGKILL or as a halt between handling a record and committing its offset. */
     static final List<CrashCampaign.Fault> CONSUMER_FAULTS = List.of(
@@ -61,13 +59,15 @@ final class MessageCampaign implements Campaign {
                     "PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.url()));
             progress.accept("restarting the coordinator to reach inventory through " + inventory.url()
                     + " and payment through " + payment.url());
-            Thread restore = new Thread(() -> swap(proxied, direct, line -> { }), "restore-coordinator");
+            Thread restore = new Thread(() -> Faults.swap(proxied, direct, line -> { }), "restore-coordinator");
             Runtime.getRuntime().addShutdownHook(restore);
             try {
-                swap(direct, proxied, progress);
+                Faults.swap(direct, proxied, progress);
                 redelivery.start();
                 int[] next = {0};
-                rounds.runAll((round, faults) -> {
+                rounds.runAll(r -> {
+                    int round = r.number();
+                    Faults faults = r.faults();
                     long before = inventory.injectedTotal() + payment.injectedTotal() + redelivery.redelivered();
                     inventory.active(true);
                     payment.active(true);
@@ -103,7 +103,7 @@ final class MessageCampaign implements Campaign {
                 Checker.awaitQuiet(Databases.of(stack), settings.quiet(), progress);
             } finally {
                 progress.accept("restarting the coordinator to reach the participants directly");
-                swap(proxied, direct, progress);
+                Faults.swap(proxied, direct, progress);
                 Runtime.getRuntime().removeShutdownHook(restore);
             }
         }
@@ -118,23 +118,5 @@ final class MessageCampaign implements Campaign {
 
     private static String bootstrap(Stack stack) {
         return stack.component(Stack.KAFKA).map(KafkaBroker.class::cast).orElseThrow().bootstrapServers();
-    }
-
-    /** Stops one form of the coordinator and starts the other on the same port and PID file. */
-    private static void swap(QuarkusService from, QuarkusService to, Consumer<String> progress) {
-        from.stop(GRACE);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                to.start();
-                to.awaitReady(READY);
-                progress.accept("  coordinator ready (pid " + to.runningPid().orElse(-1) + ")");
-                return;
-            } catch (StackException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-                to.stop(Duration.ofSeconds(2));
-            }
-        }
     }
 }

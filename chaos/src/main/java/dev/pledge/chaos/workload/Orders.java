@@ -22,6 +22,8 @@ import dev.pledge.chaos.history.Op;
 public final class Orders {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** How a client's failure to connect at all begins its detail. */
+    public static final String REFUSED = "connection refused";
     private final String coordinatorUrl;
     private final String sagaUrl;
     private final History history;
@@ -48,7 +50,7 @@ public final class Orders {
             return History.isSaga(order.protocol()) ? saga(invoked, order) : atomic(invoked, order);
         } catch (java.net.ConnectException e) {
             // the connection was refused: nothing was sent, so nothing can have begun
-            return history.complete(invoked, Op.Type.FAIL, null, "connection refused: " + e.getMessage());
+            return history.complete(invoked, Op.Type.FAIL, null, REFUSED + ": " + e.getMessage());
         } catch (IOException e) {
             return history.complete(invoked, Op.Type.UNKNOWN, null, e.getClass().getSimpleName() + " " + e.getMessage());
         } catch (InterruptedException e) {

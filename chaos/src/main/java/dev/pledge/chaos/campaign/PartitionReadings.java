@@ -1,0 +1,81 @@
+package dev.pledge.chaos.campaign;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
+import dev.pledge.stack.Sleeper;
+
+/** What the partitions campaign reads directly from the databases while it cuts and heals. */
+final class PartitionReadings {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private PartitionReadings() {
+    }
+
+    static Set<String> transactionIds(Databases db) throws SQLException {
+        Set<String> ids = new HashSet<>();
+        db.rows(Db.COORDINATOR, "SELECT id::text FROM transactions").forEach(r -> ids.add(r[0]));
+        return ids;
+    }
+
+    /** The id of a transaction not in {@code earlier} once the log shows it in {@code state}; null after the patience. */
+    static String awaitDecided(Databases db, Set<String> earlier, String state, Duration patience) throws SQLException {
+        long end = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < end) {
+            for (String[] row : db.rows(Db.COORDINATOR, "SELECT id::text FROM transactions WHERE state = '" + state + "'")) {
+                if (!earlier.contains(row[0])) {
+                    return row[0];
+                }
+            }
+            Sleeper.pause(POLL);
+        }
+        return null;
+    }
+
+    /** A branch's state in its participant's database: PREPARED while PostgreSQL holds it, else its row's state. */
+    static String branchState(Databases db, Db participant, String gid) throws SQLException {
+        String quoted = "'" + checked(gid) + "'";
+        List<String[]> rows = db.rows(participant, "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = "
+                + quoted + " AND database = current_database()) THEN 'PREPARED'"
+                + " ELSE coalesce((SELECT state FROM branches WHERE gid = " + quoted + "), 'WORKING') END");
+        return rows.get(0)[0];
+    }
+
+    /** Waits until both of a transaction's branches are COMMITTED or ABORTED, or the patience runs out. */
+    static void awaitBranchesFinal(Databases db, String id, Duration patience) throws SQLException {
+        long end = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < end) {
+            if (isFinal(branchState(db, Db.INVENTORY, id + ".inventory")) && isFinal(branchState(db, Db.PAYMENT, id + ".payment"))) {
+                return;
+            }
+            Sleeper.pause(POLL);
+        }
+    }
+
+    static int preparedIn(Databases db, Db participant) throws SQLException {
+        return db.number(participant, "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()").intValue();
+    }
+
+    static String loggedState(Databases db, String id) throws SQLException {
+        List<String[]> rows = db.rows(Db.COORDINATOR, "SELECT state FROM transactions WHERE id = '" + UUID.fromString(id) + "'");
+        return rows.isEmpty() ? "missing" : rows.get(0)[0];
+    }
+
+    private static boolean isFinal(String state) {
+        return state.equals("COMMITTED") || state.equals("ABORTED");
+    }
+
+    /** A branch gid is a transaction id and a participant name: nothing that needs quoting. */
+    private static String checked(String gid) {
+        if (!gid.matches("[0-9a-f-]{36}\\.[a-z]+")) {
+            throw new IllegalArgumentException("not a branch gid: " + gid);
+        }
+        return gid;
+    }
+}
