@@ -11,8 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -39,6 +43,8 @@ import io.quarkus.scheduler.Scheduled;
 public class Termination {
     private static final Logger LOG = Logger.getLogger(Termination.class);
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(1);
+    /** Below the connection pool's size, so terminations leave connections for everything else. */
+    private static final int TERMINATION_THREADS = 4;
 
     @Inject
     ThreePhaseStore store;
@@ -56,6 +62,11 @@ public class Termination {
     Duration acceptablePause;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+    private final ExecutorService terminations = Executors.newFixedThreadPool(TERMINATION_THREADS, r -> {
+        Thread t = new Thread(r, "3pc-termination");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Scheduled(every = "${pledge.participant.three-phase.check-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -67,21 +78,37 @@ public class Termination {
         }
     }
 
-    /** One pass: heartbeats, then termination of every branch that waited long enough. */
+    /**
+     * One pass: heartbeats, then termination of every branch that waited long enough. The branches due are
+     * terminated in parallel: each may wait a second for an unreachable peer, and a partition leaves many.
+     */
     public int scanOnce() throws SQLException {
         List<Pending> pending = store.pending();
         watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis(),
                 acceptablePause.toMillis());
-        int decided = 0;
+        List<CompletableFuture<Void>> due = new ArrayList<>();
         for (Pending p : pending) {
             long waited = Duration.between(p.since(), Instant.now()).toMillis();
             double phi = watch.phi(p.coordinatorUrl());
             if (waited >= p.waitTimeoutMs() && phi >= phiThreshold) {
-                terminate(p, phi);
-                decided++;
+                due.add(CompletableFuture.runAsync(() -> terminateQuietly(p, phi), terminations));
             }
         }
-        return decided;
+        due.forEach(CompletableFuture::join);
+        return due.size();
+    }
+
+    private void terminateQuietly(Pending p, double phi) {
+        try {
+            terminate(p, phi);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf(e, "%s: termination failed; the next check tries again", p.gid());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        terminations.shutdownNow();
     }
 
     private void terminate(Pending p, double phi) throws SQLException {
@@ -98,7 +125,7 @@ public class Termination {
         BranchState self = p.precommitted() ? BranchState.PRECOMMITTED : BranchState.PREPARED;
         TerminationRule.Outcome outcome = TerminationRule.decide(self, states);
         String why = String.format("3PC termination protocol: coordinator suspected (phi %s), self %s, peers %s -> %s",
-                Double.isInfinite(phi) ? "inf" : String.format("%.1f", phi), self, seen, outcome);
+                phi > 1000 ? "> 1000" : String.format("%.1f", phi), self, seen, outcome);
         LOG.warnf("%s: %s", p.gid(), why);
         if (outcome == TerminationRule.Outcome.COMMIT) {
             branches.commit(p.gid());
