@@ -39,6 +39,11 @@ import picocli.CommandLine.Spec;
                 "            must get a 4xx problem answer and change no row; then repeated begins with one",
                 "            Idempotency-Key, an abort before its prepare, a repeated prepare, and a poison",
                 "            record on each saga topic, which must reach its dead-letter topic.",
+                "  soak      load for --duration (default 10m) with a fault every 3-6 s that the services live",
+                "            through: a PostgreSQL server or the Kafka broker killed and restarted, a service",
+                "            frozen 2-4 s (SIGSTOP), 5% of the saga records delivered twice. Memory and what is in",
+                "            doubt are sampled every 5 s and must stay flat: each service's heap after a full",
+                "            collection (jcmd), before and after, and the in-doubt count, first half against second.",
                 "The same seed, rounds, faults and clients replay the same faults in the same order.",
                 "Exit codes: 0 every invariant holds, 1 one does not or an error, 2 bad usage,",
                 "3 this machine cannot run the campaign (the message says why)."})
@@ -49,7 +54,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages, partitions or bad-input.")
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages, partitions, bad-input or soak.")
     String campaign;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
@@ -76,6 +81,10 @@ final class ChaosCommand implements Callable<Integer> {
             description = "How long everything may take to resolve once the load stops (default ${DEFAULT-VALUE}).")
     int quietSeconds;
 
+    @Option(names = "--duration", defaultValue = "10m", paramLabel = "TIME",
+            description = "For soak: how long each round's load runs, e.g. 90s, 10m, 2h; 10s to 24h (default ${DEFAULT-VALUE}).")
+    String durationText;
+
     @Option(names = "--json", description = "Print the row as JSON.")
     boolean json;
 
@@ -89,6 +98,9 @@ final class ChaosCommand implements Callable<Integer> {
         faults = faultsOption != null ? faultsOption
                 : name == Campaign.Name.BAD_INPUT ? 1000 : name == Campaign.Name.PARTITIONS ? 3 : 6;
         validate();
+        Duration duration = duration();
+        check(name != Campaign.Name.SOAK || faultsOption == null,
+                "the soak injects a fault every 3-6 s for --duration; it takes no --faults");
         if (name == Campaign.Name.PARTITIONS) {
             // partitions cut 2PC and 3PC transactions; saga flows are left out
             protocols = protocols.stream().filter(p -> p.equals("2pc") || p.equals("3pc")).toList();
@@ -102,10 +114,14 @@ final class ChaosCommand implements Callable<Integer> {
             return Pledge.ERROR;
         }
         Path output = stack.config().stateDir().resolve("chaos");
-        Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output);
+        Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output,
+                duration);
         boolean badInput = name == Campaign.Name.BAD_INPUT;
         if (badInput) {
             System.err.printf("Campaign bad-input, seed %d: named cases and %d generated bodies per endpoint%n", seed, faults);
+        } else if (name == Campaign.Name.SOAK) {
+            System.err.printf("Campaign soak, seed %d: %d round(s) of %s under %d clients (%s)%n", seed, rounds, durationText,
+                    clients, String.join(", ", protocols));
         } else {
             System.err.printf("Campaign %s, seed %d: %d round(s) of %d faults under %d clients (%s)%n", name.label(), seed,
                     rounds, faults, clients, String.join(", ", protocols));
@@ -141,6 +157,21 @@ final class ChaosCommand implements Callable<Integer> {
         for (String p : protocols) {
             check(PROTOCOLS.contains(p), "--protocols takes " + String.join(", ", PROTOCOLS) + ", not '" + p + "'");
         }
+    }
+
+    /** --duration as a number and a unit (s, m, h); a bare number counts seconds. */
+    private Duration duration() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([smh]?)").matcher(durationText.trim());
+        check(m.matches(), "--duration takes a number and a unit, e.g. 90s, 10m or 2h, not '" + durationText + "'");
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+        check(d.compareTo(Duration.ofSeconds(10)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
+                "--duration must be between 10s and 24h, not " + durationText);
+        return d;
     }
 
     private void check(boolean ok, String message) {

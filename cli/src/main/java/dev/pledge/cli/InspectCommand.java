@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show what is stuck, read from the databases directly (services may be down):",
                 "per participant the prepared transactions with their age and the locks they hold,",
-                "and the coordinator's unfinished transactions."})
+                "the coordinator's unfinished transactions, and those its participants ended differently",
+                "(MIXED: 3PC's termination protocol across a partition), which an operator must reconcile."})
 final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")
@@ -23,10 +24,12 @@ final class InspectCommand implements Callable<Integer> {
         Stack stack = StackOptions.stack();
         List<Inspector.PreparedBranch> prepared = Inspector.prepared(stack);
         List<Inspector.Unfinished> unfinished = Inspector.unfinished(stack);
+        List<Inspector.Mixed> mixed = Inspector.mixed(stack);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("prepared", prepared);
             out.put("unfinished", unfinished);
+            out.put("mixed", mixed);
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;
         }
@@ -44,6 +47,12 @@ final class InspectCommand implements Callable<Integer> {
         }
         for (Inspector.Unfinished u : unfinished) {
             System.out.printf("  %s  %-4s %-11s age %6.1f s%n", u.id(), u.protocol(), u.state(), u.ageMs() / 1000.0);
+        }
+        if (!mixed.isEmpty()) {
+            System.out.println("Ended MIXED: the participants went different ways; reconcile these by hand:");
+            for (Inspector.Mixed m : mixed) {
+                System.out.printf("  %s  %-4s decided %-6s but %s%n", m.id(), m.protocol(), m.decision(), m.branches());
+            }
         }
         return 0;
     }

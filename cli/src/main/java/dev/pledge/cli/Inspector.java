@@ -31,6 +31,10 @@ final class Inspector {
     record Unfinished(String id, String protocol, String state, long ageMs) {
     }
 
+    /** A transaction its participants ended differently: the logged decision and where each branch ended. */
+    record Mixed(String id, String protocol, String decision, String branches) {
+    }
+
     static List<PreparedBranch> prepared(Stack stack) throws SQLException {
         List<PreparedBranch> all = new ArrayList<>();
         for (Participant p : PARTICIPANTS) {
@@ -67,6 +71,22 @@ final class Inspector {
              PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new Unfinished(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            }
+        }
+        return rows;
+    }
+
+    /** Transactions that ended MIXED (a participant decided the other way on its own), newest first. */
+    static List<Mixed> mixed(Stack stack) throws SQLException {
+        String sql = "SELECT t.id::text, t.protocol, t.decision,"
+                + " string_agg(b.participant || ' ' || b.state, ', ' ORDER BY b.position)"
+                + " FROM transactions t JOIN branches b ON b.tx_id = t.id WHERE t.state = 'MIXED'"
+                + " GROUP BY t.id, t.protocol, t.decision, t.updated_at ORDER BY t.updated_at DESC";
+        List<Mixed> rows = new ArrayList<>();
+        try (Connection c = stack.postgres(Stack.PG_COORDINATOR).connect("coordinator");
+             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Mixed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
         return rows;

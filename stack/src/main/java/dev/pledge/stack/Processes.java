@@ -91,6 +91,20 @@ public final class Processes {
         }
     }
 
+    /** A live process's resident memory (VmRSS) in kilobytes, or empty when it cannot be read. */
+    public static java.util.OptionalLong residentKilobytes(long pid) {
+        try {
+            for (String line : readProcFile(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+                if (line.startsWith("VmRSS:")) {
+                    return java.util.OptionalLong.of(Long.parseLong(line.substring(6).trim().split("\\s+")[0]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone, or not Linux
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     /** True when the process is alive and its command line contains the marker, so a reused PID is not ours. */
     public static boolean isOurs(long pid, String marker) {
         return commandLine(pid).map(cmd -> cmd.contains(marker)).orElse(false);

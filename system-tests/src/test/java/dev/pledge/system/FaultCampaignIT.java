@@ -62,6 +62,15 @@ class FaultCampaignIT {
     }
 
     @Test
+    void aSoakWithAFaultEveryFewSecondsKeepsMemoryAndWhatIsInDoubtFlat() throws Exception {
+        CampaignRow row = run(Campaign.Name.SOAK, 0);
+        assertThat(row.faults()).as("a fault every 3-6 s for a minute").isGreaterThanOrEqualTo(8);
+        assertThat(row.findings()).as("memory per service, in doubt, the samples' file").hasSize(6);
+        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("coordinator: heap after a full collection")
+                .doesNotContain("not taken"));
+    }
+
+    @Test
     void badInputIsRefusedWithProblemsAndChangesNothing() throws Exception {
         CampaignRow row = run(Campaign.Name.BAD_INPUT, 150);
         assertThat(row.transactions()).as("requests: the named cases plus 150 generated bodies for each of 8 endpoints")
@@ -72,9 +81,11 @@ class FaultCampaignIT {
         Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
                 Integer.getInteger("pledge.fault.faults", defaultFaults), Integer.getInteger("pledge.fault.clients", 4),
                 List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
-                Path.of("target", "fault-campaign", campaign.label()).toAbsolutePath());
+                Path.of("target", "fault-campaign", campaign.label()).toAbsolutePath(),
+                Duration.ofSeconds(Long.getLong("pledge.fault.duration", 60)));
         System.out.println(campaign.label() + " campaign, replay with: ./pledge chaos --campaign " + campaign.label()
-                + " --seed " + settings.seed() + " --rounds " + settings.rounds() + " --faults " + settings.faults()
+                + " --seed " + settings.seed() + " --rounds " + settings.rounds() + (campaign == Campaign.Name.SOAK
+                ? " --duration " + settings.duration().toSeconds() + "s" : " --faults " + settings.faults())
                 + " --clients " + settings.clients());
 
         CampaignRow row = campaign.create().run(stack, settings, System.out::println);

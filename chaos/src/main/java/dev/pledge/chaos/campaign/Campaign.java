@@ -27,7 +27,8 @@ public interface Campaign {
         CRASH("crash"),
         MESSAGES("messages"),
         PARTITIONS("partitions"),
-        BAD_INPUT("bad-input");
+        BAD_INPUT("bad-input"),
+        SOAK("soak");
 
         private final String label;
 
@@ -45,6 +46,7 @@ public interface Campaign {
                 case MESSAGES -> new MessageCampaign();
                 case PARTITIONS -> new PartitionCampaign();
                 case BAD_INPUT -> new BadInputCampaign();
+                case SOAK -> new SoakCampaign();
             };
         }
 

@@ -166,10 +166,10 @@ final class PartitionCampaign implements Campaign {
             progress.accept("  cut inventory off" + (crash ? " and killed the coordinator" : "") + " with " + inFlight
                     + " orders in flight");
             if (crash) {
-                pauseUntil(t0, COORDINATOR_DOWN);
+                Rounds.sleepUntil(t0 + COORDINATOR_DOWN.toNanos());
                 r.faults().restart(Stack.COORDINATOR);
             }
-            pauseUntil(t0, CUT);
+            Rounds.sleepUntil(t0 + CUT.toNanos());
             int held = PartitionReadings.preparedIn(db, Databases.Db.INVENTORY);
             partition.heal();
             progress.accept("  healed after " + CUT.toSeconds() + " s; inventory still held " + held + " prepared branches");
@@ -178,13 +178,6 @@ final class PartitionCampaign implements Campaign {
             tally.inFlight += inFlight;
             tally.held += held;
             return crash ? 2 : 1;
-        }
-    }
-
-    static void pauseUntil(long t0, Duration after) {
-        long left = t0 + after.toNanos() - System.nanoTime();
-        if (left > 0) {
-            Sleeper.pause(Duration.ofNanos(left));
         }
     }
 
@@ -243,7 +236,7 @@ final class PartitionCampaign implements Campaign {
                 PartitionReadings.awaitBranchesFinal(db, id, PATIENCE);
             }
             faults.restart(Stack.COORDINATOR);
-            pauseUntil(t0, CUT);
+            Rounds.sleepUntil(t0 + CUT.toNanos());
             inventoryDuringCut = PartitionReadings.branchState(db, Databases.Db.INVENTORY, id + ".inventory");
             paymentDuringCut = PartitionReadings.branchState(db, Databases.Db.PAYMENT, id + ".payment");
             partition.heal();

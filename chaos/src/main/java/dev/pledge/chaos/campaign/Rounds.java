@@ -151,6 +151,14 @@ final class Rounds {
                 findings);
     }
 
+    /** Sleeps until a moment on {@link System#nanoTime()}'s clock; returns at once when it has passed. */
+    static void sleepUntil(long nanos) {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            Sleeper.pause(Duration.ofNanos(left));
+        }
+    }
+
     /** A pause of 1-3 s between faults, as the seed decides. */
     static Duration spacing(java.util.Random random) {
         return Duration.ofMillis(1000 + random.nextInt(2000));

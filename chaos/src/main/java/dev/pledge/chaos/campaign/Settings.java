@@ -14,9 +14,13 @@ import java.util.List;
  * @param protocols what the clients use: 2pc, 3pc and saga flows
  * @param quiet     how long the system may take to resolve everything once the load stops
  * @param output    where histories are written
+ * @param duration  how long the load runs in each round of a soak
  */
 public record Settings(long seed, int rounds, int faults, int clients, List<String> protocols, Duration quiet,
-        Path output) {
+        Path output, Duration duration) {
+
+    /** The soak's default length. */
+    public static final Duration DEFAULT_DURATION = Duration.ofMinutes(10);
 
     public Settings {
         if (rounds < 1 || faults < 0 || clients < 1) {
@@ -26,5 +30,8 @@ public record Settings(long seed, int rounds, int faults, int clients, List<Stri
             throw new IllegalArgumentException("name at least one protocol");
         }
         protocols = List.copyOf(protocols);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("the duration must be positive");
+        }
     }
 }
