@@ -41,19 +41,19 @@ class FaultCampaignIT {
 
     @Test
     void crashesOfEveryProcessKeepEveryInvariant() throws Exception {
-        run(Campaign.Name.CRASH, 5);
+        run(Campaign.Name.CRASH, "pledge.fault.faults", 5);
     }
 
     @Test
     void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariant() throws Exception {
-        CampaignRow row = run(Campaign.Name.MESSAGES, 3);
+        CampaignRow row = run(Campaign.Name.MESSAGES, "pledge.fault.faults", 3);
         assertThat(row.faults()).as("message faults come on top of the consumer kills").isGreaterThan(3);
     }
 
     @Test
     void aPartitionBlocksTwoPhaseCommitUntilHealingAndSplitsThreePhaseCommitAtTheChosenMoment() throws Exception {
         Assumptions.assumeTrue(Partition.unavailable().isEmpty(), () -> "skipped: " + Partition.unavailable().orElse(""));
-        CampaignRow row = run(Campaign.Name.PARTITIONS, 1);
+        CampaignRow row = run(Campaign.Name.PARTITIONS, "pledge.fault.cuts", 1);
         assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("2pc, chosen moment").contains("blocked until healing"));
         assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("3pc, chosen moment").contains("MIXED"));
         assertThat(row.atomicityViolations()).as("3PC's split at the chosen moment").isGreaterThanOrEqualTo(1);
@@ -63,7 +63,7 @@ class FaultCampaignIT {
 
     @Test
     void aSoakWithAFaultEveryFewSecondsKeepsMemoryAndWhatIsInDoubtFlat() throws Exception {
-        CampaignRow row = run(Campaign.Name.SOAK, 0);
+        CampaignRow row = run(Campaign.Name.SOAK, "pledge.fault.none", 0);
         assertThat(row.faults()).as("a fault every 3-6 s for a minute").isGreaterThanOrEqualTo(8);
         assertThat(row.findings()).as("memory per service, in doubt, the samples' file").hasSize(6);
         assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("coordinator: heap after a full collection")
@@ -72,14 +72,18 @@ class FaultCampaignIT {
 
     @Test
     void badInputIsRefusedWithProblemsAndChangesNothing() throws Exception {
-        CampaignRow row = run(Campaign.Name.BAD_INPUT, 150);
-        assertThat(row.transactions()).as("requests: the named cases plus 150 generated bodies for each of 8 endpoints")
-                .isGreaterThan(8 * 150 + 80);
+        CampaignRow row = run(Campaign.Name.BAD_INPUT, "pledge.fault.bodies", 150);
+        assertThat(row.transactions()).as("requests: the named cases plus the generated bodies for each of 8 endpoints")
+                .isGreaterThan(8L * Integer.getInteger("pledge.fault.bodies", 150) + 80);
     }
 
-    private static CampaignRow run(Campaign.Name campaign, int defaultFaults) throws Exception {
+    /**
+     * @param faultsProperty the system property that sets this campaign's faults (crash and messages: faults
+     *                       per round; partitions: cuts per protocol and kind; bad-input: bodies per endpoint)
+     */
+    private static CampaignRow run(Campaign.Name campaign, String faultsProperty, int defaultFaults) throws Exception {
         Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
-                Integer.getInteger("pledge.fault.faults", defaultFaults), Integer.getInteger("pledge.fault.clients", 4),
+                Integer.getInteger(faultsProperty, defaultFaults), Integer.getInteger("pledge.fault.clients", 4),
                 List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
                 Path.of("target", "fault-campaign", campaign.label()).toAbsolutePath(),
                 Duration.ofSeconds(Long.getLong("pledge.fault.duration", 60)));

@@ -35,4 +35,12 @@ public interface CoordinatorConfig {
     /** How often recovery looks for unfinished transactions. */
     @WithDefault("2s")
     Duration recoveryInterval();
+
+    /** Threads that make participant calls (votes, pre-commits, decisions): the most calls in flight at once. */
+    @WithDefault("64")
+    int callThreads();
+
+    /** Threads that run recovery passes: the most unfinished transactions recovered at once. */
+    @WithDefault("16")
+    int recoveryThreads();
 }

@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
@@ -34,6 +36,7 @@ public class PhaseTwo {
     @Inject
     ParticipantCalls calls;
     @Inject
+    @Named(Pools.CALLS)
     ExecutorService executor;
     @Inject
     CrashPoints crashPoints;

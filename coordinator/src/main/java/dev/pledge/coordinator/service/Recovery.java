@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.Decision;
@@ -37,10 +39,13 @@ public class Recovery {
     @Inject
     InFlight inFlight;
     @Inject
+    @Named(Pools.RECOVERY)
     ExecutorService executor;
 
     void onStart(@Observes StartupEvent event) {
-        executor.execute(this::scanOnce);
+        Thread first = new Thread(this::scanOnce, "recovery-at-start");
+        first.setDaemon(true);
+        first.start();
     }
 
     @Scheduled(every = "${pledge.coordinator.recovery-interval}", delayed = "${pledge.coordinator.recovery-interval}",

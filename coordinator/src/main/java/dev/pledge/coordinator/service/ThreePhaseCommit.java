@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.BranchApi;
@@ -50,6 +52,7 @@ public class ThreePhaseCommit {
     @Inject
     CoordinatorConfig config;
     @Inject
+    @Named(Pools.CALLS)
     ExecutorService executor;
 
     /** @param key the client's idempotency key, or null */

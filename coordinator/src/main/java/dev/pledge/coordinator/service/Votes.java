@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -45,6 +47,7 @@ public class Votes {
     @Inject
     CrashPoints crashPoints;
     @Inject
+    @Named(Pools.CALLS)
     ExecutorService executor;
     @Inject
     ObjectMapper json;
