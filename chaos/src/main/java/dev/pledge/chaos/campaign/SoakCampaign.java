@@ -31,6 +31,8 @@ final class SoakCampaign implements Campaign {
     /** Heap after a full collection may end this much above where it started: more is a leak. */
     static final double HEAP_GROWTH = 1.5;
     static final long HEAP_SLACK_MB = 16;
+    /** Two minutes of samples. */
+    static final int MIN_SAMPLES_TO_JUDGE = 24;
 
     /** One fault: a kill of an infrastructure process, or a freeze of a service. */
     record Fault(String target, boolean freeze) {
@@ -145,7 +147,10 @@ final class SoakCampaign implements Campaign {
         }
     }
 
-    /** What is in doubt must not pile up: the second half's mean may not exceed twice the first's plus five. */
+    /**
+     * What is in doubt must not pile up: the second half's mean may not exceed twice the first's plus five.
+     * Judged from two minutes of samples on: in a shorter soak one slow recovery outweighs any trend.
+     */
     static void judgeInDoubt(List<Sample> samples, Rounds rounds) {
         List<Sample> read = samples.stream().filter(s -> s.prepared() >= 0 && s.unfinishedTx() >= 0 && s.unfinishedSagas() >= 0)
                 .toList();
@@ -159,7 +164,9 @@ final class SoakCampaign implements Campaign {
         double b = mean(second);
         rounds.finding(String.format(Locale.ROOT, "in doubt (prepared branches, unfinished transactions and sagas), %d samples:"
                 + " first half mean %.1f, max %d; second half mean %.1f, max %d", read.size(), a, max(first), b, max(second)));
-        if (b > 2 * a + 5) {
+        if (read.size() < MIN_SAMPLES_TO_JUDGE) {
+            rounds.finding("in doubt: not judged, fewer than " + MIN_SAMPLES_TO_JUDGE + " samples (a soak under two minutes)");
+        } else if (b > 2 * a + 5) {
             rounds.problem(String.format(Locale.ROOT, "what is in doubt piled up: mean %.1f in the first half, %.1f in the second", a, b));
         }
     }
