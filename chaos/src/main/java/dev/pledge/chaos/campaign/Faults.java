@@ -79,18 +79,6 @@ final class Faults {
         }
     }
 
-    /** Waits up to {@code patience} for a process to end (a crash point reached); true when it did. */
-    static boolean awaitHalt(long pid, Duration patience) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (Processes.isAlive(pid)) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            Sleeper.pause(Duration.ofMillis(50));
-        }
-        return true;
-    }
-
     /** Starts a component again and waits until it is ready. A server still releasing its files is retried. */
     void restart(String component) {
         ManagedProcess p = component(component);
@@ -157,25 +145,27 @@ final class Faults {
 
     private void send(String method, String url) {
         try {
-            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = exchange(method, url);
             if (resp.statusCode() != 200) {
                 throw new StackException(method + " " + url + " answered " + resp.statusCode() + ": " + resp.body());
             }
         } catch (IOException e) {
             throw new StackException(method + " " + url + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted", e);
         }
     }
 
     private void sendQuietly(String method, String url) {
         try {
-            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            exchange(method, url);
         } catch (IOException e) {
             progress.accept("  (" + method + " " + url + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private HttpResponse<String> exchange(String method, String url) throws IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted", e);

@@ -12,6 +12,7 @@ import dev.pledge.chaos.check.CheckResult;
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.net.Partition;
 import dev.pledge.chaos.workload.Load;
+import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
@@ -227,7 +228,7 @@ final class PartitionCampaign implements Campaign {
             long t0 = System.nanoTime();
             partition.cut();
             progress.accept("  cut inventory off right after " + id + " logged its decision");
-            if (!Faults.awaitHalt(pid, PATIENCE)) {
+            if (!Processes.awaitExit(pid, PATIENCE)) {
                 rounds.problem(protocol + ", chosen moment: the coordinator did not halt at " + point);
                 faults.disarm(Stack.COORDINATOR);
             }

@@ -19,9 +19,6 @@ import java.util.List;
 public record Settings(long seed, int rounds, int faults, int clients, List<String> protocols, Duration quiet,
         Path output, Duration duration) {
 
-    /** The soak's default length. */
-    public static final Duration DEFAULT_DURATION = Duration.ofMinutes(10);
-
     public Settings {
         if (rounds < 1 || faults < 0 || clients < 1) {
             throw new IllegalArgumentException("rounds and clients must be at least 1, faults at least 0");

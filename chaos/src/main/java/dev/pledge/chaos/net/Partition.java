@@ -96,10 +96,6 @@ public final class Partition implements AutoCloseable {
         return namespace;
     }
 
-    public boolean isCut() {
-        return cut;
-    }
-
     /** Drops everything on the link but the participant's own database traffic. */
     public synchronized void cut() {
         if (cut) {
