@@ -1,10 +1,7 @@
 package dev.pledge.participant.threephase;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,27 +77,28 @@ public class Termination {
 
     /**
      * One pass: heartbeats, then termination of every branch that waited long enough. The branches due are
-     * terminated in parallel: each may wait a second for an unreachable peer, and a partition leaves many.
+     * terminated in parallel, and a peer that does not answer costs its timeout once per pass, not once per branch.
      */
     public int scanOnce() throws SQLException {
         List<Pending> pending = store.pending();
         watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis(),
                 acceptablePause.toMillis());
         List<CompletableFuture<Void>> due = new ArrayList<>();
+        PeerQuestions questions = new PeerQuestions(http, json, PEER_TIMEOUT);
         for (Pending p : pending) {
             long waited = Duration.between(p.since(), Instant.now()).toMillis();
             double phi = watch.phi(p.coordinatorUrl());
             if (waited >= p.waitTimeoutMs() && phi >= phiThreshold) {
-                due.add(CompletableFuture.runAsync(() -> terminateQuietly(p, phi), terminations));
+                due.add(CompletableFuture.runAsync(() -> terminateQuietly(p, phi, questions), terminations));
             }
         }
         due.forEach(CompletableFuture::join);
         return due.size();
     }
 
-    private void terminateQuietly(Pending p, double phi) {
+    private void terminateQuietly(Pending p, double phi, PeerQuestions questions) {
         try {
-            terminate(p, phi);
+            terminate(p, phi, questions);
         } catch (SQLException | RuntimeException e) {
             LOG.warnf(e, "%s: termination failed; the next check tries again", p.gid());
         }
@@ -111,13 +109,13 @@ public class Termination {
         terminations.shutdownNow();
     }
 
-    private void terminate(Pending p, double phi) throws SQLException {
+    private void terminate(Pending p, double phi, PeerQuestions questions) throws SQLException {
         List<Peer> peers = json.convertValue(parse(p.peersJson()), new TypeReference<List<Peer>>() { });
         List<Optional<BranchState>> states = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (Peer peer : peers) {
             if (!peer.gid().equals(p.gid())) {
-                Optional<BranchState> s = ask(peer);
+                Optional<BranchState> s = questions.stateOf(peer);
                 states.add(s);
                 seen.add(peer.participant() + "=" + s.map(Enum::name).orElse("unreachable"));
             }
@@ -141,26 +139,4 @@ public class Termination {
             throw new IllegalStateException("stored peers are not JSON", e);
         }
     }
-
-    /** A peer's branch state, or empty when it cannot be reached. 404 means it never prepared. */
-    private Optional<BranchState> ask(Peer peer) {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid()))
-                    .timeout(PEER_TIMEOUT).header("Accept", "application/json").build();
-            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() == 404) {
-                return Optional.of(BranchState.WORKING);
-            }
-            if (resp.statusCode() != 200) {
-                return Optional.empty();
-            }
-            return Optional.of(BranchState.valueOf(json.readTree(resp.body()).path("state").asText()));
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
 }

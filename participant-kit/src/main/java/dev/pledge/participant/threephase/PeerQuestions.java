@@ -1,0 +1,62 @@
+package dev.pledge.participant.threephase;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pledge.participant.protocol.BranchState;
+
+/**
+ * One termination pass's questions to the peers. A peer that does not answer within the timeout is taken as
+ * unreachable for the rest of the pass, so a partition costs one timeout per peer and pass instead of one per
+ * branch in doubt: the branches a cut leaves are all terminated in the same second.
+ */
+final class PeerQuestions {
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final Duration timeout;
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
+
+    PeerQuestions(HttpClient http, ObjectMapper json, Duration timeout) {
+        this.http = http;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    /** The peer's branch state, or empty when it cannot be reached. 404 means it never prepared. */
+    Optional<BranchState> stateOf(Peer peer) {
+        URI base = URI.create(peer.url());
+        String where = base.getScheme() + "://" + base.getAuthority();
+        if (silent.contains(where)) {
+            return Optional.empty();
+        }
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid()))
+                    .timeout(timeout).header("Accept", "application/json").build();
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 404) {
+                return Optional.of(BranchState.WORKING);
+            }
+            if (resp.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(BranchState.valueOf(json.readTree(resp.body()).path("state").asText()));
+        } catch (IOException e) { // refused, timed out or reset: nothing more to learn from it in this pass
+            silent.add(where);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
