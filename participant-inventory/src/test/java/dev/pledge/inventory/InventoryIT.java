@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import jakarta.inject.Inject;
 
@@ -97,9 +100,15 @@ class InventoryIT {
         prepare(gid, "MUG-042", 5).body("vote", equalTo("YES"));
         assertThatThrownBy(() -> touch("MUG-042")).isInstanceOf(SQLException.class)
                 .hasMessageContaining("lock timeout");
+        given().get("/admin/prepared-branches").then().statusCode(200)
+                .body("find { it.gid == '" + gid + "' }.rows.products", equalTo(List.of("MUG-042")))
+                .body("find { it.gid == '" + gid + "' }.locks.table", hasItem("products"))
+                .body("find { it.gid == '" + gid + "' }.preparedAt", notNullValue());
 
         given().post("/branches/" + gid + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"));
         touch("MUG-042");
+        given().get("/admin/prepared-branches").then().statusCode(200)
+                .body("gid", not(hasItem(gid)));
         assertThat(stock("MUG-042")).isEqualTo(50);
         prepare(gid, "MUG-042", 5).body("vote", equalTo("NO"));
     }

@@ -1,0 +1,31 @@
+package dev.pledge.participant.api;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.pledge.participant.store.PreparedBranches;
+
+/** The prepared transactions this participant holds, with their locks: what in-doubt costs other orders. */
+@Path("/admin/prepared-branches")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin")
+public class PreparedBranchesResource {
+
+    @Inject
+    PreparedBranches prepared;
+
+    @GET
+    @Operation(summary = "Branches held prepared (oldest first), each with its table locks and the rows it changed")
+    public List<PreparedBranches.Held> list() throws SQLException {
+        return prepared.list();
+    }
+}
