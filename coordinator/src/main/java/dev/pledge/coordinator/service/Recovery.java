@@ -29,6 +29,9 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class Recovery {
     private static final Logger LOG = Logger.getLogger(Recovery.class);
+    /** How the timeline names the pass that found a transaction: the one at start-up, or a periodic one. */
+    static final String AFTER_RESTART = "recovery after a restart";
+    static final String PERIODIC = "recovery";
 
     @Inject
     DecisionLog log;
@@ -43,7 +46,7 @@ public class Recovery {
     ExecutorService executor;
 
     void onStart(@Observes StartupEvent event) {
-        Thread first = new Thread(this::scanOnce, "recovery-at-start");
+        Thread first = new Thread(() -> scan(AFTER_RESTART), "recovery-at-start");
         first.setDaemon(true);
         first.start();
     }
@@ -60,19 +63,23 @@ public class Recovery {
      * @return how many transactions reached their end in this pass
      */
     public int scanOnce() {
+        return scan(PERIODIC);
+    }
+
+    private int scan(String who) {
         List<CompletableFuture<Boolean>> passes = new ArrayList<>();
         for (UUID id : log.unfinished()) {
             if (inFlight.claim(id)) { // otherwise driven by this process right now
                 // each in parallel: one transaction's participants may wait for locks another one holds
-                passes.add(CompletableFuture.supplyAsync(() -> recoverClaimed(id), executor));
+                passes.add(CompletableFuture.supplyAsync(() -> recoverClaimed(id, who), executor));
             }
         }
         return (int) passes.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
     }
 
-    private boolean recoverClaimed(UUID id) {
+    private boolean recoverClaimed(UUID id, String who) {
         try {
-            return recover(id);
+            return recover(id, who);
         } catch (RuntimeException e) {
             LOG.warnf(e, "recovery of %s failed; the next pass tries again", id);
             return false;
@@ -81,16 +88,16 @@ public class Recovery {
         }
     }
 
-    private boolean recover(UUID id) {
+    private boolean recover(UUID id, String who) {
         DecisionLog.Snapshot tx = log.snapshot(id);
         if (tx.state() == TxState.PREPARING) {
-            log.event(id, TxEvent.Kind.LOG, null, "recovery: found undecided after the coordinator stopped", null);
+            log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
             log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));
         } else if (tx.state() == TxState.PRECOMMITTING) {
-            log.event(id, TxEvent.Kind.LOG, null, "recovery: asking the participants how far the pre-commits got", null);
+            log.event(id, TxEvent.Kind.LOG, null, who + ": asking the participants how far the pre-commits got", null);
             return threePhase.recoverPrecommitting(id);
         } else {
-            log.event(id, TxEvent.Kind.LOG, null, "recovery: re-sending the " + tx.state() + " decision", null);
+            log.event(id, TxEvent.Kind.LOG, null, who + ": re-sending the " + tx.state() + " decision", null);
         }
         return phaseTwo.complete(id);
     }
