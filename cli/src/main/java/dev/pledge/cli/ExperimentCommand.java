@@ -52,8 +52,9 @@ final class ExperimentCommand {
             } else {
                 stack.up(line -> { });
             }
+            // with --json the report alone goes to stdout; the running commentary goes to stderr
             BlockingExperiment.Report r = new BlockingExperiment(stack, Duration.ofSeconds(holdSeconds),
-                    json ? line -> { } : System.out::println).run(protocol);
+                    json ? System.err::println : System.out::println).run(protocol);
             if (json) {
                 System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
             } else {
