@@ -21,8 +21,8 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("Starting the Pledge stack (state in " + stack.config().stateDir() + ")");
         long t0 = System.nanoTime();
         stack.up(System.out::println);
-        System.out.printf("Stack ready in %.1f s. Coordinator: %s  Swagger UI: %s/q/swagger-ui%n",
-                (System.nanoTime() - t0) / 1e9, stack.service(Stack.COORDINATOR).baseUrl(),
-                stack.service(Stack.COORDINATOR).baseUrl());
+        System.out.printf("Stack ready in %.1f s. Dashboard: %s/  Coordinator: %s  Swagger UI: %s/q/swagger-ui%n",
+                (System.nanoTime() - t0) / 1e9, stack.service(Stack.DASHBOARD).baseUrl(),
+                stack.service(Stack.COORDINATOR).baseUrl(), stack.service(Stack.COORDINATOR).baseUrl());
     }
 }

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The whole local stack: four PostgreSQL servers, one Kafka broker and the four services, each a
- * separate OS process. Infrastructure starts first (in parallel), then the services (in parallel).
+ * The whole local stack: four PostgreSQL servers, one Kafka broker, the four services and the dashboard, each
+ * a separate OS process. Infrastructure starts first (in parallel), then the services (in parallel).
  */
 public final class Stack {
     public static final String PG_COORDINATOR = "postgres-coordinator";
@@ -31,6 +31,7 @@ public final class Stack {
     public static final String INVENTORY = "inventory";
     public static final String PAYMENT = "payment";
     public static final String SAGA_ORCHESTRATOR = "saga-orchestrator";
+    public static final String DASHBOARD = "dashboard";
 
     private static final Duration INFRA_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
@@ -61,7 +62,15 @@ public final class Stack {
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
         QuarkusService saga = service(SAGA_ORCHESTRATOR, "saga-orchestrator", sagaEnv);
-        this.services = List.of(inventory, payment, coordinator, saga);
+        Map<String, String> dashboardEnv = new HashMap<>();
+        dashboardEnv.put("PLEDGE_DASHBOARD_COORDINATOR_URL", coordinator.baseUrl());
+        dashboardEnv.put("PLEDGE_DASHBOARD_INVENTORY_URL", inventory.baseUrl());
+        dashboardEnv.put("PLEDGE_DASHBOARD_PAYMENT_URL", payment.baseUrl());
+        dashboardEnv.put("PLEDGE_DASHBOARD_ORCHESTRATOR_URL", saga.baseUrl());
+        dashboardEnv.put("PLEDGE_HOME", config.home().toString());
+        dashboardEnv.put("PLEDGE_STATE_DIR", config.stateDir().toString());
+        QuarkusService dashboard = service(DASHBOARD, "dashboard", dashboardEnv);
+        this.services = List.of(inventory, payment, coordinator, saga, dashboard);
     }
 
     private PostgresServer postgres(String name, String database) {

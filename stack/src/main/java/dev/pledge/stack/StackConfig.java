@@ -35,6 +35,7 @@ public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, 
         p.put(Stack.INVENTORY, 8081);
         p.put(Stack.PAYMENT, 8082);
         p.put(Stack.SAGA_ORCHESTRATOR, 8083);
+        p.put(Stack.DASHBOARD, 8084);
         return Map.copyOf(p);
     }
 

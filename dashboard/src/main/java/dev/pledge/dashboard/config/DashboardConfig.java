@@ -1,0 +1,26 @@
+package dev.pledge.dashboard.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where the services are, and how the dashboard talks to them ({@code pledge.dashboard.*}). */
+@ConfigMapping(prefix = "pledge.dashboard")
+public interface DashboardConfig {
+    String coordinatorUrl();
+
+    String inventoryUrl();
+
+    String paymentUrl();
+
+    String orchestratorUrl();
+
+    /** How often the live view is refreshed from the services while at least one page listens. */
+    @WithDefault("1s")
+    Duration refreshInterval();
+
+    /** How long one call to a service may take before the service counts as unreachable. */
+    @WithDefault("3s")
+    Duration callTimeout();
+}
