@@ -383,7 +383,7 @@ function renderDetail(tl) {
   pane.dataset.state = tl.state ?? '';
   const fact = (term, ...value) => h('div', {}, h('dt', {}, term), h('dd', {}, ...value));
   const duration = tl.durationMs != null ? fmtMs(tl.durationMs) : tl.final ? '—' : 'still running';
-  const what = tl.kind === 'saga' ? `Saga${tl.flow ? ` (${tl.flow})` : ''}` : `${tl.protocol} transaction`;
+  const what = tl.kind === 'saga' ? `Saga${tl.flow ? ` (${tl.flow})` : ''}` : tl.protocol ? `${tl.protocol} transaction` : 'Transaction';
   const heading = h('h2', { id: 'detail-title', tabindex: '-1', 'data-focus-key': 'detail-title' },
     `${what} `, h('span', { class: 'mono' }, tl.id));
   const facts = h('dl', { class: 'facts' },
@@ -449,7 +449,7 @@ function drawSwimlane(wrap, tl) {
   const gap = (width - LANE.gutter - LANE.pad) / Math.max(1, lanes.length);
   const ctx = { width, xOf: lane => LANE.gutter + gap * (Math.max(0, lanes.indexOf(lane)) + 0.5) };
   state.swimlaneWidth = width;
-  const summary = `Swimlane of ${tl.protocol} ${tl.kind} ${tl.id}: ${entries.length} events across ${lanes.join(', ') || 'no lanes'}; `
+  const summary = `Swimlane of ${tl.protocol ?? ''} ${tl.kind} ${tl.id}: ${entries.length} events across ${lanes.join(', ') || 'no lanes'}; `
     + `state ${tl.state}${tl.outcome ? `, outcome ${tl.outcome}` : ''}. The same events are listed as text below.`;
   const svg = s('svg', { id: 'swimlane', class: 'swimlane', viewBox: `0 0 ${width} ${height}`, width, height,
     role: 'img', 'aria-label': summary }, arrowheads());

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -66,6 +68,7 @@ class DashboardIT {
 
     @AfterEach
     void nothingLeftInDoubt() throws Exception {
+        stack.up(System.out::println); // whatever a test left crashed
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (ledger.prepared() > 0 || ledger.unfinished() > 0) {
             assertThat(System.nanoTime()).as("still in doubt after 60 s").isLessThan(deadline);
@@ -78,12 +81,11 @@ class DashboardIT {
     void submitsAnOrderAndOpensItsTimeline() throws Exception {
         open();
         new Select(byId("order-protocol")).selectByValue("2pc");
-        byId("order-submit").click();
+        click("#order-submit");
         String id = until(b -> b.findElements(By.cssSelector("#order-result [data-id]")).stream()
                 .map(e -> e.getAttribute("data-id")).filter(v -> v != null && !v.isBlank()).findFirst().orElse(null));
 
-        WebElement row = until(b -> first(b, "#activity-rows tr[data-id='" + id + "']"));
-        row.findElement(By.cssSelector(".open")).click();
+        click("#activity-rows tr[data-id='" + id + "'] .open");
         until(b -> "COMMITTED".equals(byId("detail").getAttribute("data-state"))
                 && id.equals(byId("detail").getAttribute("data-id")) ? true : null);
 
@@ -97,9 +99,59 @@ class DashboardIT {
         screenshot("order-timeline");
     }
 
+    @Test
+    void aCoordinatorHaltedAfterTheVotesBlocksTheOrderUntilItIsRestartedFromThePage() throws Exception {
+        open();
+        new Select(byId("crash-service")).selectByValue("coordinator");
+        new Select(byId("crash-point")).selectByValue("after-votes");
+        click("#crash-arm");
+        until(b -> byId("crash-armed").getText().contains("after-votes") ? true : null);
+        new Select(byId("order-protocol")).selectByValue("2pc");
+        byId("order-sku").clear();
+        byId("order-sku").sendKeys("MUG-042");
+        click("#order-submit");
+
+        // the coordinator halts before it answers; the participants still hold their prepared branches
+        until(b -> byId("order-error").getText().isBlank() ? null : true);
+        String id = until(b -> attribute("#activity-rows tr.in-doubt", "data-id"));
+        click("#activity-rows tr[data-id='" + id + "'] .open");
+        until(b -> id.equals(byId("detail").getAttribute("data-id")) && count("#detail .held tbody tr") == 2 ? true : null);
+        assertThat(String.join(" ", texts("#detail .held td"))).contains("inventory", "payment", "products: MUG-042");
+        assertThat(ledger.prepared()).isEqualTo(2);
+        screenshot("in-doubt");
+
+        // restart it from the page: recovery presumes abort, as no decision was logged
+        click("button.restart-button[data-service='coordinator']");
+        until(b -> "ABORTED".equals(byId("detail").getAttribute("data-state")) ? true : null);
+        assertThat(count("#detail .held")).isZero();
+        assertThat(texts("#swimlane g.entry-crash text")).anyMatch(t -> t.startsWith("coordinator restarted"));
+        assertThat(ledger.prepared()).isZero();
+        assertThat(ledger.coordinatorCommitted()).doesNotContain(id);
+    }
+
     private void open() {
         browser.get(stack.service(Stack.DASHBOARD).baseUrl() + "/");
         until(b -> "live".equals(byId("live").getText().trim()) ? true : null);
+    }
+
+    /**
+     * Scrolled into view first, as the controls sit in a column taller than the window; tried again while the
+     * live page is still moving it (a pill that turns red re-flows the header) or has just redrawn it.
+     */
+    private static void click(String css) {
+        until(b -> {
+            WebElement element = first(b, css);
+            if (element == null) {
+                return null;
+            }
+            try {
+                ((JavascriptExecutor) b).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+                element.click();
+                return true;
+            } catch (ElementClickInterceptedException | StaleElementReferenceException e) {
+                return null;
+            }
+        });
     }
 
     private static WebElement byId(String id) {
@@ -115,6 +167,11 @@ class DashboardIT {
     private static List<String> texts(String css) {
         return (List<String>) ((JavascriptExecutor) browser).executeScript(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim());", css);
+    }
+
+    private static String attribute(String css, String name) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
     }
 
     private static int count(String css) {

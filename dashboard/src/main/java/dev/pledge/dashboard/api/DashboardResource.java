@@ -138,7 +138,13 @@ public class DashboardResource {
             throw ProblemException.badRequest("flow is for sagas only; 2PC and 3PC have none");
         }
         body.put("protocol", form.protocol().toUpperCase(Locale.ROOT));
-        JsonNode tx = services.post(Services.COORDINATOR, "/orders", body, ORDER_TIMEOUT);
+        JsonNode tx;
+        try {
+            tx = services.post(Services.COORDINATOR, "/orders", body, ORDER_TIMEOUT);
+        } catch (Unreachable e) {
+            throw new ProblemException(502, "Bad Gateway", e.getMessage() + ". If it stopped mid-protocol (an armed"
+                    + " crash point), the transaction is listed as in doubt while its participants hold it prepared");
+        }
         return created(Item.TRANSACTION, tx.path("id").asText(), tx.path("state").asText());
     }
 
