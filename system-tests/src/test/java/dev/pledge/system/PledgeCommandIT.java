@@ -39,6 +39,8 @@ class PledgeCommandIT {
     private static final int SEED_STOCK = 181 + 10 * 100_000; // the catalogue and the ten load products
     private static final BigDecimal SEED_MONEY = new BigDecimal("11290.00");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Four PostgreSQL servers, the Kafka broker, four services and the dashboard. */
+    private static final int COMPONENTS = 10;
 
     private static PledgeCommand pledge;
 
@@ -167,10 +169,10 @@ class PledgeCommandIT {
     void upTwiceIsHarmlessAndStatusShowsEveryComponentHealthy() throws Exception {
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as(up.toString()).isZero();
-        assertThat(up.out().lines().filter(l -> l.contains("already running"))).hasSize(9);
+        assertThat(up.out().lines().filter(l -> l.contains("already running"))).hasSize(COMPONENTS);
 
         JsonNode status = status();
-        assertThat(status.path("components")).hasSize(9);
+        assertThat(status.path("components")).hasSize(COMPONENTS);
         for (JsonNode c : status.path("components")) {
             assertThat(c.path("healthy").asBoolean()).as(c.toString()).isTrue();
             assertThat(Processes.isAlive(c.path("pid").asLong())).isTrue();
@@ -247,7 +249,7 @@ class PledgeCommandIT {
     void downStopsEveryProcessItStartedAndKeepsTheData() throws Exception {
         List<Long> pids = new ArrayList<>();
         status().path("components").forEach(c -> pids.add(c.path("pid").asLong()));
-        assertThat(pids).hasSize(9).doesNotContain(0L);
+        assertThat(pids).hasSize(COMPONENTS).doesNotContain(0L);
 
         PledgeCommand.Result down = pledge.run("down");
         assertThat(down.exitCode()).as(down.toString()).isZero();
