@@ -15,12 +15,8 @@ public class UpstreamMappers {
 
     @ServerExceptionMapper
     public Response upstream(UpstreamProblem e) {
-        Object body = e.body();
-        if (e.body() instanceof ObjectNode o && o.has("title") && o.has("status")) {
-            body = o;
-        } else {
-            body = Problem.of(e.status(), "Upstream Error", e.getMessage());
-        }
+        Object body = e.body() instanceof ObjectNode o && o.has("title") && o.has("status")
+                ? o : Problem.of(e.status(), "Upstream Error", e.getMessage());
         return Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 

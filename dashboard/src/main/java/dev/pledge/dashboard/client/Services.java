@@ -93,16 +93,6 @@ public class Services {
         return send(service, "DELETE", path, null, Map.of());
     }
 
-    /** Whether the service says it is live ({@code /q/health/live}). */
-    public boolean isUp(String service) {
-        try {
-            send(service, "GET", "/q/health/live", null, Map.of());
-            return true;
-        } catch (Unreachable | UpstreamProblem e) {
-            return false;
-        }
-    }
-
     JsonNode send(String service, String method, String path, JsonNode body, Map<String, String> headers) {
         return send(service, method, path, body, headers, config.callTimeout());
     }

@@ -3,6 +3,8 @@ package dev.pledge.dashboard.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** A branch a participant holds prepared, with the table locks and rows that keep other orders waiting. */
 public record Held(String participant, String gid, Instant preparedAt, long ageMs, List<Lock> locks,
@@ -12,16 +14,16 @@ public record Held(String participant, String gid, Instant preparedAt, long ageM
     }
 
     /** The global transaction the branch belongs to ({@code <transaction id>.<participant>}), if it names one. */
-    public java.util.Optional<String> transactionId() {
+    public Optional<String> transactionId() {
         int dot = gid.lastIndexOf('.');
         if (dot <= 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String id = gid.substring(0, dot);
         try {
-            return java.util.Optional.of(java.util.UUID.fromString(id).toString());
+            return Optional.of(UUID.fromString(id).toString());
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -97,10 +97,6 @@ public class Live {
         broadcast("restart", Map.of("service", service, "line", line, "done", done, "ok", ok));
     }
 
-    int listeners() {
-        return listeners.get();
-    }
-
     private void broadcast(String name, Object data) {
         SseBroadcaster b = broadcaster;
         if (b != null && listeners.get() > 0) {

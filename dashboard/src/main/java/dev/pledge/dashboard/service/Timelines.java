@@ -155,11 +155,12 @@ public final class Timelines {
                     return;
                 }
                 long publishedMs = Duration.between(created, published).toMillis();
-                if (publishedMs - atMs >= OUTBOX_WAIT_SHOWN_MS) {
+                boolean waited = publishedMs - atMs >= OUTBOX_WAIT_SHOWN_MS;
+                if (waited) {
                     out.add(new Entry(atMs, ORCHESTRATOR, null, Type.LOG, label + ": written to the outbox", null, null));
                 }
                 out.add(new Entry(publishedMs, ORCHESTRATOR, KAFKA, type, label + " to " + where,
-                        publishedMs - atMs >= OUTBOX_WAIT_SHOWN_MS ? publishedMs - atMs : null, participant));
+                        waited ? publishedMs - atMs : null, participant));
             }
             case "REPLY" -> {
                 String from = participant != null && lanes.contains(participant) ? participant : KAFKA;
