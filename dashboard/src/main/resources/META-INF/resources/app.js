@@ -389,7 +389,9 @@ function renderDetail(tl) {
   const facts = h('dl', { class: 'facts' },
     fact('state', h('span', { class: 'state' }, tl.state), tl.inDoubt ? [' ', h('span', { class: 'badge badge-doubt' }, 'in doubt')] : null),
     fact('outcome', tl.outcome ?? 'pending'),
-    tl.traceId != null ? fact('trace', h('code', { id: 'trace-id' }, tl.traceId)) : null,
+    tl.traceId != null ? fact('trace', tl.traceUrl
+      ? h('a', { href: tl.traceUrl, target: '_blank', rel: 'noopener' }, h('code', { id: 'trace-id' }, tl.traceId))
+      : h('code', { id: 'trace-id' }, tl.traceId)) : null,
     fact('duration', duration),
     fact('created', fmtTime(tl.createdAt)));
   const wrap = h('div', { class: 'swimlane-wrap' });

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,12 +41,14 @@ class DashboardIT {
     private static Stack stack;
     private static Ledger ledger;
     private static WebDriver browser;
+    private static TraceCollector traces;
 
     @BeforeAll
     static void start() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the browser test needs Debian's Chromium and ChromeDriver: apt-get install chromium chromium-driver");
-        stack = TestStacks.up("pledge-dashboard-test", Map.of());
+        traces = new TraceCollector();
+        stack = TestStacks.up("pledge-dashboard-test", traces.exportSettings());
         ledger = TestStacks.ledger(stack);
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000");
@@ -63,6 +64,9 @@ class DashboardIT {
         }
         if (stack != null) {
             stack.down(System.out::println, false);
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -97,6 +101,37 @@ class DashboardIT {
         assertThat(count("#swimlane g.entry-message[data-lane='coordinator'][data-to='inventory']")).isPositive();
         assertThat(ledger.coordinatorCommitted()).contains(id);
         screenshot("order-timeline");
+
+        // the trace id the timeline shows is one trace: the order's request, and every call it made
+        String traceId = until(b -> texts("#trace-id").stream().findFirst().orElse(null));
+        List<TraceCollector.Span> trace = wholeTrace(traceId, "coordinator", "participant-inventory", "participant-payment");
+        assertThat(trace).filteredOn(TraceCollector.Span::isRoot).singleElement()
+                .satisfies(root -> assertThat(root.service() + " " + root.kind()).isEqualTo("coordinator SERVER"));
+        assertThat(trace).filteredOn(s -> s.service().equals("participant-inventory") && s.kind().equals("SERVER"))
+                .extracting(TraceCollector.Span::name).anyMatch(n -> n.contains("prepare")).anyMatch(n -> n.contains("commit"));
+    }
+
+    @Test
+    void aSagaIsOneTraceFromItsRequestThroughEveryKafkaRecord() throws Exception {
+        open();
+        new Select(byId("order-protocol")).selectByValue("saga");
+        new Select(byId("order-flow")).selectByValue("sequential");
+        click("#order-submit");
+        String id = until(b -> attribute("#order-result [data-id]", "data-id"));
+        click("#activity-rows tr[data-id='" + id + "'] .open");
+        until(b -> "COMPLETED".equals(byId("detail").getAttribute("data-state"))
+                && id.equals(byId("detail").getAttribute("data-id")) ? true : null);
+
+        String traceId = until(b -> texts("#trace-id").stream().findFirst().orElse(null));
+        List<TraceCollector.Span> trace = wholeTrace(traceId, "saga-orchestrator", "participant-inventory", "participant-payment");
+        assertThat(trace).filteredOn(TraceCollector.Span::isRoot).singleElement()
+                .satisfies(root -> assertThat(root.service() + " " + root.kind()).isEqualTo("saga-orchestrator SERVER"));
+        // commands out and replies back, each through Kafka and each in the same trace
+        for (String service : List.of("saga-orchestrator", "participant-inventory", "participant-payment")) {
+            assertThat(trace).as(service + " publishes and consumes in the order's trace")
+                    .anyMatch(s -> s.service().equals(service) && s.kind().equals("PRODUCER"))
+                    .anyMatch(s -> s.service().equals(service) && s.kind().equals("CONSUMER"));
+        }
     }
 
     @Test
@@ -127,6 +162,28 @@ class DashboardIT {
         assertThat(texts("#swimlane g.entry-crash text")).anyMatch(t -> t.startsWith("coordinator restarted"));
         assertThat(ledger.prepared()).isZero();
         assertThat(ledger.coordinatorCommitted()).doesNotContain(id);
+    }
+
+    /**
+     * The spans of one trace once each service has sent its part and every span's parent has arrived: a trace
+     * whose pieces all hang together.
+     */
+    private static List<TraceCollector.Span> wholeTrace(String traceId, String... services) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<TraceCollector.Span> trace = traces.trace(traceId);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            trace.forEach(s -> ids.add(s.spanId()));
+            boolean connected = trace.stream().allMatch(s -> s.isRoot() || ids.contains(s.parentSpanId()));
+            boolean everyone = trace.stream().map(TraceCollector.Span::service).collect(java.util.stream.Collectors.toSet())
+                    .containsAll(List.of(services));
+            if (connected && everyone) {
+                return trace;
+            }
+            assertThat(System.nanoTime()).as("trace %s complete from %s; so far: %s", traceId, List.of(services), trace)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private void open() {

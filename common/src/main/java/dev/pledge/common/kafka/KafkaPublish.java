@@ -8,7 +8,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import dev.pledge.common.tracing.Traces;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -27,12 +29,17 @@ public final class KafkaPublish {
     private KafkaPublish() {
     }
 
-    /** Sends and waits for the acknowledgement; answers where the record landed. */
+    /**
+     * Sends and waits for the acknowledgement; answers where the record landed.
+     *
+     * @param traceparent the trace the record belongs to (stored with its outbox row), or null: the
+     *                    connector's producer span becomes its child and travels in the record's headers
+     */
     public static RecordMetadata andAwait(Emitter<String> emitter, String topic, String key, String payload,
-                                          Duration patience) throws NotPublished {
+                                          String traceparent, Duration patience) throws NotPublished {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
-        emitter.send(Message.of(payload,
+        Message<String> message = Message.of(payload,
                 () -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);
@@ -42,7 +49,11 @@ public final class KafkaPublish {
                     return CompletableFuture.completedFuture(null);
                 })
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build())
-                .addMetadata(result));
+                .addMetadata(result);
+        if (traceparent != null) {
+            message = message.addMetadata(TracingMetadata.withCurrent(Traces.context(traceparent)));
+        }
+        emitter.send(message);
         try {
             acked.get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.coordinator.log.BranchRecord;
 import dev.pledge.coordinator.log.GlobalTransaction;
 import dev.pledge.coordinator.log.TxEvent;
@@ -16,7 +17,8 @@ import dev.pledge.coordinator.protocol.TxState;
 /** A global transaction with its branches and its full timeline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TransactionView(UUID id, String protocol, TxState state, Outcome outcome, String decision, String reason,
-                              Instant createdAt, Instant updatedAt, List<Branch> branches, List<Event> timeline) {
+                              Instant createdAt, Instant updatedAt, String traceId, List<Branch> branches,
+                              List<Event> timeline) {
 
     public record Branch(String participant, String url, String gid, @JsonRawValue String operation, String vote,
                          String state, String reason) {
@@ -35,6 +37,6 @@ public record TransactionView(UUID id, String protocol, TxState state, Outcome o
                 .map(e -> new Event(e.at, java.time.Duration.between(tx.createdAt, e.at).toMillis(), e.kind,
                         e.participant, e.message, e.durationMs)).toList();
         return new TransactionView(tx.id, tx.protocol, tx.state, tx.state.outcome(), tx.decision, tx.reason,
-                tx.createdAt, tx.updatedAt, branches == null ? null : branches.stream().map(Branch::of).toList(), timeline);
+                tx.createdAt, tx.updatedAt, Traces.traceId(tx.traceparent), branches == null ? null : branches.stream().map(Branch::of).toList(), timeline);
     }
 }

@@ -10,6 +10,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 
+import io.opentelemetry.context.Context;
+
 /**
  * The coordinator's two thread pools of its own. Work that waits for other work must never share a pool
  * with it: with every thread of a pool waiting for tasks queued behind them, nothing runs again.
@@ -20,6 +22,8 @@ import jakarta.inject.Named;
  *   <li>{@value #RECOVERY}: one recovery pass per unfinished transaction, which waits for its calls. A
  *       backlog of thousands queues here instead of taking every request thread.</li>
  * </ul>
+ * Both carry the submitter's trace context into their tasks, so a participant call is traced as part of the
+ * order that asked for it.
  */
 public final class Pools {
     public static final String CALLS = "participant-calls";
@@ -29,14 +33,14 @@ public final class Pools {
     @ApplicationScoped
     @Named(CALLS)
     ExecutorService calls(CoordinatorConfig config) {
-        return Executors.newFixedThreadPool(config.callThreads(), named(CALLS));
+        return Context.taskWrapping(Executors.newFixedThreadPool(config.callThreads(), named(CALLS)));
     }
 
     @Produces
     @ApplicationScoped
     @Named(RECOVERY)
     ExecutorService recovery(CoordinatorConfig config) {
-        return Executors.newFixedThreadPool(config.recoveryThreads(), named(RECOVERY));
+        return Context.taskWrapping(Executors.newFixedThreadPool(config.recoveryThreads(), named(RECOVERY)));
     }
 
     void close(@Disposes @Named(CALLS) ExecutorService pool) {

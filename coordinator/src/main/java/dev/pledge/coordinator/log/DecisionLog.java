@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.common.tracing.Traces;
 
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Decision.Vote;
@@ -40,6 +41,7 @@ public class DecisionLog {
         tx.timeoutMs = timeout.toMillis();
         tx.createdAt = now;
         tx.updatedAt = now;
+        tx.traceparent = Traces.current();
         if (key != null) {
             tx.idempotencyKey = key.key();
             tx.requestHash = key.requestHash();
@@ -119,7 +121,8 @@ public class DecisionLog {
     }
 
     /** What recovery and phase 2 need to know of a transaction, read in one go. */
-    public record Snapshot(UUID id, Protocol protocol, TxState state, List<BranchSpec> branches, List<String> branchStates) {
+    public record Snapshot(UUID id, Protocol protocol, TxState state, List<BranchSpec> branches, List<String> branchStates,
+                           String traceparent) {
     }
 
     @Transactional
@@ -128,7 +131,7 @@ public class DecisionLog {
         List<BranchRecord> records = BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
         return new Snapshot(txId, Protocol.of(tx.protocol), tx.state,
                 records.stream().map(b -> new BranchSpec(b.participant, b.url, b.operation)).toList(),
-                records.stream().map(b -> b.state).toList());
+                records.stream().map(b -> b.state).toList(), tx.traceparent);
     }
 
     @Transactional

@@ -33,4 +33,7 @@ public class GlobalTransaction extends PanacheEntityBase {
     public String idempotencyKey;
     @Column(name = "request_hash")
     public String requestHash;
+    /** The W3C traceparent of the request that began it, or null. */
+    @Column(name = "trace_parent")
+    public String traceparent;
 }

@@ -13,11 +13,13 @@ import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.TxState;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
@@ -90,6 +92,12 @@ public class Recovery {
 
     private boolean recover(UUID id, String who) {
         DecisionLog.Snapshot tx = log.snapshot(id);
+        try (Scope ignored = Traces.context(tx.traceparent()).makeCurrent()) { // finished in the trace that began it
+            return recover(id, who, tx);
+        }
+    }
+
+    private boolean recover(UUID id, String who, DecisionLog.Snapshot tx) {
         if (tx.state() == TxState.PREPARING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
             log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));

@@ -95,7 +95,7 @@ final class FakeLog extends DecisionLog {
     public Snapshot snapshot(UUID txId) {
         world.alive("log read");
         Entry e = entry(txId);
-        return new Snapshot(txId, e.protocol, e.state, e.branches, List.copyOf(e.branchStates));
+        return new Snapshot(txId, e.protocol, e.state, e.branches, List.copyOf(e.branchStates), null);
     }
 
     @Override

@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.dashboard.client.Services;
 import dev.pledge.dashboard.client.Unreachable;
+import dev.pledge.dashboard.config.DashboardConfig;
 import dev.pledge.dashboard.service.Activity;
 import dev.pledge.dashboard.service.Item;
 import dev.pledge.dashboard.service.Overview;
@@ -64,6 +65,8 @@ public class DashboardResource {
     Restarts restarts;
     @Inject
     ObjectMapper json;
+    @Inject
+    DashboardConfig config;
 
     @GET
     @Path("/overview")
@@ -96,6 +99,10 @@ public class DashboardResource {
     @Path("/timeline/{kind}/{id}")
     @Operation(summary = "One transaction's or saga's swimlane: lanes and entries in time order")
     public Timeline timeline(@PathParam("kind") String kind, @PathParam("id") String id) {
+        return unlinkedTimeline(kind, id).linked(config.traceUrl());
+    }
+
+    private Timeline unlinkedTimeline(String kind, String id) {
         if (!UUID_TEXT.matcher(id).matches()) {
             throw ProblemException.badRequest("id must be a UUID, not '" + id + "'");
         }

@@ -1,6 +1,7 @@
 package dev.pledge.dashboard.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -23,4 +24,10 @@ public interface DashboardConfig {
     /** How long one call to a service may take before the service counts as unreachable. */
     @WithDefault("3s")
     Duration callTimeout();
+
+    /**
+     * A trace viewer's page for one trace, with {@code {traceId}} where the id goes (Jaeger:
+     * {@code http://localhost:16686/trace/{traceId}}); when set, a timeline's trace id links there.
+     */
+    Optional<String> traceUrl();
 }

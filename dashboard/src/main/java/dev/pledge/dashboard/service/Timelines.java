@@ -55,7 +55,7 @@ public final class Timelines {
         boolean ended = isFinalTransaction(state);
         Long duration = ended ? Duration.between(created, Instant.parse(tx.path("updatedAt").asText())).toMillis() : null;
         return new Timeline(Item.TRANSACTION, tx.path("id").asText(), tx.path("protocol").asText(), null, state,
-                text(tx, "outcome"), ended, !ended && !held.isEmpty(), text(tx, "traceId"), created, duration, lanes,
+                text(tx, "outcome"), ended, !ended && !held.isEmpty(), text(tx, "traceId"), null, created, duration, lanes,
                 entries, held);
     }
 
@@ -71,7 +71,7 @@ public final class Timelines {
         entries.addAll(heldEntries(created, held));
         entries.add(new Entry(Duration.between(created, now).toMillis(), COORDINATOR, null, Type.CRASH,
                 "coordinator does not answer: the decision is unknown here", null, null));
-        return new Timeline(Item.TRANSACTION, id, null, null, "PREPARED", null, false, true, null, created, null, lanes,
+        return new Timeline(Item.TRANSACTION, id, null, null, "PREPARED", null, false, true, null, null, created, null, lanes,
                 entries, held);
     }
 
@@ -132,7 +132,7 @@ public final class Timelines {
         String status = saga.path("status").asText();
         boolean ended = isFinalSaga(status);
         return new Timeline(Item.SAGA, saga.path("id").asText(), "SAGA", text(saga, "flow"), status,
-                ended ? status : null, ended, false, text(saga, "traceId"), created,
+                ended ? status : null, ended, false, text(saga, "traceId"), null, created,
                 saga.hasNonNull("durationMs") ? saga.get("durationMs").asLong() : null, lanes, entries, List.of());
     }
 

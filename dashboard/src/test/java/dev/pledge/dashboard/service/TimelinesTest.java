@@ -29,6 +29,20 @@ class TimelinesTest {
     }
 
     @Test
+    void aTraceIdLinksToTheConfiguredViewerOnlyWhenBothAreThere() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        JsonNode traced = read("{'id':'" + ID + "','protocol':'3PC','state':'ABORTED','traceId':'" + trace + "',"
+                + "'createdAt':'2026-11-24T10:00:00Z','updatedAt':'2026-11-24T10:00:01Z','branches':[],'timeline':[]}");
+        Timeline t = Timelines.ofTransaction(traced, List.of());
+        assertThat(t.traceId()).isEqualTo(trace);
+        assertThat(t.linked(java.util.Optional.empty()).traceUrl()).isNull();
+        assertThat(t.linked(java.util.Optional.of("http://jaeger:16686/trace/{traceId}")).traceUrl())
+                .isEqualTo("http://jaeger:16686/trace/" + trace);
+        Timeline untraced = Timelines.ofTransaction(transaction("ABORTED"), List.of());
+        assertThat(untraced.linked(java.util.Optional.of("http://jaeger:16686/trace/{traceId}")).traceUrl()).isNull();
+    }
+
+    @Test
     void drawsSendsAndRepliesAsMessagesBetweenTheCoordinatorAndEachParticipant() throws Exception {
         Timeline t = Timelines.ofTransaction(transaction("COMMITTED",
                 "{'sinceStartMs':0,'kind':'LOG','message':'begin 2PC with 2 branches: state PREPARING'}",

@@ -6,16 +6,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.saga.OutboxRelay;
 import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
 import dev.pledge.participant.saga.SagaSilence;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -40,7 +43,13 @@ public class ChoreographyConsumer {
 
     @Incoming("order-events")
     @Blocking(ordered = true)
-    public void onEvent(String payload) throws SQLException {
+    public void onEvent(ConsumerRecord<String, String> record) throws SQLException {
+        try (Scope ignored = RecordTraces.resume(record)) {
+            handle(record.value());
+        }
+    }
+
+    private void handle(String payload) throws SQLException {
         OrderEvent event;
         try {
             event = json.readValue(payload, OrderEvent.class);

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.participant.choreography.ChoreographyRules.Deadline;
 import dev.pledge.participant.saga.OutboxRelay;
+import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.context.Scope;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -44,7 +46,7 @@ public class ChoreographyDeadlines {
     @Inject
     ObjectMapper json;
 
-    private record Due(UUID saga, String after, String order) {
+    private record Due(UUID saga, String after, String order, String traceparent) {
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -66,19 +68,22 @@ public class ChoreographyDeadlines {
         }
         List<Due> due = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT saga_id, after_event, order_json::text FROM choreography_deadlines WHERE due_at <= now() LIMIT 100");
+                "SELECT saga_id, after_event, order_json::text, trace_parent FROM choreography_deadlines"
+                        + " WHERE due_at <= now() LIMIT 100");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                due.add(new Due(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
+                due.add(new Due(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
         for (Due d : due) {
             Deadline rule = deadline.get();
             LOG.infof("saga %s: no %s within %d ms after %s; running %s", d.saga(), rule.until(),
                     rule.within().toMillis(), d.after(), rule.then().verb());
-            reactor.react(d.saga(), read(d.order()), rule.then(),
-                    "no " + String.join(" or ", rule.until()) + " within " + rule.within().toMillis() + " ms",
-                    ChoreographyReactor.DeadlineUse.CLAIM);
+            try (Scope ignored = Traces.context(d.traceparent()).makeCurrent()) {
+                reactor.react(d.saga(), read(d.order()), rule.then(),
+                        "no " + String.join(" or ", rule.until()) + " within " + rule.within().toMillis() + " ms",
+                        ChoreographyReactor.DeadlineUse.CLAIM);
+            }
         }
         return due.size();
     }

@@ -24,6 +24,7 @@ import dev.pledge.participant.saga.SagaCommandHandler;
 import dev.pledge.participant.saga.SagaCommandHandler.Answer;
 import dev.pledge.participant.saga.SagaCommandHandler.Outgoing;
 import dev.pledge.participant.saga.SagaReply;
+import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -121,11 +122,12 @@ public class ChoreographyReactor {
 
     private void startDeadline(Connection tx, UUID saga, JsonNode order, Deadline d) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO choreography_deadlines (saga_id, after_event,"
-                + " order_json, due_at) VALUES (?, ?, ?::jsonb, ?) ON CONFLICT DO NOTHING")) {
+                + " order_json, due_at, trace_parent) VALUES (?, ?, ?::jsonb, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, saga);
             ps.setString(2, d.after());
             ps.setString(3, order.toString());
             ps.setTimestamp(4, Timestamp.from(Instant.now().plus(d.within())));
+            ps.setString(5, Traces.current());
             ps.executeUpdate();
         }
     }

@@ -21,7 +21,7 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, each to its own topic with its key, and marks them
- * published once the broker acknowledged. Runs right after each handled command and every second (rows
+ * published once the broker acknowledged. Each record goes out in the trace of the change that wrote its row. Runs right after each handled command and every second (rows
  * left by a crash between commit and publish go out then). A row may be published twice if the process dies
  * between the acknowledgement and the mark; receivers are idempotent.
  */
@@ -36,7 +36,7 @@ public class OutboxRelay {
     @Channel("saga-replies")
     Emitter<String> replies;
 
-    private record Row(long id, String topic, String key, String payload) {
+    private record Row(long id, String topic, String key, String payload, String traceparent) {
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -55,7 +55,7 @@ public class OutboxRelay {
             try {
                 List<Row> rows = pending(c);
                 for (Row r : rows) {
-                    KafkaPublish.andAwait(replies, r.topic(), r.key(), r.payload(), Duration.ofSeconds(10));
+                    KafkaPublish.andAwait(replies, r.topic(), r.key(), r.payload(), r.traceparent(), Duration.ofSeconds(10));
                     markPublished(c, r.id());
                 }
                 c.commit();
@@ -71,11 +71,11 @@ public class OutboxRelay {
 
     private static List<Row> pending(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, message_key, payload::text FROM outbox"
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, message_key, payload::text, trace_parent FROM outbox"
                 + " WHERE published_at IS NULL ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
             }
         }
         return rows;

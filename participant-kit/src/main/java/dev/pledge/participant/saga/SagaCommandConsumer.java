@@ -6,13 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.ProblemException;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -44,7 +47,13 @@ public class SagaCommandConsumer {
 
     @Incoming("saga-commands")
     @Blocking(ordered = true)
-    public void onCommand(String payload) throws SQLException {
+    public void onCommand(ConsumerRecord<String, String> record) throws SQLException {
+        try (Scope ignored = RecordTraces.resume(record)) {
+            handle(record.value());
+        }
+    }
+
+    private void handle(String payload) throws SQLException {
         SagaCommand command;
         try {
             command = json.readValue(payload, SagaCommand.class);

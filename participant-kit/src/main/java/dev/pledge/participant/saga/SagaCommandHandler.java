@@ -23,6 +23,7 @@ import dev.pledge.participant.action.SagaVerbs.Use;
 import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaReply.Outcome;
 import dev.pledge.participant.store.BranchStore;
+import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -236,10 +237,11 @@ public class SagaCommandHandler {
 
     private void writeOutbox(Connection tx, SagaCommand c, Outgoing out) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
-                "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?::jsonb)")) {
+                "INSERT INTO outbox (topic, message_key, payload, trace_parent) VALUES (?, ?, ?::jsonb, ?)")) {
             ps.setString(1, out.topic());
             ps.setString(2, c.sagaId().toString());
             ps.setString(3, out.payload());
+            ps.setString(4, Traces.current());
             ps.executeUpdate();
         }
     }

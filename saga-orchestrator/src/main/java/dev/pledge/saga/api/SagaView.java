@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.saga.protocol.SagaDefinition;
 import dev.pledge.saga.protocol.StepDefinition;
 import dev.pledge.saga.protocol.StepState;
@@ -22,7 +23,7 @@ import dev.pledge.saga.store.TimelineEntry;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SagaView(UUID id, String kind, String flow, String status, String reason, boolean needsAttention,
                        @JsonRawValue String order, Instant createdAt, Instant updatedAt, Instant finishedAt,
-                       Long durationMs, List<StepView> steps, List<TimelineView> timeline) {
+                       Long durationMs, String traceId, List<StepView> steps, List<TimelineView> timeline) {
 
     public record StepView(String name, String participant, String phase, int attempt) {
     }
@@ -46,7 +47,7 @@ public record SagaView(UUID id, String kind, String flow, String status, String 
         Long duration = s.finishedAt() == null ? null : Duration.between(s.createdAt(), s.finishedAt()).toMillis();
         return new SagaView(s.id(), s.kind(), s.flow().label(), s.state().status().name(), s.state().reason(),
                 !s.state().status().isFinal() && s.state().maxAttempt() >= attentionAfter, s.payload(), s.createdAt(),
-                s.updatedAt(), s.finishedAt(), duration, steps,
+                s.updatedAt(), s.finishedAt(), duration, Traces.traceId(s.traceparent()), steps,
                 timeline == null ? null : timeline.stream().map(TimelineView::of).toList());
     }
 }

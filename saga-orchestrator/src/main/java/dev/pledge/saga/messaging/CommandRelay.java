@@ -109,7 +109,8 @@ public class CommandRelay {
 
     private RecordMetadata send(Pending row) throws SQLException {
         try {
-            return KafkaPublish.andAwait(commands, row.topic(), row.key(), row.payload(), Duration.ofSeconds(10));
+            return KafkaPublish.andAwait(commands, row.topic(), row.key(), row.payload(), row.traceparent(),
+                    Duration.ofSeconds(10));
         } catch (KafkaPublish.NotPublished e) {
             throw new SQLException(e.getMessage(), e);
         }

@@ -12,7 +12,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.saga.service.SagaEngine;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -42,8 +44,10 @@ public class EventObserver {
         if (!event.path("type").isTextual()) {
             throw new ReplyConsumer.PoisonReply("an order event needs a type", null);
         }
-        engine.onEvent(saga, event.path("type").asText(), event.path("participant").asText(null),
-                event.path("reason").asText(null), new SagaEngine.Received(record.topic(), record.partition(),
-                        record.offset(), Instant.ofEpochMilli(record.timestamp())));
+        try (Scope ignored = RecordTraces.resume(record)) {
+            engine.onEvent(saga, event.path("type").asText(), event.path("participant").asText(null),
+                    event.path("reason").asText(null), new SagaEngine.Received(record.topic(), record.partition(),
+                            record.offset(), Instant.ofEpochMilli(record.timestamp())));
+        }
     }
 }

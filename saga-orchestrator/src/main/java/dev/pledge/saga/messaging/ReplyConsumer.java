@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.saga.service.SagaEngine;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -52,7 +54,9 @@ public class ReplyConsumer {
         if (reply == null || !reply.complete()) {
             throw new PoisonReply("a saga reply needs sagaId, step, kind, attempt and outcome", null);
         }
-        engine.onReply(reply, new SagaEngine.Received(record.topic(), record.partition(), record.offset(),
-                Instant.ofEpochMilli(record.timestamp())));
+        try (Scope ignored = RecordTraces.resume(record)) { // the next commands go out in the reply's trace
+            engine.onReply(reply, new SagaEngine.Received(record.topic(), record.partition(), record.offset(),
+                    Instant.ofEpochMilli(record.timestamp())));
+        }
     }
 }

@@ -19,13 +19,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.SagaState;
 
 /** Saga instances and their timelines in the orchestrator's PostgreSQL, over plain JDBC. */
 @ApplicationScoped
 public class SagaStore {
-    private static final String COLUMNS = "id, kind, flow, machine::text, payload::text, created_at, updated_at, finished_at";
+    private static final String COLUMNS = "id, kind, flow, machine::text, payload::text, created_at, updated_at, finished_at,"
+            + " trace_parent";
 
     @Inject
     ObjectMapper json;
@@ -34,7 +36,8 @@ public class SagaStore {
     public void insert(Connection c, UUID id, Flow flow, SagaState state, String payload, Instant now,
             IdempotencyKey key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sagas (id, kind, state, payload, created_at, updated_at,"
-                + " flow, machine, reason, idempotency_key, request_hash) VALUES (?, 'order', ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+                + " flow, machine, reason, idempotency_key, request_hash, trace_parent)"
+                + " VALUES (?, 'order', ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, state.status().name());
             ps.setString(3, payload);
@@ -45,6 +48,7 @@ public class SagaStore {
             ps.setString(8, state.reason());
             ps.setString(9, key == null ? null : key.key());
             ps.setString(10, key == null ? null : key.requestHash());
+            ps.setString(11, Traces.current());
             ps.executeUpdate();
         }
     }
@@ -179,7 +183,7 @@ public class SagaStore {
         try {
             SagaState state = json.readValue(rs.getString(4), SagaState.class);
             return new SagaRow(rs.getObject(1, UUID.class), rs.getString(2), flow, state, rs.getString(5),
-                    instant(rs, 6), instant(rs, 7), instant(rs, 8));
+                    instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9));
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable saga state: " + e.getOriginalMessage(), e);
         }
