@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +36,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.pledge.stack.Stack;
+import dev.pledge.stack.StackConfig;
 
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven through its ChromeDriver, against the
@@ -154,6 +167,8 @@ class DashboardIT {
         assertThat(String.join(" ", texts("#detail .held td"))).contains("inventory", "payment", "products: MUG-042");
         assertThat(ledger.prepared()).isEqualTo(2);
         screenshot("in-doubt");
+        assertThat(scrape(Stack.INVENTORY).value("pledge_branches_in_doubt")).isEqualTo(1.0);
+        assertThat(scrape(Stack.PAYMENT).value("pledge_branches_in_doubt")).isEqualTo(1.0);
 
         // restart it from the page: recovery presumes abort, as no decision was logged
         click("button.restart-button[data-service='coordinator']");
@@ -162,6 +177,70 @@ class DashboardIT {
         assertThat(texts("#swimlane g.entry-crash text")).anyMatch(t -> t.startsWith("coordinator restarted"));
         assertThat(ledger.prepared()).isZero();
         assertThat(ledger.coordinatorCommitted()).doesNotContain(id);
+        Scrape coordinator = scrape(Stack.COORDINATOR);
+        assertThat(coordinator.value("pledge_recoveries_total", "found=\"undecided\""))
+                .as(coordinator.show("pledge_recoveries_total")).isEqualTo(1.0);
+        assertThat(coordinator.value("pledge_transactions_total", "outcome=\"aborted\"", "protocol=\"2pc\""))
+                .as(coordinator.show("pledge_transactions_total")).isEqualTo(1.0);
+        until(b -> {
+            try { // read at most once a second by the participant
+                return scrape(Stack.INVENTORY).value("pledge_branches_in_doubt") == 0.0 ? true : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+    }
+
+    @Test
+    void theMetricsCountWhatHappenedAndTheGrafanaDashboardReadsOnlyWhatTheServicesExport() throws Exception {
+        Map<String, Scrape> before = scrapeAll();
+        String tx = post(Stack.COORDINATOR, "/orders",
+                "{\"sku\":\"MUG-042\",\"qty\":1,\"account\":\"acc-alice\",\"amount\":\"2.50\",\"protocol\":\"2PC\"}");
+        assertThat(JSON.readTree(tx).path("state").asText()).isEqualTo("COMMITTED");
+        // acc-dave has nothing: the charge is declined and the reservation compensated
+        String saga = JSON.readTree(post(Stack.SAGA_ORCHESTRATOR, "/sagas/orders",
+                "{\"sku\":\"MUG-042\",\"qty\":1,\"account\":\"acc-dave\",\"amount\":\"2.50\",\"flow\":\"sequential\"}")).path("id").asText();
+        long deadline = System.nanoTime() + WAIT.multipliedBy(2).toNanos();
+        while (!JSON.readTree(get(Stack.SAGA_ORCHESTRATOR, "/sagas/" + saga)).path("status").asText().equals("COMPENSATED")) {
+            assertThat(System.nanoTime()).as("saga %s compensated", saga).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        Map<String, Scrape> after = scrapeAll();
+
+        increase(before, after, Stack.COORDINATOR, "pledge_transactions_total", "outcome=\"committed\"", "protocol=\"2pc\"")
+                .isEqualTo(1.0);
+        increase(before, after, Stack.COORDINATOR, "pledge_transaction_duration_seconds_count", "protocol=\"2pc\"")
+                .isEqualTo(1.0);
+        increase(before, after, Stack.COORDINATOR, "pledge_votes_total", "participant=\"payment\"", "vote=\"yes\"")
+                .isEqualTo(1.0);
+        increase(before, after, Stack.SAGA_ORCHESTRATOR, "pledge_sagas_total", "flow=\"sequential\"",
+                "outcome=\"compensated\"").isEqualTo(1.0);
+        increase(before, after, Stack.SAGA_ORCHESTRATOR, "pledge_saga_compensations_total",
+                "step=\"reserve-stock\"").isEqualTo(1.0);
+        increase(before, after, Stack.INVENTORY, "pledge_saga_commands_total", "kind=\"compensation\"",
+                "outcome=\"done\"").isEqualTo(1.0);
+        increase(before, after, Stack.PAYMENT, "pledge_saga_commands_total", "kind=\"action\"",
+                "outcome=\"refused\"").isPositive();
+
+        // every series the dashboard asks for is exported, and every pledge_ metric has a panel
+        Set<String> exported = new HashSet<>();
+        after.values().forEach(scrape -> exported.addAll(scrape.names()));
+        JsonNode grafana = JSON.readTree(Path.of(System.getProperty("pledge.home"), "deploy/grafana/pledge-dashboard.json").toFile());
+        List<String> expressions = grafana.findValues("expr").stream().map(JsonNode::asText).toList();
+        Set<String> asked = new HashSet<>();
+        expressions.forEach(e -> METRIC.matcher(e).results().map(r -> r.group()).forEach(asked::add));
+        assertThat(asked).as("metrics the Grafana dashboard reads").isNotEmpty().allMatch(exported::contains);
+        Set<String> families = exported.stream().filter(n -> n.startsWith("pledge_"))
+                .map(n -> n.replaceAll("_(total|bucket|count|sum|max)$", "")).collect(Collectors.toSet());
+        assertThat(families).as("pledge metrics exported").hasSizeGreaterThanOrEqualTo(10)
+                .allMatch(f -> asked.stream().anyMatch(a -> a.startsWith(f)), "shown on the Grafana dashboard");
+
+        // the Prometheus configuration beside it scrapes the local stack's services where they listen
+        String prometheus = Files.readString(Path.of(System.getProperty("pledge.home"), "deploy/prometheus/prometheus.yml"));
+        for (String service : List.of(Stack.COORDINATOR, Stack.INVENTORY, Stack.PAYMENT, Stack.SAGA_ORCHESTRATOR)) {
+            assertThat(prometheus).contains("\"127.0.0.1:" + StackConfig.DEFAULT_PORTS.get(service) + "\"");
+        }
+        assertThat(prometheus).contains("metrics_path: /q/metrics");
     }
 
     /**
@@ -184,6 +263,42 @@ class DashboardIT {
                     .isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile("\\b(pledge|http|jvm)_[a-z_]+\\b");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private static Scrape scrape(String service) throws IOException, InterruptedException {
+        return Scrape.of(stack.service(service).baseUrl());
+    }
+
+    private static Map<String, Scrape> scrapeAll() throws IOException, InterruptedException {
+        Map<String, Scrape> all = new HashMap<>();
+        for (String service : List.of(Stack.COORDINATOR, Stack.INVENTORY, Stack.PAYMENT, Stack.SAGA_ORCHESTRATOR)) {
+            all.put(service, scrape(service));
+        }
+        return all;
+    }
+
+    private static org.assertj.core.api.AbstractDoubleAssert<?> increase(Map<String, Scrape> before,
+            Map<String, Scrape> after, String service, String name, String... labels) {
+        return assertThat(after.get(service).value(name, labels) - before.get(service).value(name, labels))
+                .as("increase of %s %s, from %s to %s", name, List.of(labels), before.get(service).show(name),
+                        after.get(service).show(name));
+    }
+
+    private static String post(String service, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.service(service).baseUrl() + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isBetween(200, 202);
+        return r.body();
+    }
+
+    private static String get(String service, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.service(service).baseUrl() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private void open() {

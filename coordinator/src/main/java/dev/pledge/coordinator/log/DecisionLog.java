@@ -12,8 +12,8 @@ import jakarta.transaction.Transactional;
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.tracing.Traces;
 
-import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 
@@ -23,6 +23,8 @@ import dev.pledge.coordinator.protocol.TxState;
  */
 @ApplicationScoped
 public class DecisionLog {
+    private static final List<TxState> UNFINISHED = List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING,
+            TxState.ABORTING);
 
     /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
     public record BranchSpec(String participant, String url, String operationJson) {
@@ -169,8 +171,8 @@ public class DecisionLog {
     /** Transactions not yet at their end, oldest first. */
     @Transactional
     public List<UUID> unfinished() {
-        return GlobalTransaction.<GlobalTransaction>list("state in ?1 order by createdAt",
-                List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING, TxState.ABORTING)).stream().map(t -> t.id).toList();
+        return GlobalTransaction.<GlobalTransaction>list("state in ?1 order by createdAt", UNFINISHED).stream()
+                .map(t -> t.id).toList();
     }
 
     @Transactional
@@ -191,14 +193,30 @@ public class DecisionLog {
                 + tx.decision + ": atomicity is broken and needs an operator", millis);
     }
 
+    /** How a transaction ended: its protocol, final state, and how long it took from begin to end. */
+    public record Ended(Protocol protocol, TxState state, Duration took) {
+    }
+
     @Transactional
-    public void finish(UUID txId) {
+    public Ended finish(UUID txId) {
         GlobalTransaction tx = transaction(txId);
         List<String> branchStates = BranchRecord.<BranchRecord>list("txId", txId).stream().map(b -> b.state).toList();
         tx.state = tx.state.ended(branchStates);
         tx.updatedAt = Instant.now();
         event(txId, tx.state == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG, null,
                 "every participant answered: state " + tx.state, null);
+        return new Ended(Protocol.of(tx.protocol), tx.state, Duration.between(tx.createdAt, tx.updatedAt));
+    }
+
+    /** How many transactions of each protocol have not reached their end. */
+    @Transactional
+    public java.util.Map<Protocol, Long> unfinishedByProtocol() {
+        java.util.Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
+        GlobalTransaction.<GlobalTransaction>getEntityManager().createQuery(
+                        "select t.protocol, count(t) from GlobalTransaction t where t.state in ?1 group by t.protocol", Object[].class)
+                .setParameter(1, UNFINISHED).getResultList()
+                .forEach(row -> counts.put(Protocol.of((String) row[0]), (Long) row[1]));
+        return counts;
     }
 
     @Transactional

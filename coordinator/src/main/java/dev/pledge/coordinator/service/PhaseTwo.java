@@ -13,14 +13,15 @@ import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
-import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
-import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
+import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 
@@ -40,6 +41,8 @@ public class PhaseTwo {
     ExecutorService executor;
     @Inject
     CrashPoints crashPoints;
+    @Inject
+    CoordinatorMetrics metrics;
 
     /** @return true when every branch acknowledged and the transaction is now final */
     public boolean complete(UUID id) {
@@ -63,7 +66,8 @@ public class PhaseTwo {
         }
         boolean all = acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
         if (all) {
-            log.finish(id);
+            DecisionLog.Ended ended = log.finish(id);
+            metrics.ended(ended.protocol(), ended.state(), ended.took());
         }
         return all;
     }

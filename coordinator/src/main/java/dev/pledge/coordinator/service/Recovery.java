@@ -17,6 +17,7 @@ import dev.pledge.common.tracing.Traces;
 import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.TxState;
 import io.opentelemetry.context.Scope;
@@ -43,6 +44,8 @@ public class Recovery {
     ThreePhaseCommit threePhase;
     @Inject
     InFlight inFlight;
+    @Inject
+    CoordinatorMetrics metrics;
     @Inject
     @Named(Pools.RECOVERY)
     ExecutorService executor;
@@ -98,6 +101,8 @@ public class Recovery {
     }
 
     private boolean recover(UUID id, String who, DecisionLog.Snapshot tx) {
+        metrics.recovered(tx.state() == TxState.PREPARING ? "undecided"
+                : tx.state() == TxState.PRECOMMITTING ? "precommitting" : "decided");
         if (tx.state() == TxState.PREPARING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
             log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));

@@ -21,12 +21,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
-import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 
 /**
@@ -51,6 +52,8 @@ public class Votes {
     ExecutorService executor;
     @Inject
     ObjectMapper json;
+    @Inject
+    CoordinatorMetrics metrics;
 
     public List<Vote> gather(UUID id, List<BranchSpec> branches, Duration timeout, String message, Request request) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -72,6 +75,7 @@ public class Votes {
         } catch (TimeoutException e) {
             Vote none = Vote.none(b.participant(), "no vote within the transaction timeout");
             log.recordVote(id, b.participant(), none, 0);
+            metrics.vote(b.participant(), none);
             return none;
         } catch (ExecutionException e) {
             throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", e.getCause());
@@ -99,6 +103,7 @@ public class Votes {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
         log.recordVote(id, b.participant(), vote, Calls.millisSince(t0));
+        metrics.vote(b.participant(), vote);
         if (first.getAndSet(false)) {
             crashPoints.hit("after-first-prepare");
         }

@@ -43,6 +43,8 @@ class CoordinatorPropertiesTest {
         FakeLog.Entry tx = world.log().entry(id);
         assertThat(tx.state.isFinal()).as("ends after recovery; log history %s", tx.history).isTrue();
         assertDecisionNeverChanged(tx.history);
+        assertThat(world.endsCounted()).as("its end counted once in pledge_transactions_total").isEqualTo(1.0);
+        assertThat(world.endsCounted(tx.state)).as("counted as %s", tx.state).isEqualTo(1.0);
 
         boolean allYes = script.votes().values().stream().allMatch(Boolean::booleanValue);
         if (tx.state == TxState.COMMITTED) {

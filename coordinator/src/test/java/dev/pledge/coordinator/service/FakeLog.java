@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
-import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 
@@ -122,10 +122,11 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void finish(UUID txId) {
+    public Ended finish(UUID txId) {
         world.alive("log finish");
         Entry e = entry(txId);
         e.move(e.state.ended(e.branchStates));
+        return new Ended(e.protocol, e.state, java.time.Duration.ZERO);
     }
 
     @Override

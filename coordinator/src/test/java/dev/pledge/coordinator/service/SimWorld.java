@@ -21,7 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * A deterministic simulation of one coordinator process driving one transaction with the real
@@ -62,6 +65,8 @@ final class SimWorld {
     private final Set<String> crashPoints;
     private final List<String> violations = new ArrayList<>();
     private final ExecutorService inline = new Inline();
+    /** Shared by every process of the run, as Prometheus would sum a counter over restarts. */
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private boolean up = true;
     private int operations;
     private int crashes;
@@ -87,6 +92,17 @@ final class SimWorld {
 
     int crashes() {
         return crashes;
+    }
+
+    /** Transaction ends counted with this outcome, over every process of the run. */
+    double endsCounted(TxState outcome) {
+        return meters.find("pledge.transactions").tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    double endsCounted() {
+        return meters.find("pledge.transactions").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     void violation(String what) {
@@ -174,8 +190,10 @@ final class SimWorld {
         InFlight inFlight = new InFlight();
         ObjectMapper json = new ObjectMapper();
 
+        CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
         Votes votes = new Votes();
         votes.log = log;
+        votes.metrics = metrics;
         votes.crashPoints = points;
         votes.executor = inline;
         votes.json = json;
@@ -185,6 +203,7 @@ final class SimWorld {
         phaseTwo.calls = calls;
         phaseTwo.executor = inline;
         phaseTwo.crashPoints = points;
+        phaseTwo.metrics = metrics;
 
         s.twoPhase = new TwoPhaseCommit();
         s.twoPhase.log = log;
@@ -210,6 +229,7 @@ final class SimWorld {
         s.recovery.threePhase = s.threePhase;
         s.recovery.inFlight = inFlight;
         s.recovery.executor = inline;
+        s.recovery.metrics = metrics;
         return s;
     }
 

@@ -18,9 +18,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.choreography.ChoreographyRules.Deadline;
 import dev.pledge.participant.saga.OutboxRelay;
-import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.context.Scope;
 import io.quarkus.scheduler.Scheduled;

@@ -17,14 +17,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.choreography.ChoreographyRules.Deadline;
 import dev.pledge.participant.choreography.ChoreographyRules.Reaction;
 import dev.pledge.participant.saga.SagaCommand;
-import dev.pledge.participant.saga.SagaCommandHandler;
 import dev.pledge.participant.saga.SagaCommandHandler.Answer;
 import dev.pledge.participant.saga.SagaCommandHandler.Outgoing;
+import dev.pledge.participant.saga.SagaCommandHandler;
 import dev.pledge.participant.saga.SagaReply;
-import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
 /**

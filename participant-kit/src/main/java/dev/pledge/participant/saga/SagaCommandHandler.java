@@ -17,13 +17,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.problem.ProblemException;
+import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.action.SagaVerbs.Use;
+import dev.pledge.participant.metrics.ParticipantMetrics;
 import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaReply.Outcome;
 import dev.pledge.participant.store.BranchStore;
-import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -48,6 +49,8 @@ public class SagaCommandHandler {
     ObjectMapper json;
     @Inject
     CrashPoints crashPoints;
+    @Inject
+    ParticipantMetrics metrics;
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
 
@@ -129,6 +132,7 @@ public class SagaCommandHandler {
                     writeOutbox(tx, command, answer.shape(reply));
                     answer.alsoWrite(tx, reply);
                     tx.commit();
+                    metrics.sagaCommand(command.kind(), reply.outcome());
                     crashPoints.hit(AFTER_SAGA_EFFECT);
                     return reply;
                 } catch (SQLException e) {

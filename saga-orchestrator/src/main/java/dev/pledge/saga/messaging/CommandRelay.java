@@ -20,8 +20,8 @@ import org.jboss.logging.Logger;
 
 import dev.pledge.common.kafka.KafkaPublish;
 import dev.pledge.saga.service.Tx;
-import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaOutbox.Pending;
+import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaStore;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;

@@ -2,6 +2,7 @@ package dev.pledge.saga.service;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,16 +26,17 @@ import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.messaging.CommandRelay;
 import dev.pledge.saga.messaging.ReplyMessage;
+import dev.pledge.saga.metrics.SagaMetrics;
 import dev.pledge.saga.protocol.ChoreographyTracker;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.OrderSaga;
-import dev.pledge.saga.protocol.SagaAction;
 import dev.pledge.saga.protocol.SagaAction.Finish;
 import dev.pledge.saga.protocol.SagaAction.Send;
+import dev.pledge.saga.protocol.SagaAction;
 import dev.pledge.saga.protocol.SagaDefinition;
 import dev.pledge.saga.protocol.SagaEvent;
-import dev.pledge.saga.protocol.SagaMachine;
 import dev.pledge.saga.protocol.SagaMachine.Transition;
+import dev.pledge.saga.protocol.SagaMachine;
 import dev.pledge.saga.protocol.SagaState;
 import dev.pledge.saga.protocol.StepDefinition;
 import dev.pledge.saga.protocol.StepState.Phase;
@@ -42,8 +44,8 @@ import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaRow;
 import dev.pledge.saga.store.SagaStore;
 import dev.pledge.saga.store.TimelineEntry;
-import dev.pledge.saga.store.Timers;
 import dev.pledge.saga.store.Timers.Timer;
+import dev.pledge.saga.store.Timers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -87,6 +89,8 @@ public class SagaEngine {
     SagaConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    SagaMetrics metrics;
 
     private SagaDefinition definition;
     private volatile boolean resumed;
@@ -113,7 +117,7 @@ public class SagaEngine {
                 Transition t = new SagaMachine(definition, flow).start(now);
                 store.insert(c, id, flow, t.state(), write(order), now, key);
                 started(c, id, flow, order, now);
-                apply(c, id, order, t, now);
+                apply(c, new Running(id, flow, now, order), t, now);
             } else {
                 store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now, key);
                 started(c, id, flow, order, now);
@@ -168,6 +172,7 @@ public class SagaEngine {
             store.update(c, sagaId, next, now);
             if (next.status().isFinal()) {
                 store.append(c, TimelineEntry.of(sagaId, now, null, next.status().name(), null, null, next.reason()));
+                metrics.ended(saga.flow(), next.status().name(), Duration.between(saga.createdAt(), now));
             }
             return null;
         });
@@ -213,7 +218,7 @@ public class SagaEngine {
             return null;
         }
         timers.take(c, new Timer(saga.id(), step, reply.aboutCompensation(), reply.attempt()));
-        apply(c, saga.id(), read(saga), t, now);
+        apply(c, running(saga), t, now);
         crashPoints.hit(BEFORE_REPLY_COMMIT);
         return crashPointAfter(saga.state(), t);
     }
@@ -279,25 +284,38 @@ public class SagaEngine {
         StepDefinition step = definition.step(timer.step());
         store.append(c, TimelineEntry.of(saga.id(), now, step.name(), "TIMEOUT", timer.attempt(), step.participant(),
                 "no reply to " + verb(step, timer.compensation()) + " within " + step.timeout().toMillis() + " ms"));
-        apply(c, saga.id(), read(saga), t, now);
+        metrics.timeout(saga.flow(), step.name(), timer.compensation());
+        apply(c, running(saga), t, now);
         String point = crashPointAfter(saga.state(), t);
         return Optional.of(point == null ? "" : point);
     }
 
     /** Writes the new state and what it calls for: commands in the outbox with their timers, or the end. */
-    private void apply(Connection c, UUID id, Order order, Transition t, Instant now) throws SQLException {
+    /** An orchestrated saga being moved on: what a transition's actions need of it. */
+    private record Running(UUID id, Flow flow, Instant startedAt, Order order) {
+    }
+
+    private Running running(SagaRow saga) throws SQLException {
+        return new Running(saga.id(), saga.flow(), saga.createdAt(), read(saga));
+    }
+
+    private void apply(Connection c, Running saga, Transition t, Instant now) throws SQLException {
+        UUID id = saga.id();
         store.update(c, id, t.state(), now);
         for (SagaAction action : t.actions()) {
             if (action instanceof Send s) {
-                send(c, id, order, s, now);
+                send(c, saga, s, now);
             } else if (action instanceof Finish f) {
                 timers.cancelAll(c, id);
                 store.append(c, TimelineEntry.of(id, now, null, f.status().name(), null, null, f.reason()));
+                metrics.ended(saga.flow(), f.status().name(), Duration.between(saga.startedAt(), now));
             }
         }
     }
 
-    private void send(Connection c, UUID id, Order order, Send s, Instant now) throws SQLException {
+    private void send(Connection c, Running saga, Send s, Instant now) throws SQLException {
+        UUID id = saga.id();
+        Order order = saga.order();
         StepDefinition step = definition.step(s.step());
         String verb = verb(step, s.compensation());
         String kind = s.compensation() ? "COMPENSATION" : s.attempt() > 1 ? "RETRY" : "COMMAND";
@@ -315,6 +333,11 @@ public class SagaEngine {
         command.set("operation", operation(step.participant(), order));
         outbox.enqueue(c, id, entry, SagaConfig.commandTopic(step.participant()), command.toString(), notBefore);
         timers.start(c, new Timer(id, s.step(), s.compensation(), s.attempt()), notBefore.plus(s.timeout()));
+        if (s.attempt() > 1) {
+            metrics.retry(saga.flow(), step.name(), s.compensation());
+        } else if (s.compensation()) {
+            metrics.compensation(saga.flow(), step.name());
+        }
     }
 
     /** The part of the order a participant acts on. */

@@ -2,11 +2,17 @@ package dev.pledge.saga.service;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
-/** Runs work in one local transaction: committed when it returns, rolled back when it throws. */
+/**
+ * Runs work in one local transaction: committed when it returns, rolled back when it throws. What the work
+ * asks to happen {@linkplain #afterCommit after the commit} happens only if it commits.
+ */
 public final class Tx {
+    private static final ThreadLocal<List<Runnable>> AFTER_COMMIT = new ThreadLocal<>();
 
     @FunctionalInterface
     public interface Work<T> {
@@ -17,18 +23,35 @@ public final class Tx {
     }
 
     public static <T> T run(DataSource db, Work<T> work) throws SQLException {
+        List<Runnable> outer = AFTER_COMMIT.get();
+        List<Runnable> mine = new ArrayList<>();
+        AFTER_COMMIT.set(mine);
+        T result;
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
+        } finally {
+            AFTER_COMMIT.set(outer);
+        }
+        mine.forEach(Runnable::run);
+        return result;
+    }
+
+    /** Runs {@code what} once the transaction this thread is in has committed; at once outside of one. */
+    public static void afterCommit(Runnable what) {
+        List<Runnable> pending = AFTER_COMMIT.get();
+        if (pending == null) {
+            what.run();
+        } else {
+            pending.add(what);
         }
     }
 }

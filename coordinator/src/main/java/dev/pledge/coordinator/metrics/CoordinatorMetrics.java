@@ -1,0 +1,90 @@
+package dev.pledge.coordinator.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * What the coordinator counts, for Prometheus at {@code /q/metrics} (names there in brackets):
+ * <ul>
+ *   <li>transactions that reached their end, by protocol and outcome ({@code pledge_transactions_total}), and
+ *       how long each took from begin to end ({@code pledge_transaction_duration_seconds}, a histogram);</li>
+ *   <li>votes by participant and vote: yes, no, or none when it could not be had
+ *       ({@code pledge_votes_total});</li>
+ *   <li>recovery passes that took up a transaction, by what they found ({@code pledge_recoveries_total});</li>
+ *   <li>transactions not yet ended, by protocol ({@code pledge_transactions_unfinished}, see
+ *       {@link UnfinishedGauge}).</li>
+ * </ul>
+ * Every end and recovery counter exists at zero from start-up. Labels are lower case: protocol {@code 2pc|3pc}, outcome {@code committed|aborted|mixed}.
+ */
+@ApplicationScoped
+public class CoordinatorMetrics {
+    /** What a recovery pass can find: see {@link #recovered}. */
+    public static final List<String> FOUND = List.of("undecided", "precommitting", "decided");
+    private final MeterRegistry registry;
+
+    public CoordinatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The ends and recoveries there can be, at zero from the start, so a rate never misses the first one. */
+    void register(@Observes StartupEvent event) {
+        for (Protocol protocol : Protocol.values()) {
+            for (TxState state : TxState.values()) {
+                if (state.isFinal()) {
+                    ended(protocol, state);
+                }
+            }
+        }
+        for (String found : FOUND) {
+            recoveries(found);
+        }
+    }
+
+    /** A transaction reached a final state, {@code took} after it began. */
+    public void ended(Protocol protocol, TxState state, Duration took) {
+        String p = label(protocol.label());
+        String outcome = label(state.name());
+        ended(protocol, state).increment();
+        Timer.builder("pledge.transaction.duration").description("Time from a transaction's begin to its end")
+                .tags("protocol", p, "outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry).record(took);
+    }
+
+    public void vote(String participant, Vote vote) {
+        String value = vote.yes() ? "yes" : vote.answered() ? "no" : "none";
+        Counter.builder("pledge.votes").description("Votes asked for, by participant and what came back")
+                .tags("participant", participant, "vote", value).register(registry).increment();
+    }
+
+    /** A recovery pass took up an unfinished transaction; {@code found} is undecided, precommitting or decided. */
+    public void recovered(String found) {
+        recoveries(found).increment();
+    }
+
+    private Counter ended(Protocol protocol, TxState state) {
+        return Counter.builder("pledge.transactions").description("Transactions that reached their end")
+                .tags("protocol", label(protocol.label()), "outcome", label(state.name())).register(registry);
+    }
+
+    private Counter recoveries(String found) {
+        return Counter.builder("pledge.recoveries").description("Unfinished transactions taken up by a recovery pass")
+                .tags("found", found).register(registry);
+    }
+
+    static String label(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+}
