@@ -79,6 +79,7 @@ final class OrderCommand implements Callable<Integer> {
         } else {
             Timeline.printOutcome(tx, System.out);
             Timeline.printBranches(tx, System.out);
+            Timeline.printTrace(tx, System.out);
         }
         return exitCode(tx);
     }
@@ -105,7 +106,8 @@ final class OrderCommand implements Callable<Integer> {
         }
         java.util.UUID id = java.util.UUID.fromString(started.path("id").asText());
         if (!json) {
-            System.out.println("saga " + id + " (" + started.path("flow").asText() + ")");
+            System.out.println("saga " + id + " (" + started.path("flow").asText() + ")"
+                    + (started.hasNonNull("traceId") ? "  trace " + started.path("traceId").asText() : ""));
         }
         JsonNode saga = new SagaFollower(url, System.out).follow(id, java.time.Duration.ofSeconds(waitSeconds), !json);
         if (json) {

@@ -26,6 +26,13 @@ final class Timeline {
         }
     }
 
+    /** The order's OpenTelemetry trace id, to find it in a trace viewer; nothing when it has none. */
+    static void printTrace(JsonNode tx, PrintStream out) {
+        if (tx.hasNonNull("traceId")) {
+            out.printf("  trace %s%n", tx.get("traceId").asText());
+        }
+    }
+
     static void printTimeline(JsonNode tx, PrintStream out) {
         for (JsonNode e : tx.path("timeline")) {
             out.printf("  +%4d ms  %-7s %-10s %s%s%n", e.path("sinceStartMs").asLong(), e.path("kind").asText(),

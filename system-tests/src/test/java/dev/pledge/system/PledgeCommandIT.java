@@ -94,7 +94,8 @@ class PledgeCommandIT {
         BigDecimal money = totalMoney();
         PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--account", "acc-dave", "--amount", "5.00");
         assertThat(order.exitCode()).as(order.toString()).isEqualTo(3);
-        assertThat(order.out()).contains("ABORTED", "insufficient funds in acc-dave");
+        assertThat(order.out()).contains("ABORTED", "insufficient funds in acc-dave")
+                .containsPattern("  trace [0-9a-f]{32}\n");
         assertThat(totalStock()).isEqualTo(stock);
         assertThat(totalMoney()).isEqualByComparingTo(money);
     }
@@ -104,7 +105,8 @@ class PledgeCommandIT {
     void aSagaOrderShowsItsTimelineAndADeclinedOneIsCompensated() throws Exception {
         PledgeCommand.Result saga = pledge.run("order", "--protocol", "saga");
         assertThat(saga.exitCode()).as(saga.toString()).isZero();
-        assertThat(saga.out()).contains("(sequential)", "reserve: DONE", "charge: DONE", "confirm: DONE", "COMPLETED in")
+        assertThat(saga.out()).containsPattern("\\(sequential\\)  trace [0-9a-f]{32}\n")
+                .contains("reserve: DONE", "charge: DONE", "confirm: DONE", "COMPLETED in")
                 .containsPattern("COMMAND +reserve-stock +reserve +\\[saga\\.inventory\\.commands-\\d+@\\d+\\]");
         int stock = totalStock();
         BigDecimal money = totalMoney();
