@@ -583,7 +583,7 @@ function sagaReport(r) {
   const outcomes = o => Object.entries(o || {}).map(([k, v]) => h('div', { class: 'nowrap' }, `${k} ${v}`));
   const problems = rows.flatMap(row => (row.problems || []).map(p => `${row.flow}: ${p}`));
   return [
-    h('h3', {}, `Saga comparison: failure ${r.failure}, ${r.orders} orders per flow`),
+    h('h3', {}, `Saga comparison: failure ${r.failure}, ${orders(r.orders)} per flow`),
     h('p', {}, `Each order: ${order.qty} × ${order.sku}, amount ${order.amount}.`),
     h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
       h('caption', {}, 'One row per flow; times in ms'),
@@ -650,7 +650,11 @@ function barChart({ title, series, groups, note = null }) {
 
 function describeRun(type, args = {}) {
   return type === 'blocking' ? `blocking experiment (${args?.protocol ?? '?'})`
-    : `saga comparison (${args?.failure ?? '?'}, ${args?.orders ?? '?'} orders)`;
+    : `saga comparison (${args?.failure ?? '?'}, ${orders(args?.orders)})`;
+}
+
+function orders(n) {
+  return Number(n) === 1 ? '1 order' : `${n ?? '?'} orders`;
 }
 
 function setRunning(running, status) {

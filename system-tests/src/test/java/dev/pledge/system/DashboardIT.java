@@ -192,6 +192,28 @@ class DashboardIT {
     }
 
     @Test
+    void runsTheSagaComparisonFromThePageAndShowsItsReportAsATableAndCharts() throws Exception {
+        open();
+        new Select(byId("saga-failure")).selectByValue("payment-declined");
+        byId("saga-orders").clear();
+        byId("saga-orders").sendKeys("1");
+        click("#saga-run");
+
+        // the real `pledge saga compare` runs; its progress streams into the page, then its report replaces it
+        new WebDriverWait(browser, Duration.ofMinutes(3)).until(b -> count("#experiment-report tbody tr") > 0);
+        assertThat(byId("experiment-progress").getText()).isNotBlank();
+        assertThat(byId("experiment-report").getText()).contains("Saga comparison: failure payment-declined, 1 order per flow");
+        List<String> flows = texts("#experiment-report tbody th[scope='row']");
+        assertThat(flows).contains("sequential", "parallel", "forward-recovery", "choreography");
+        assertThat(texts("#experiment-report tbody td:nth-last-child(2)")).hasSameSizeAs(flows).containsOnly("hold");
+        assertThat(texts("#experiment-report h4")).doesNotContain("Problems");
+        assertThat(texts("#experiment-report figure figcaption"))
+                .containsExactly("Latency per flow", "Inconsistency window per flow");
+        assertThat(count("#experiment-report figure svg rect")).isGreaterThanOrEqualTo(2 * flows.size());
+        screenshot("saga-comparison");
+    }
+
+    @Test
     void theMetricsCountWhatHappenedAndTheGrafanaDashboardReadsOnlyWhatTheServicesExport() throws Exception {
         Map<String, Scrape> before = scrapeAll();
         String tx = post(Stack.COORDINATOR, "/orders",
@@ -307,8 +329,9 @@ class DashboardIT {
     }
 
     /**
-     * Scrolled into view first, as the controls sit in a column taller than the window; tried again while the
-     * live page is still moving it (a pill that turns red re-flows the header) or has just redrawn it.
+     * Scrolled into view first (at once: the page scrolls smoothly, and a click mid-scroll misses), as the
+     * controls sit in a column taller than the window; tried again while the live page is still moving it (a
+     * pill that turns red re-flows the header) or has just redrawn it.
      */
     private static void click(String css) {
         until(b -> {
@@ -317,7 +340,7 @@ class DashboardIT {
                 return null;
             }
             try {
-                ((JavascriptExecutor) b).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+                ((JavascriptExecutor) b).executeScript("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element);
                 element.click();
                 return true;
             } catch (ElementClickInterceptedException | StaleElementReferenceException e) {
