@@ -33,6 +33,12 @@ class SagaOrchestratorIT {
         given().get("/sagas/nope").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("UUID"));
         given().get("/sagas?limit=5000").then().statusCode(400).contentType("application/problem+json");
+        given().get("/sagas/6b1f8a53-0000-4000-8000-000000000000?waitMs=-1").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("at least 0"));
+        given().get("/sagas/6b1f8a53-0000-4000-8000-000000000000?waitMs=60000").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("at most 30000"));
+        given().get("/sagas/6b1f8a53-0000-4000-8000-000000000000?waitMs=100").then().statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -282,12 +282,18 @@ class SagaIT {
         }
     }
 
+    /** Waits with the orchestrator ({@code waitMs}), which answers as soon as the saga's end has committed. */
     private static JsonNode awaitFinal(String id) throws Exception {
-        return awaitTimeline(id, s -> List.of("COMPLETED", "COMPENSATED").contains(s.path("status").asText()));
+        return awaitTimeline(id, "?waitMs=5000", s -> List.of("COMPLETED", "COMPENSATED").contains(s.path("status").asText()));
     }
 
     private static JsonNode awaitTimeline(String id, java.util.function.Predicate<JsonNode> done) throws Exception {
-        String url = stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl() + "/sagas/" + id;
+        return awaitTimeline(id, "", done);
+    }
+
+    private static JsonNode awaitTimeline(String id, String query, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
+        String url = stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl() + "/sagas/" + id + query;
         long deadline = System.nanoTime() + SETTLE.toNanos();
         JsonNode saga = null;
         while (System.nanoTime() < deadline) {

@@ -3,6 +3,7 @@ package dev.pledge.saga.api;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,7 @@ import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.SagaState;
 import dev.pledge.saga.service.Order;
+import dev.pledge.saga.service.SagaEndings;
 import dev.pledge.saga.service.SagaEngine;
 import dev.pledge.saga.store.SagaRow;
 import dev.pledge.saga.store.SagaStore;
@@ -53,6 +55,8 @@ public class SagaResource {
     SagaConfig config;
     @Inject
     AgroalDataSource db;
+    @Inject
+    SagaEndings endings;
 
     @POST
     @Path("/orders")
@@ -114,15 +118,30 @@ public class SagaResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A saga with its steps and timeline (every command, reply, retry, timeout and compensation)")
-    public SagaView get(@PathParam("id") String id) throws SQLException {
+    @Operation(summary = "A saga with its steps and timeline (every command, reply, retry, timeout and compensation)",
+            description = "With waitMs, answers once the saga has ended or after that many milliseconds, whichever is first.")
+    public SagaView get(@PathParam("id") String id,
+                        @QueryParam("waitMs") @DefaultValue("0") @Min(value = 0, message = "must be at least 0")
+                        @Max(value = 30_000, message = "must be at most 30000") long waitMs)
+            throws SQLException, InterruptedException {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("saga id must be a UUID, not '" + id + "'");
         }
+        if (waitMs > 0) {
+            endings.await(uuid, Duration.ofMillis(waitMs), () -> ended(uuid));
+        }
         return view(uuid);
+    }
+
+    private boolean ended(UUID id) {
+        try (Connection c = db.getConnection()) {
+            return store.find(c, id).orElseThrow(() -> ProblemException.notFound("no saga " + id)).state().status().isFinal();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read saga " + id + ": " + e.getMessage(), e);
+        }
     }
 
     private SagaView view(UUID id) throws SQLException {

@@ -91,6 +91,8 @@ public class SagaEngine {
     ObjectMapper json;
     @Inject
     SagaMetrics metrics;
+    @Inject
+    SagaEndings endings;
 
     private SagaDefinition definition;
     private volatile boolean resumed;
@@ -173,6 +175,7 @@ public class SagaEngine {
             if (next.status().isFinal()) {
                 store.append(c, TimelineEntry.of(sagaId, now, null, next.status().name(), null, null, next.reason()));
                 metrics.ended(saga.flow(), next.status().name(), Duration.between(saga.createdAt(), now));
+                endings.ended(sagaId);
             }
             return null;
         });
@@ -309,6 +312,7 @@ public class SagaEngine {
                 timers.cancelAll(c, id);
                 store.append(c, TimelineEntry.of(id, now, null, f.status().name(), null, null, f.reason()));
                 metrics.ended(saga.flow(), f.status().name(), Duration.between(saga.startedAt(), now));
+                endings.ended(id);
             }
         }
     }
