@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
+import dev.pledge.system.TraceCollector.Span;
 
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven through its ChromeDriver, against the
@@ -117,11 +119,13 @@ class DashboardIT {
 
         // the trace id the timeline shows is one trace: the order's request, and every call it made
         String traceId = until(b -> texts("#trace-id").stream().findFirst().orElse(null));
-        List<TraceCollector.Span> trace = wholeTrace(traceId, "coordinator", "participant-inventory", "participant-payment");
-        assertThat(trace).filteredOn(TraceCollector.Span::isRoot).singleElement()
+        List<Span> trace = wholeTrace(traceId, spans -> spans.stream().anyMatch(sp -> sp.kind().equals("SERVER")
+                        && sp.service().equals("participant-inventory") && sp.name().contains("commit")),
+                "coordinator", "participant-inventory", "participant-payment");
+        assertThat(trace).filteredOn(Span::isRoot).singleElement()
                 .satisfies(root -> assertThat(root.service() + " " + root.kind()).isEqualTo("coordinator SERVER"));
         assertThat(trace).filteredOn(s -> s.service().equals("participant-inventory") && s.kind().equals("SERVER"))
-                .extracting(TraceCollector.Span::name).anyMatch(n -> n.contains("prepare")).anyMatch(n -> n.contains("commit"));
+                .extracting(Span::name).anyMatch(n -> n.contains("prepare")).anyMatch(n -> n.contains("commit"));
     }
 
     @Test
@@ -136,11 +140,15 @@ class DashboardIT {
                 && id.equals(byId("detail").getAttribute("data-id")) ? true : null);
 
         String traceId = until(b -> texts("#trace-id").stream().findFirst().orElse(null));
-        List<TraceCollector.Span> trace = wholeTrace(traceId, "saga-orchestrator", "participant-inventory", "participant-payment");
-        assertThat(trace).filteredOn(TraceCollector.Span::isRoot).singleElement()
+        List<String> services = List.of("saga-orchestrator", "participant-inventory", "participant-payment");
+        List<Span> trace = wholeTrace(traceId, spans -> services.stream().allMatch(service ->
+                        spans.stream().anyMatch(sp -> sp.service().equals(service) && sp.kind().equals("PRODUCER"))
+                        && spans.stream().anyMatch(sp -> sp.service().equals(service) && sp.kind().equals("CONSUMER"))),
+                services.toArray(String[]::new));
+        assertThat(trace).filteredOn(Span::isRoot).singleElement()
                 .satisfies(root -> assertThat(root.service() + " " + root.kind()).isEqualTo("saga-orchestrator SERVER"));
         // commands out and replies back, each through Kafka and each in the same trace
-        for (String service : List.of("saga-orchestrator", "participant-inventory", "participant-payment")) {
+        for (String service : services) {
             assertThat(trace).as(service + " publishes and consumes in the order's trace")
                     .anyMatch(s -> s.service().equals(service) && s.kind().equals("PRODUCER"))
                     .anyMatch(s -> s.service().equals(service) && s.kind().equals("CONSUMER"));
@@ -252,10 +260,11 @@ class DashboardIT {
         Set<String> asked = new HashSet<>();
         expressions.forEach(e -> METRIC.matcher(e).results().map(r -> r.group()).forEach(asked::add));
         assertThat(asked).as("metrics the Grafana dashboard reads").isNotEmpty().allMatch(exported::contains);
-        Set<String> families = exported.stream().filter(n -> n.startsWith("pledge_"))
-                .map(n -> n.replaceAll("_(total|bucket|count|sum|max)$", "")).collect(Collectors.toSet());
+        Set<String> shown = asked.stream().map(DashboardIT::family).collect(Collectors.toSet());
+        Set<String> families = exported.stream().filter(n -> n.startsWith("pledge_")).map(DashboardIT::family)
+                .collect(Collectors.toSet());
         assertThat(families).as("pledge metrics exported").hasSizeGreaterThanOrEqualTo(10)
-                .allMatch(f -> asked.stream().anyMatch(a -> a.startsWith(f)), "shown on the Grafana dashboard");
+                .allMatch(shown::contains, "shown on the Grafana dashboard");
 
         // the Prometheus configuration beside it scrapes the local stack's services where they listen
         String prometheus = Files.readString(Path.of(System.getProperty("pledge.home"), "deploy/prometheus/prometheus.yml"));
@@ -266,19 +275,21 @@ class DashboardIT {
     }
 
     /**
-     * The spans of one trace once each service has sent its part and every span's parent has arrived: a trace
-     * whose pieces all hang together.
+     * The spans of one trace once each service has sent its part, every span's parent has arrived (a trace
+     * whose pieces all hang together) and {@code complete} holds: spans are exported in batches, so a test
+     * waits for the ones it is about.
      */
-    private static List<TraceCollector.Span> wholeTrace(String traceId, String... services) throws InterruptedException {
+    private static List<Span> wholeTrace(String traceId, Predicate<List<Span>> complete, String... services)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            List<TraceCollector.Span> trace = traces.trace(traceId);
+            List<Span> trace = traces.trace(traceId);
             java.util.Set<String> ids = new java.util.HashSet<>();
             trace.forEach(s -> ids.add(s.spanId()));
             boolean connected = trace.stream().allMatch(s -> s.isRoot() || ids.contains(s.parentSpanId()));
-            boolean everyone = trace.stream().map(TraceCollector.Span::service).collect(java.util.stream.Collectors.toSet())
+            boolean everyone = trace.stream().map(Span::service).collect(java.util.stream.Collectors.toSet())
                     .containsAll(List.of(services));
-            if (connected && everyone) {
+            if (connected && everyone && complete.test(trace)) {
                 return trace;
             }
             assertThat(System.nanoTime()).as("trace %s complete from %s; so far: %s", traceId, List.of(services), trace)
@@ -290,6 +301,11 @@ class DashboardIT {
     private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile("\\b(pledge|http|jvm)_[a-z_]+\\b");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    /** A metric's name without the suffix of one of its series: {@code _total}, {@code _bucket}, ... */
+    private static String family(String series) {
+        return series.replaceAll("_(total|bucket|count|sum|max)$", "");
+    }
 
     private static Scrape scrape(String service) throws IOException, InterruptedException {
         return Scrape.of(stack.service(service).baseUrl());

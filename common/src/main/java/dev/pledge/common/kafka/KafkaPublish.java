@@ -32,8 +32,9 @@ public final class KafkaPublish {
     /**
      * Sends and waits for the acknowledgement; answers where the record landed.
      *
-     * @param traceparent the trace the record belongs to (stored with its outbox row), or null: the
-     *                    connector's producer span becomes its child and travels in the record's headers
+     * @param traceparent the trace the record belongs to (stored with its outbox row), or null for a trace
+     *                    of its own: the connector's producer span becomes its child and travels in the
+     *                    record's headers
      */
     public static RecordMetadata andAwait(Emitter<String> emitter, String topic, String key, String payload,
                                           String traceparent, Duration patience) throws NotPublished {
@@ -50,9 +51,8 @@ public final class KafkaPublish {
                 })
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build())
                 .addMetadata(result);
-        if (traceparent != null) {
-            message = message.addMetadata(TracingMetadata.withCurrent(Traces.context(traceparent)));
-        }
+        // a row with no trace starts its own, not the trace of whatever this thread handles now
+        message = message.addMetadata(TracingMetadata.withCurrent(Traces.context(traceparent)));
         emitter.send(message);
         try {
             acked.get(patience.toMillis(), TimeUnit.MILLISECONDS);

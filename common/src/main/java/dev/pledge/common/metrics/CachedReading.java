@@ -9,8 +9,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A value a gauge reads from a database, read again only once it is older than {@code maxAge}: however often
- * Prometheus (or several) scrape, the database answers at most one query per interval. A failed read gives
- * nothing, so the gauge shows NaN, not a stale or made-up number.
+ * Prometheus (or several) scrape, the database gets at most one query per interval, and a database that is
+ * down costs one failed attempt per interval, not one per scrape. A failed read gives nothing, so the gauge
+ * shows NaN, not a stale or made-up number.
  */
 public final class CachedReading<T> {
     private static final Logger LOG = Logger.getLogger(CachedReading.class);
@@ -21,6 +22,7 @@ public final class CachedReading<T> {
         T read() throws Exception;
     }
 
+    /** The last attempt: when, and its value, or null when it failed. */
     private record Reading<T>(long atNanos, T value) {
     }
 
@@ -43,14 +45,15 @@ public final class CachedReading<T> {
         Reading<T> reading = last.get();
         long now = clock.getAsLong();
         if (reading == null || now - reading.atNanos() > maxAgeNanos) {
+            T value = null;
             try {
-                reading = new Reading<>(now, reader.read());
+                value = reader.read();
             } catch (Exception e) {
                 LOG.debugf("gauge not read: %s", e.getMessage());
-                return Optional.empty();
             }
+            reading = new Reading<>(now, value);
             last.set(reading);
         }
-        return Optional.of(reading.value());
+        return Optional.ofNullable(reading.value());
     }
 }

@@ -25,7 +25,7 @@ class CachedReadingTest {
     }
 
     @Test
-    void aFailedReadGivesNothingAndTheNextScrapeTriesAgain() {
+    void aFailedReadGivesNothingUntilTheNextIntervalTriesAgain() {
         CachedReading<Integer> gauge = new CachedReading<>(Duration.ofSeconds(1), () -> {
             if (reads.incrementAndGet() == 1) {
                 throw new SQLException("Connection refused");
@@ -33,6 +33,9 @@ class CachedReadingTest {
             return 42;
         }, now::get);
         assertThat(gauge.get()).isEmpty();
+        assertThat(gauge.get()).as("a database that is down is not asked again within the interval").isEmpty();
+        assertThat(reads).hasValue(1);
+        now.addAndGet(Duration.ofMillis(1001).toNanos());
         assertThat(gauge.get()).contains(42);
     }
 }

@@ -101,6 +101,9 @@ public class Recovery {
     }
 
     private boolean recover(UUID id, String who, DecisionLog.Snapshot tx) {
+        if (tx.state().isFinal()) {
+            return true; // it ended between the scan and the claim
+        }
         metrics.recovered(tx.state() == TxState.PREPARING ? "undecided"
                 : tx.state() == TxState.PRECOMMITTING ? "precommitting" : "decided");
         if (tx.state() == TxState.PREPARING) {

@@ -66,6 +66,7 @@ public class Votes {
         for (int i = 0; i < branches.size(); i++) {
             votes.add(await(id, branches.get(i), pending.get(i), deadline));
         }
+        votes.forEach(v -> metrics.vote(v.participant(), v)); // the votes counted, not a late answer after them
         return votes;
     }
 
@@ -75,7 +76,6 @@ public class Votes {
         } catch (TimeoutException e) {
             Vote none = Vote.none(b.participant(), "no vote within the transaction timeout");
             log.recordVote(id, b.participant(), none, 0);
-            metrics.vote(b.participant(), none);
             return none;
         } catch (ExecutionException e) {
             throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", e.getCause());
@@ -103,7 +103,6 @@ public class Votes {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
         log.recordVote(id, b.participant(), vote, Calls.millisSince(t0));
-        metrics.vote(b.participant(), vote);
         if (first.getAndSet(false)) {
             crashPoints.hit("after-first-prepare");
         }

@@ -7,11 +7,14 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.jboss.logging.Logger;
+
 /**
  * Runs work in one local transaction: committed when it returns, rolled back when it throws. What the work
  * asks to happen {@linkplain #afterCommit after the commit} happens only if it commits.
  */
 public final class Tx {
+    private static final Logger LOG = Logger.getLogger(Tx.class);
     private static final ThreadLocal<List<Runnable>> AFTER_COMMIT = new ThreadLocal<>();
 
     @FunctionalInterface
@@ -39,9 +42,19 @@ public final class Tx {
                 c.setAutoCommit(true);
             }
         } finally {
-            AFTER_COMMIT.set(outer);
+            if (outer == null) {
+                AFTER_COMMIT.remove();
+            } else {
+                AFTER_COMMIT.set(outer);
+            }
         }
-        mine.forEach(Runnable::run);
+        for (Runnable what : mine) {
+            try {
+                what.run();
+            } catch (RuntimeException e) { // committed is committed: one hook's failure must not undo that
+                LOG.warnf(e, "after a commit: %s", e.getMessage());
+            }
+        }
         return result;
     }
 
