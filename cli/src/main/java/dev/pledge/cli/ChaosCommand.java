@@ -3,6 +3,7 @@ package dev.pledge.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pledge.chaos.campaign.Campaign;
 import dev.pledge.chaos.campaign.CampaignRow;
 import dev.pledge.chaos.campaign.Settings;
-import dev.pledge.stack.ComponentStatus;
 import dev.pledge.stack.Stack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,13 +106,11 @@ final class ChaosCommand implements Callable<Integer> {
             protocols = protocols.stream().filter(p -> p.equals("2pc") || p.equals("3pc")).toList();
             check(!protocols.isEmpty(), "the partitions campaign needs 2pc or 3pc in --protocols");
         }
-        Stack stack = StackOptions.stack();
-        List<String> down = stack.status().stream().filter(s -> s.state() != ComponentStatus.State.RUNNING)
-                .map(ComponentStatus::name).toList();
-        if (!down.isEmpty()) {
-            System.err.println("error: not running: " + String.join(", ", down) + ". Start the stack with ./pledge up");
+        Optional<Stack> running = StackOptions.running();
+        if (running.isEmpty()) {
             return Pledge.ERROR;
         }
+        Stack stack = running.get();
         Path output = stack.config().stateDir().resolve("chaos");
         Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output,
                 duration);
@@ -161,14 +159,9 @@ final class ChaosCommand implements Callable<Integer> {
 
     /** --duration as a number and a unit (s, m, h); a bare number counts seconds. */
     private Duration duration() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([smh]?)").matcher(durationText.trim());
-        check(m.matches(), "--duration takes a number and a unit, e.g. 90s, 10m or 2h, not '" + durationText + "'");
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        Optional<Duration> parsed = DurationArg.parse(durationText);
+        check(parsed.isPresent(), "--duration takes a number and a unit, e.g. 90s, 10m or 2h, not '" + durationText + "'");
+        Duration d = parsed.get();
         check(d.compareTo(Duration.ofSeconds(10)) >= 0 && d.compareTo(Duration.ofHours(24)) <= 0,
                 "--duration must be between 10s and 24h, not " + durationText);
         return d;

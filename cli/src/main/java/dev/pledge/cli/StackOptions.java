@@ -2,7 +2,10 @@ package dev.pledge.cli;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
+import dev.pledge.stack.ComponentStatus;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
 
@@ -13,6 +16,18 @@ final class StackOptions {
 
     static Stack stack() {
         return new Stack(StackConfig.fromEnv(System.getenv(), defaultHome()));
+    }
+
+    /** The local stack when every component of it runs; otherwise empty, after saying on stderr what does not. */
+    static Optional<Stack> running() {
+        Stack stack = stack();
+        List<String> down = stack.status().stream().filter(s -> s.state() != ComponentStatus.State.RUNNING)
+                .map(ComponentStatus::name).toList();
+        if (!down.isEmpty()) {
+            System.err.println("error: not running: " + String.join(", ", down) + ". Start the stack with ./pledge up");
+            return Optional.empty();
+        }
+        return Optional.of(stack);
     }
 
     /** The repository root: two levels above this jar (cli/target/pledge-cli.jar), or the working directory. */

@@ -114,6 +114,11 @@ public final class Stack {
                 .orElseThrow(() -> new IllegalArgumentException("unknown service " + name));
     }
 
+    public KafkaBroker kafka() {
+        return infrastructure.stream().filter(c -> c.name().equals(KAFKA)).map(KafkaBroker.class::cast).findFirst()
+                .orElseThrow();
+    }
+
     public PostgresServer postgres(String name) {
         return infrastructure.stream().filter(c -> c.name().equals(name)).map(PostgresServer.class::cast)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown PostgreSQL server " + name));

@@ -168,6 +168,51 @@ class PledgeCommandIT {
 
     @Test
     @Order(5)
+    void benchMeasuresEveryProtocolNextToItsBaselinesAndWritesItsResults() throws Exception {
+        Path results = Path.of("target", "bench-results").toAbsolutePath();
+        PledgeCommand.Result bench = pledge.run("bench", "--protocol", "all", "--clients", "2", "--duration", "2s",
+                "--warmup", "1s", "--skus", "3", "--results", results.toString(), "--json");
+        assertThat(bench.exitCode()).as(bench.toString()).isZero();
+        assertThat(bench.err()).contains("2pc-floor", "orders", "/s", "fsync off");
+        JsonNode report = JSON.readTree(bench.out());
+        assertThat(report.path("machine").path("fsync").asBoolean(true)).as("the test stack runs with fsync off").isFalse();
+        List<String> targets = new ArrayList<>();
+        for (JsonNode row : report.path("rows")) {
+            String target = row.path("target").asText();
+            targets.add(target);
+            assertThat(row.path("errors").asLong()).as(target).isZero();
+            assertThat(row.path("committed").asLong()).as(target).isPositive();
+            assertThat(row.path("throughput").asDouble()).as(target).isPositive();
+            assertThat(row.path("latencyMs").path("p99").asDouble()).as(target)
+                    .isGreaterThanOrEqualTo(row.path("latencyMs").path("p50").asDouble());
+            assertThat(row.path("walFlushesPerOrder")).as(target).hasSize(5); // four databases and the total
+        }
+        assertThat(targets).containsExactly("2pc", "3pc", "saga", "local", "2pc-floor", "3pc-floor", "saga-floor", "narayana");
+        JsonNode twoPc = report.path("rows").get(0);
+        assertThat(twoPc.path("httpCallsPerOrder").asDouble()).as("the order, two prepares, two commits")
+                .isBetween(5.0, 5.5);
+        assertThat(report.path("ratios").path("2pc").path("floor").asDouble()).isPositive();
+        assertThat(report.path("ratios").path("2pc").path("baseline").asDouble()).isPositive();
+        assertThat(report.path("ratios").path("2pc").path("incumbent").asDouble()).isPositive();
+        assertThat(report.path("ratios").path("saga").path("floor").asDouble()).isPositive();
+        assertThat(report.path("ratios").path("3pc").has("incumbent")).isFalse();
+        for (JsonNode file : report.path("files")) {
+            assertThat(Path.of(file.asText())).as(file.asText()).exists().isNotEmptyFile();
+        }
+        assertThat(report.path("files")).hasSize(6);
+        assertThat(preparedTransactions(Stack.PG_INVENTORY, "inventory") + preparedTransactions(Stack.PG_PAYMENT, "payment"))
+                .as("no prepared transaction left behind by the floors or Narayana").isZero();
+
+        PledgeCommand.Result bad = pledge.run("bench", "--clients", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--clients must be between 1 and 256");
+        PledgeCommand.Result badDuration = pledge.run("bench", "--duration", "soon");
+        assertThat(badDuration.exitCode()).isEqualTo(2);
+        assertThat(badDuration.err()).contains("--duration takes a number and a unit");
+    }
+
+    @Test
+    @Order(5)
     void upTwiceIsHarmlessAndStatusShowsEveryComponentHealthy() throws Exception {
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as(up.toString()).isZero();

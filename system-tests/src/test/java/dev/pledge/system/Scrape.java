@@ -16,8 +16,11 @@ import java.util.stream.Collectors;
 /** One reading of a service's Prometheus endpoint ({@code /q/metrics}), as Prometheus would scrape it. */
 final class Scrape {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    /** A sample: name, labels, value, and when traces are sampled an exemplar ({@code # {trace_id=...} ...}). */
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)( # .*)?$");
+    /**
+     * A sample: name, labels (a value may hold braces: {@code uri="/branches/{gid}/prepare"}), value, and when
+     * traces are sampled an exemplar ({@code # {trace_id=...} ...}).
+     */
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*?\\})? (\\S+)( # .*)?$");
 
     /** Each series (name and labels as written) and its value. */
     private final Map<String, Double> series = new LinkedHashMap<>();

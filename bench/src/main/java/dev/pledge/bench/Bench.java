@@ -1,0 +1,108 @@
+package dev.pledge.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.pledge.bench.target.HttpOrders;
+import dev.pledge.bench.target.LocalCommits;
+import dev.pledge.bench.target.NarayanaXa;
+import dev.pledge.bench.target.ProtocolFloor;
+import dev.pledge.bench.target.SagaFloor;
+import dev.pledge.stack.FileTrees;
+import dev.pledge.stack.Stack;
+
+/**
+ * Runs a benchmark against a running stack: every target at every number of clients, one after the other on
+ * the same databases, then writes results.json, results.csv and the charts to a directory of the run's own.
+ */
+public final class Bench {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Stack stack;
+    private final BenchSettings settings;
+    private final PrintStream progress;
+
+    public Bench(Stack stack, BenchSettings settings, PrintStream progress) {
+        this.stack = stack;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** A finished run: its rows, and the report as {@code --json} prints it ({@code files} lists what was written). */
+    public record Result(List<Measurement> rows, ObjectNode json, Path dir) {
+        public int mostClients() {
+            return rows.stream().mapToInt(Measurement::clients).max().orElse(1);
+        }
+    }
+
+    public Result run() throws Exception {
+        Instant started = Instant.now();
+        Path dir = settings.resultsDir().resolve(STAMP.format(started));
+        Files.createDirectories(dir);
+        Databases dbs = Databases.of(stack);
+        int most = settings.clients().stream().max(Integer::compare).orElseThrow();
+        BenchData.reset(dbs, settings.skus(), most);
+        Costs costs = new Costs(dbs, List.of(url(Stack.COORDINATOR), url(Stack.INVENTORY), url(Stack.PAYMENT),
+                url(Stack.SAGA_ORCHESTRATOR)));
+        boolean fsync = costs.fsync();
+        if (!fsync) {
+            progress.println("warning: PostgreSQL runs with fsync off (PLEDGE_PG_FSYNC=off): commits are not flushed,"
+                    + " so WAL flushes read 0 and the figures do not compare with a durable setup");
+        }
+        Workload workload = new Workload(settings.skus(), progress);
+        List<Measurement> rows = new ArrayList<>();
+        Path narayanaStore = dir.resolve("narayana-object-store");
+        try {
+            for (int clients : settings.clients()) {
+                for (String name : settings.targets()) {
+                    try (Target target = target(name, dbs, narayanaStore)) {
+                        rows.add(workload.run(target, clients, settings.warmup(), settings.duration(), costs));
+                    }
+                }
+            }
+        } finally {
+            BenchData.dropFloorLogs(dbs);
+            FileTrees.delete(narayanaStore);
+        }
+        ObjectNode report = Report.json(settings, started, rows);
+        ((ObjectNode) report.get("machine")).put("fsync", fsync);
+        Path json = dir.resolve("results.json");
+        Path csv = dir.resolve("results.csv");
+        Report.writeCsv(rows, csv);
+        var files = report.putArray("files");
+        files.add(json.toString());
+        files.add(csv.toString());
+        try {
+            Charts.write(rows, dir).forEach(c -> files.add(c.toString()));
+        } catch (Exception | Error e) { // no fonts: the figures are still in the JSON and CSV
+            progress.println("charts not drawn (" + e + "); on Debian: apt-get install fontconfig fonts-dejavu-core");
+        }
+        Report.writeJson(report, json);
+        return new Result(rows, report, dir);
+    }
+
+    private Target target(String name, Databases dbs, Path narayanaStore) throws Exception {
+        return switch (name) {
+            case "2pc", "3pc" -> new HttpOrders(name, url(Stack.COORDINATOR));
+            case "saga" -> new HttpOrders(name, url(Stack.SAGA_ORCHESTRATOR));
+            case "local" -> new LocalCommits(dbs);
+            case "2pc-floor" -> new ProtocolFloor(dbs, false);
+            case "3pc-floor" -> new ProtocolFloor(dbs, true);
+            case "saga-floor" -> new SagaFloor(dbs, stack.kafka().bootstrapServers());
+            case "narayana" -> new NarayanaXa(dbs, narayanaStore);
+            default -> throw new IllegalArgumentException("unknown target " + name);
+        };
+    }
+
+    private String url(String service) {
+        return stack.service(service).baseUrl();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pledge.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a run cost besides time: WAL flushes each database forced (PostgreSQL's {@code pg_stat_wal.wal_sync},
+ * one per fsync of the log, however many commits it carried), and HTTP requests the services answered
+ * (their {@code http_server_requests_seconds_count}, without the {@code /q/} endpoints). Read before and after
+ * a run; the difference divided by the orders gives the cost per order.
+ */
+public final class Costs {
+    private static final Pattern REQUESTS = Pattern.compile(
+            "^http_server_requests_seconds_count\\{(.*?)\\} (\\d\\S*)", Pattern.MULTILINE); // a uri may hold {gid}
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    /** Per order: forced WAL flushes in each database and in all, and HTTP requests across the services. */
+    public record PerOrder(Map<String, Double> walFlushes, double httpCalls) {
+        public double walFlushesTotal() {
+            return walFlushes.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+    }
+
+    /** One reading of every counter. */
+    public record Reading(Map<String, Long> walSyncs, long httpCalls) {
+    }
+
+    private final Databases dbs;
+    private final List<String> serviceUrls;
+
+    public Costs(Databases dbs, List<String> serviceUrls) {
+        this.dbs = dbs;
+        this.serviceUrls = serviceUrls;
+    }
+
+    public Reading read() throws Exception {
+        Map<String, Long> syncs = new LinkedHashMap<>();
+        syncs.put("coordinator", walSyncs(dbs.coordinatorConnection()));
+        syncs.put("inventory", walSyncs(dbs.inventoryConnection()));
+        syncs.put("payment", walSyncs(dbs.paymentConnection()));
+        syncs.put("saga", walSyncs(dbs.sagaConnection()));
+        long calls = 0;
+        for (String url : serviceUrls) {
+            calls += httpCalls(url);
+        }
+        return new Reading(syncs, calls);
+    }
+
+    public static PerOrder between(Reading before, Reading after, long orders) {
+        Map<String, Double> flushes = new LinkedHashMap<>();
+        double n = Math.max(1, orders);
+        before.walSyncs().forEach((db, b) -> flushes.put(db, (after.walSyncs().get(db) - b) / n));
+        return new PerOrder(flushes, (after.httpCalls() - before.httpCalls()) / n);
+    }
+
+    /** Whether the databases flush their WAL to disk at all; with fsync off there is nothing to count. */
+    public boolean fsync() throws SQLException {
+        try (Connection c = dbs.inventoryConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW fsync")) {
+            rs.next();
+            return "on".equals(rs.getString(1));
+        }
+    }
+
+    private static long walSyncs(Connection c) throws SQLException {
+        try (c; Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT wal_sync FROM pg_stat_wal")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Requests a service answered, from its metrics text, leaving out its {@code /q/} endpoints. */
+    static long requestsIn(String metricsText) {
+        long calls = 0;
+        Matcher m = REQUESTS.matcher(metricsText);
+        while (m.find()) {
+            if (!m.group(1).contains("uri=\"/q/")) {
+                calls += (long) Double.parseDouble(m.group(2));
+            }
+        }
+        return calls;
+    }
+
+    private static long httpCalls(String baseUrl) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? requestsIn(r.body()) : 0;
+    }
+}

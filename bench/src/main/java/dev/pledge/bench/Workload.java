@@ -1,0 +1,106 @@
+package dev.pledge.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Closed-loop clients: each sends an order, waits for its end, and sends the next, for the warm-up and then
+ * for the measured duration. Only orders that start after the warm-up count. Product {@code i % skus} and
+ * the client's own account, so the number of products sets the contention.
+ */
+public final class Workload {
+    private static final long HIGHEST_US = Duration.ofMinutes(2).toNanos() / 1000;
+
+    private final int skus;
+    private final PrintStream progress;
+
+    public Workload(int skus, PrintStream progress) {
+        this.skus = skus;
+        this.progress = progress;
+    }
+
+    public Measurement run(Target target, int clients, Duration warmup, Duration duration, Costs costs) throws Exception {
+        Recorder recorder = new Recorder(HIGHEST_US, 3);
+        AtomicLong committed = new AtomicLong();
+        AtomicLong aborted = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong sequence = new AtomicLong();
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + duration.toNanos();
+        // set once the costs are read at the start of the measurement: only orders begun after it count
+        AtomicBoolean counting = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String account = BenchData.account(c);
+            Thread t = new Thread(() -> {
+                while (true) {
+                    boolean counted = counting.get();
+                    long t0 = System.nanoTime();
+                    if (t0 >= end) {
+                        return;
+                    }
+                    long n = sequence.getAndIncrement();
+                    BenchOrder order = new BenchOrder(UUID.randomUUID().toString(), BenchData.sku((int) (n % skus)),
+                            account, BenchOrder.AMOUNT);
+                    Target.Outcome outcome;
+                    try {
+                        outcome = target.order(order);
+                    } catch (Exception | Error e) {
+                        outcome = Target.Outcome.ERROR;
+                        if (failures.size() < 5) {
+                            failures.add(e);
+                        }
+                    }
+                    if (counted) {
+                        recorder.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
+                        (outcome == Target.Outcome.COMMITTED ? committed
+                                : outcome == Target.Outcome.ABORTED ? aborted : errors).incrementAndGet();
+                    }
+                }
+            }, "bench-client-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        Progress bar = new Progress(progress, target.name(), clients, warmup, duration);
+        boolean measuring = false;
+        Costs.Reading before = null;
+        long countedFrom = end;
+        Histogram total = new Histogram(HIGHEST_US, 3);
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            long now = System.nanoTime();
+            Thread.sleep(measuring ? 250 : Math.max(1, Math.min(250, (measureFrom - now) / 1_000_000)));
+            now = System.nanoTime();
+            if (!measuring && now >= measureFrom) {
+                measuring = true;
+                before = costs.read();
+                countedFrom = System.nanoTime();
+                counting.set(true);
+            }
+            if (measuring) {
+                total.add(recorder.getIntervalHistogram());
+            }
+            bar.update(now - start, committed.get() + aborted.get(), errors.get(),
+                    total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(99) / 1000.0);
+        }
+        total.add(recorder.getIntervalHistogram());
+        Costs.Reading after = costs.read();
+        bar.done();
+        for (Throwable f : failures) {
+            progress.println("  " + target.name() + ": an order failed: " + f);
+        }
+        long ended = committed.get() + aborted.get() + errors.get();
+        return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committed.get(),
+                aborted.get(), errors.get(), total, Costs.between(before == null ? after : before, after, ended));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.pledge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class CostsTest {
+
+    @Test
+    void countsEveryRequestButTheServicesOwnEndpoints() {
+        String metrics = """
+                # TYPE http_server_requests_seconds summary
+                http_server_requests_seconds_count{method="POST",outcome="SUCCESS",status="200",uri="/branches/{gid}/prepare"} 2095.0
+                http_server_requests_seconds_count{method="POST",outcome="SUCCESS",status="200",uri="/branches/{gid}/commit"} 2095.0
+                http_server_requests_seconds_count{method="GET",outcome="SUCCESS",status="200",uri="/q/health/live"} 77.0
+                http_server_requests_seconds_count{method="POST",status="201",uri="/orders"} 5.0 # {span_id="24b8359f7892a4eb",trace_id="9f8ce799545042aca80f66e9ed3456da"} 1.0 1795540879.844
+                http_server_requests_seconds_sum{method="POST",status="201",uri="/orders"} 0.5
+                """;
+        assertThat(Costs.requestsIn(metrics)).isEqualTo(2095 + 2095 + 5);
+    }
+
+    @Test
+    void costsPerOrderAreTheDifferencesDividedByTheOrders() {
+        Costs.Reading before = new Costs.Reading(Map.of("coordinator", 100L, "inventory", 10L), 40);
+        Costs.Reading after = new Costs.Reading(Map.of("coordinator", 150L, "inventory", 110L), 540);
+        Costs.PerOrder per = Costs.between(before, after, 100);
+        assertThat(per.walFlushes()).containsEntry("coordinator", 0.5).containsEntry("inventory", 1.0);
+        assertThat(per.walFlushesTotal()).isEqualTo(1.5);
+        assertThat(per.httpCalls()).isEqualTo(5.0);
+    }
+}
