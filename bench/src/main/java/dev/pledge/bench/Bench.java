@@ -11,11 +11,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.pledge.bench.target.HttpOrders;
-import dev.pledge.bench.target.LocalCommits;
-import dev.pledge.bench.target.NarayanaXa;
-import dev.pledge.bench.target.ProtocolFloor;
-import dev.pledge.bench.target.SagaFloor;
+import dev.pledge.bench.targets.HttpOrders;
+import dev.pledge.bench.targets.LocalCommits;
+import dev.pledge.bench.targets.NarayanaXa;
+import dev.pledge.bench.targets.ProtocolFloor;
+import dev.pledge.bench.targets.SagaFloor;
 import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Stack;
 

@@ -1,0 +1,53 @@
+package dev.pledge.bench.targets;
+
+import java.sql.Connection;
+
+import dev.pledge.bench.BenchOrder;
+import dev.pledge.bench.Databases;
+import dev.pledge.bench.PerClient;
+import dev.pledge.bench.Target;
+
+/**
+ * Baseline (a): the order's two updates as plain local commits, one on inventory's database and one on
+ * payment's, over JDBC. Not atomic across the two: what every protocol is measured against.
+ */
+public final class LocalCommits implements Target {
+    private record Pair(Connection inventory, Connection payment) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (inventory; payment) {
+                // both closed
+            }
+        }
+    }
+
+    private final PerClient<Pair> connections;
+
+    public LocalCommits(Databases dbs) {
+        connections = new PerClient<>(() -> new Pair(dbs.inventoryConnection(), dbs.paymentConnection()));
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.BASELINE;
+    }
+
+    @Override
+    public Outcome order(BenchOrder order) throws Exception {
+        Pair c = connections.get();
+        if (!Statements.reserve(c.inventory(), order)) {
+            return Outcome.ABORTED;
+        }
+        return Statements.charge(c.payment(), order) ? Outcome.COMMITTED : Outcome.ABORTED;
+    }
+
+    @Override
+    public void close() throws Exception {
+        connections.close();
+    }
+}

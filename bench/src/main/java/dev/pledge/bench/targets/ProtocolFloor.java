@@ -1,0 +1,130 @@
+package dev.pledge.bench.targets;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.pledge.bench.BenchOrder;
+import dev.pledge.bench.Databases;
+import dev.pledge.bench.PerClient;
+import dev.pledge.bench.Target;
+
+/**
+ * Floor (b): what a two-phase (or three-phase) commit of the order must do at the least, issued directly
+ * over JDBC with no HTTP and no services. Each participant's update ends in PREPARE TRANSACTION, both in
+ * parallel; one row in the coordinator's database records the decision; then COMMIT PREPARED on both in
+ * parallel. The three-phase floor adds its pre-commit round between the decision and the commits: each
+ * participant durably records the pre-commit (a local commit of one row), in parallel.
+ */
+public final class ProtocolFloor implements Target {
+    private record Connections(Connection inventory, Connection payment, Connection coordinator) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (inventory; payment; coordinator) {
+                // all closed
+            }
+        }
+    }
+
+    private final boolean threePhase;
+    private final PerClient<Connections> connections;
+    /** The second participant's half of each parallel step. */
+    private final ExecutorService other = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bench-floor-participant");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ProtocolFloor(Databases dbs, boolean threePhase) {
+        this.threePhase = threePhase;
+        this.connections = new PerClient<>(() -> {
+            Connections c = new Connections(dbs.inventoryConnection(), dbs.paymentConnection(), dbs.coordinatorConnection());
+            c.inventory().setAutoCommit(false);
+            c.payment().setAutoCommit(false);
+            return c;
+        });
+    }
+
+    @Override
+    public String name() {
+        return threePhase ? "3pc-floor" : "2pc-floor";
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.FLOOR;
+    }
+
+    @Override
+    public Outcome order(BenchOrder order) throws Exception {
+        Connections c = connections.get();
+        String gid = "bench-" + order.gid();
+        CompletableFuture<Boolean> paymentVote = CompletableFuture.supplyAsync(() ->
+                prepare(c.payment(), gid, () -> Statements.charge(c.payment(), order)), other);
+        boolean inventoryVote = prepare(c.inventory(), gid, () -> Statements.reserve(c.inventory(), order));
+        boolean yes = paymentVote.join() && inventoryVote;
+        Statements.log(c.coordinator(), gid, yes ? "commit" : "abort");
+        if (yes && threePhase) {
+            CompletableFuture<Void> paymentPrecommit = CompletableFuture.runAsync(() -> precommit(c.payment(), gid), other);
+            precommit(c.inventory(), gid);
+            paymentPrecommit.join();
+        }
+        CompletableFuture<Void> paymentEnd = CompletableFuture.runAsync(() -> end(c.payment(), gid, yes, paymentVote.join()), other);
+        end(c.inventory(), gid, yes, inventoryVote);
+        paymentEnd.join();
+        return yes ? Outcome.COMMITTED : Outcome.ABORTED;
+    }
+
+    private interface Work {
+        boolean run() throws SQLException;
+    }
+
+    /** The update, then PREPARE TRANSACTION: a YES vote. A failed update rolls back: a NO vote. */
+    private static boolean prepare(Connection c, String gid, Work update) {
+        try {
+            if (!update.run()) {
+                c.rollback();
+                return false;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("PREPARE TRANSACTION '" + gid + "'");
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void precommit(Connection c, String gid) {
+        try {
+            Statements.log(c, gid, "precommit");
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void end(Connection c, String gid, boolean commit, boolean prepared) {
+        if (!prepared) {
+            return;
+        }
+        try {
+            c.setAutoCommit(true); // COMMIT PREPARED cannot run inside a transaction block
+            try (Statement s = c.createStatement()) {
+                s.execute((commit ? "COMMIT PREPARED '" : "ROLLBACK PREPARED '") + gid + "'");
+            }
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        other.shutdownNow();
+        connections.close();
+    }
+}

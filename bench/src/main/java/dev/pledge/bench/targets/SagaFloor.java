@@ -1,0 +1,212 @@
+package dev.pledge.bench.targets;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.pledge.bench.BenchOrder;
+import dev.pledge.bench.Databases;
+import dev.pledge.bench.PerClient;
+import dev.pledge.bench.Target;
+
+/**
+ * Floor (c): what a sequential order saga must do at the least, issued directly: the same local commits
+ * and the same Kafka request and reply round trips, with no services. The orchestrator's side records the
+ * start and each reply in its database; each step is a command on the participant's topic, handled by a
+ * local commit (the update and an inbox row) and answered on the reply topic. Steps: reserve (inventory),
+ * charge (payment), confirm (inventory). Records of one saga are handled in order, as a partition would.
+ */
+public final class SagaFloor implements Target {
+    private static final String INVENTORY = "bench.floor.inventory";
+    private static final String PAYMENT = "bench.floor.payment";
+    private static final String REPLIES = "bench.floor.replies";
+    private static final List<String> STEPS = List.of("reserve", "charge", "confirm");
+    private static final int LANES = 8;
+
+    private final KafkaProducer<String, String> producer;
+    private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+    private final Map<String, BenchOrder> orders = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final List<ExecutorService> lanes = new ArrayList<>();
+    private final PerClient<Connection> sagaDb;
+    private final PerClient<Connection> inventoryDb;
+    private final PerClient<Connection> paymentDb;
+
+    public SagaFloor(Databases dbs, String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            for (String topic : List.of(INVENTORY, PAYMENT, REPLIES)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, LANES, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("linger.ms", "0");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        sagaDb = new PerClient<>(dbs::sagaConnection);
+        inventoryDb = new PerClient<>(() -> local(dbs.inventoryConnection()));
+        paymentDb = new PerClient<>(() -> local(dbs.paymentConnection()));
+        poll(bootstrap, INVENTORY, this::participantStep);
+        poll(bootstrap, PAYMENT, this::participantStep);
+        poll(bootstrap, REPLIES, this::reply);
+    }
+
+    private static Connection local(Connection c) throws Exception {
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return "saga-floor";
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.FLOOR;
+    }
+
+    @Override
+    public Outcome order(BenchOrder order) throws Exception {
+        CompletableFuture<Boolean> end = new CompletableFuture<>();
+        running.put(order.gid(), end);
+        orders.put(order.gid(), order);
+        try {
+            Statements.log(sagaDb.get(), order.gid(), "start");
+            send(order.gid(), 0);
+            return end.get(30, TimeUnit.SECONDS) ? Outcome.COMMITTED : Outcome.ABORTED;
+        } finally {
+            running.remove(order.gid());
+            orders.remove(order.gid());
+        }
+    }
+
+    private void send(String gid, int step) {
+        producer.send(new ProducerRecord<>(step == 1 ? PAYMENT : INVENTORY, gid, STEPS.get(step)));
+    }
+
+    /** A participant's command: the update and its inbox row in one local commit, then the reply. */
+    private void participantStep(ConsumerRecord<String, String> record) throws Exception {
+        BenchOrder order = orders.get(record.key());
+        if (order == null) {
+            return; // an order given up on
+        }
+        String step = record.value();
+        Connection c = step.equals("charge") ? paymentDb.get() : inventoryDb.get();
+        boolean done = switch (step) {
+            case "reserve" -> Statements.reserve(c, order);
+            case "charge" -> Statements.charge(c, order);
+            default -> true;
+        };
+        Statements.log(c, record.key(), step);
+        c.commit();
+        producer.send(new ProducerRecord<>(REPLIES, record.key(), step + (done ? ":done" : ":refused")));
+    }
+
+    /** The orchestrator takes a reply in: its state in its database, then the next command or the end. */
+    private void reply(ConsumerRecord<String, String> record) throws Exception {
+        CompletableFuture<Boolean> end = running.get(record.key());
+        if (end == null) {
+            return;
+        }
+        String[] parts = record.value().split(":");
+        Statements.log(sagaDb.get(), record.key(), parts[0]);
+        int step = STEPS.indexOf(parts[0]);
+        if (!parts[1].equals("done")) {
+            end.complete(false); // the floor of the success path; a refusal ends it
+        } else if (step == STEPS.size() - 1) {
+            end.complete(true);
+        } else {
+            send(record.key(), step + 1);
+        }
+    }
+
+    private interface Handler {
+        void handle(ConsumerRecord<String, String> record) throws Exception;
+    }
+
+    private void poll(String bootstrap, String topic, Handler handler) {
+        List<ExecutorService> byKey = new ArrayList<>();
+        for (int i = 0; i < LANES; i++) {
+            byKey.add(Executors.newSingleThreadExecutor(r -> daemon(r, "bench-" + topic)));
+        }
+        lanes.addAll(byKey);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "bench-floor-" + topic);
+        p.put("auto.offset.reset", "latest");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        CompletableFuture<Void> assigned = new CompletableFuture<>();
+        Thread t = daemon(() -> {
+            try (consumer) {
+                consumer.subscribe(List.of(topic));
+                while (!stopping.get()) {
+                    var records = consumer.poll(Duration.ofMillis(20));
+                    if (!consumer.assignment().isEmpty()) {
+                        assigned.complete(null);
+                    }
+                    for (ConsumerRecord<String, String> r : records) {
+                        byKey.get(Math.floorMod(r.key().hashCode(), LANES)).execute(() -> {
+                            try {
+                                handler.handle(r);
+                            } catch (Exception e) {
+                                CompletableFuture<Boolean> end = running.get(r.key());
+                                if (end != null) {
+                                    end.completeExceptionally(e);
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+        }, "bench-poll-" + topic);
+        t.start();
+        pollers.add(t);
+        assigned.orTimeout(30, TimeUnit.SECONDS).join(); // nothing is sent before every consumer listens
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopping.set(true);
+        for (Thread t : pollers) {
+            t.join(5000);
+        }
+        lanes.forEach(ExecutorService::shutdownNow);
+        producer.close(Duration.ofSeconds(5));
+        try (sagaDb; inventoryDb; paymentDb) {
+            // all closed
+        }
+    }
+}
