@@ -16,7 +16,6 @@ import dev.pledge.bench.targets.LocalCommits;
 import dev.pledge.bench.targets.NarayanaXa;
 import dev.pledge.bench.targets.ProtocolFloor;
 import dev.pledge.bench.targets.SagaFloor;
-import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Stack;
 
 /**
@@ -57,9 +56,12 @@ public final class Bench {
             progress.println("warning: PostgreSQL runs with fsync off (PLEDGE_PG_FSYNC=off): commits are not flushed,"
                     + " so WAL flushes read 0 and the figures do not compare with a durable setup");
         }
+        progress.println("Each row ends with a pause of " + Costs.SETTLE.toSeconds()
+                + " s while the databases report their WAL counts.");
         Workload workload = new Workload(settings.skus(), progress);
         List<Measurement> rows = new ArrayList<>();
-        Path narayanaStore = dir.resolve("narayana-object-store");
+        // Narayana's transaction log: the stack's state, not the run's results
+        Path narayanaStore = stack.config().stateDir().resolve("bench-narayana-object-store");
         try {
             for (int clients : settings.clients()) {
                 for (String name : settings.targets()) {
@@ -70,7 +72,6 @@ public final class Bench {
             }
         } finally {
             BenchData.dropFloorLogs(dbs);
-            FileTrees.delete(narayanaStore);
         }
         ObjectNode report = Report.json(settings, started, rows);
         ((ObjectNode) report.get("machine")).put("fsync", fsync);

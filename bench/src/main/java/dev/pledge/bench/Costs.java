@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
 /**
  * What a run cost besides time: WAL flushes each database forced (PostgreSQL's {@code pg_stat_wal.wal_sync},
  * one per fsync of the log, however many commits it carried), and HTTP requests the services answered
- * (their {@code http_server_requests_seconds_count}, without the {@code /q/} endpoints). Read before and after
- * a run; the difference divided by the orders gives the cost per order.
+ * (their {@code http_server_requests_seconds_count}, without the {@code /q/} endpoints). Read at quiet moments
+ * before and after a run, warm-up included; the difference divided by every order of the run gives the cost
+ * per order. PostgreSQL 15 backends report their WAL counts at most once a second, and an idle one within
+ * {@link #SETTLE}: the reading after a run waits that long.
  */
 public final class Costs {
     private static final Pattern REQUESTS = Pattern.compile(
@@ -36,6 +38,9 @@ public final class Costs {
     /** One reading of every counter. */
     public record Reading(Map<String, Long> walSyncs, long httpCalls) {
     }
+
+    /** How long an idle PostgreSQL backend may keep its statistics before it reports them (10 s), and a margin. */
+    public static final Duration SETTLE = Duration.ofMillis(11_000);
 
     private final Databases dbs;
     private final List<String> serviceUrls;
@@ -95,6 +100,9 @@ public final class Costs {
     private static long httpCalls(String baseUrl) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200 ? requestsIn(r.body()) : 0;
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(baseUrl + "/q/metrics answered " + r.statusCode() + ": HTTP calls cannot be counted");
+        }
+        return requestsIn(r.body());
     }
 }

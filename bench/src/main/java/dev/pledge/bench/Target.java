@@ -25,6 +25,7 @@ public interface Target extends AutoCloseable {
         return kind() == Kind.PROTOCOL;
     }
 
+    /** Releases what the target holds; a second call does nothing more. */
     @Override
     default void close() throws Exception {
     }

@@ -13,11 +13,16 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Closed-loop clients: each sends an order, waits for its end, and sends the next, for the warm-up and then
- * for the measured duration. Only orders that start after the warm-up count. Product {@code i % skus} and
- * the client's own account, so the number of products sets the contention.
+ * for the measured duration. Only orders that start after the warm-up count for throughput and latency; a
+ * failed order counts as an error, not as a latency. Costs are read before the clients start and once the
+ * target is closed and the databases have reported, and divided by every order of the run. Product
+ * {@code i % skus} and the client's own account, so the number of products sets the contention. The
+ * target is closed here.
  */
 public final class Workload {
     private static final long HIGHEST_US = Duration.ofMinutes(2).toNanos() / 1000;
+    /** A client still in an order this long after the end is stuck: the run ends without it. */
+    private static final Duration STUCK = Duration.ofSeconds(60);
 
     private final int skus;
     private final PrintStream progress;
@@ -33,6 +38,7 @@ public final class Workload {
         AtomicLong aborted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicLong sequence = new AtomicLong();
+        AtomicLong everyOrder = new AtomicLong(); // warm-up included: what the costs are divided by
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + duration.toNanos();
@@ -61,21 +67,26 @@ public final class Workload {
                             failures.add(e);
                         }
                     }
+                    everyOrder.incrementAndGet();
                     if (counted) {
-                        recorder.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
-                        (outcome == Target.Outcome.COMMITTED ? committed
-                                : outcome == Target.Outcome.ABORTED ? aborted : errors).incrementAndGet();
+                        if (outcome == Target.Outcome.ERROR) {
+                            errors.incrementAndGet(); // a timeout or a quick failure is not a latency
+                        } else {
+                            recorder.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
+                            (outcome == Target.Outcome.COMMITTED ? committed : aborted).incrementAndGet();
+                        }
                     }
                 }
             }, "bench-client-" + c);
             t.setDaemon(true);
             threads.add(t);
         }
+        Costs.Reading before = costs.read(); // quiet: the previous row settled
         threads.forEach(Thread::start);
         Progress bar = new Progress(progress, target.name(), clients, warmup, duration);
         boolean measuring = false;
-        Costs.Reading before = null;
         long countedFrom = end;
+        long deadline = end + STUCK.toNanos();
         Histogram total = new Histogram(HIGHEST_US, 3);
         while (threads.stream().anyMatch(Thread::isAlive)) {
             long now = System.nanoTime();
@@ -83,9 +94,15 @@ public final class Workload {
             now = System.nanoTime();
             if (!measuring && now >= measureFrom) {
                 measuring = true;
-                before = costs.read();
                 countedFrom = System.nanoTime();
                 counting.set(true);
+            }
+            if (now > deadline) {
+                long stuck = threads.stream().filter(Thread::isAlive).count();
+                progress.println("  " + target.name() + ": " + stuck + " client(s) still waiting " + STUCK.toSeconds()
+                        + " s after the end; counted as errors");
+                errors.addAndGet(stuck);
+                break;
             }
             if (measuring) {
                 total.add(recorder.getIntervalHistogram());
@@ -94,13 +111,14 @@ public final class Workload {
                     total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(99) / 1000.0);
         }
         total.add(recorder.getIntervalHistogram());
-        Costs.Reading after = costs.read();
         bar.done();
+        target.close(); // its connections report their statistics as they end
+        Thread.sleep(Costs.SETTLE.toMillis());
+        Costs.Reading after = costs.read();
         for (Throwable f : failures) {
             progress.println("  " + target.name() + ": an order failed: " + f);
         }
-        long ended = committed.get() + aborted.get() + errors.get();
         return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committed.get(),
-                aborted.get(), errors.get(), total, Costs.between(before == null ? after : before, after, ended));
+                aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get()));
     }
 }

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     String protocol;
 
     @Option(names = "--clients", defaultValue = "8", split = ",", paramLabel = "N[,N...]",
-            description = "Concurrent clients, 1-256; a list (1,8,32) runs every row at each (default ${DEFAULT-VALUE}).")
+            description = "Concurrent clients, 1-64; a list (1,8,32) runs every row at each (default ${DEFAULT-VALUE}).")
     List<Integer> clients;
 
     @Option(names = "--duration", defaultValue = "30s", paramLabel = "TIME",
@@ -76,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw usage("--protocol must be 2pc, 3pc, saga or all, not '" + protocol + "'");
         };
         for (int c : clients) {
-            check(c >= 1 && c <= 256, "--clients must be between 1 and 256, not " + c);
+            // each client of a floor holds a connection to each database, which allow 150 and 100 prepared
+            check(c >= 1 && c <= 64, "--clients must be between 1 and 64, not " + c);
         }
         check(skus >= 1 && skus <= 1000, "--skus must be between 1 and 1000, not " + skus);
         Duration duration = duration("--duration", durationText, Duration.ofSeconds(1), Duration.ofHours(1));

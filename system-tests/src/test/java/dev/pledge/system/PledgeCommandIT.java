@@ -205,7 +205,7 @@ class PledgeCommandIT {
 
         PledgeCommand.Result bad = pledge.run("bench", "--clients", "0");
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("--clients must be between 1 and 256");
+        assertThat(bad.err()).contains("--clients must be between 1 and 64");
         PledgeCommand.Result badDuration = pledge.run("bench", "--duration", "soon");
         assertThat(badDuration.exitCode()).isEqualTo(2);
         assertThat(badDuration.err()).contains("--duration takes a number and a unit");

@@ -24,7 +24,15 @@ public final class LocalCommits implements Target {
     private final PerClient<Pair> connections;
 
     public LocalCommits(Databases dbs) {
-        connections = new PerClient<>(() -> new Pair(dbs.inventoryConnection(), dbs.paymentConnection()));
+        connections = new PerClient<>(() -> {
+            Connection inventory = dbs.inventoryConnection();
+            try {
+                return new Pair(inventory, dbs.paymentConnection());
+            } catch (java.sql.SQLException e) {
+                inventory.close();
+                throw e;
+            }
+        });
     }
 
     @Override

@@ -55,8 +55,17 @@ public final class NarayanaXa implements Target {
         PGXADataSource payment = dataSource(Databases.url(dbs.payment(), "payment"));
         this.connections = new PerClient<>(() -> {
             XAConnection i = inventory.getXAConnection();
-            XAConnection p = payment.getXAConnection();
-            return new XaPair(i, p, i.getConnection(), p.getConnection());
+            XAConnection p = null;
+            try {
+                p = payment.getXAConnection();
+                return new XaPair(i, p, i.getConnection(), p.getConnection());
+            } catch (java.sql.SQLException e) {
+                i.close();
+                if (p != null) {
+                    p.close();
+                }
+                throw e;
+            }
         });
     }
 

@@ -41,10 +41,19 @@ public final class ProtocolFloor implements Target {
     public ProtocolFloor(Databases dbs, boolean threePhase) {
         this.threePhase = threePhase;
         this.connections = new PerClient<>(() -> {
-            Connections c = new Connections(dbs.inventoryConnection(), dbs.paymentConnection(), dbs.coordinatorConnection());
-            c.inventory().setAutoCommit(false);
-            c.payment().setAutoCommit(false);
-            return c;
+            Connection inventory = dbs.inventoryConnection();
+            Connection payment = null;
+            try {
+                payment = dbs.paymentConnection();
+                Connections c = new Connections(inventory, payment, dbs.coordinatorConnection());
+                inventory.setAutoCommit(false);
+                payment.setAutoCommit(false);
+                return c;
+            } catch (SQLException e) {
+                try (inventory; Connection p = payment) {
+                    throw e;
+                }
+            }
         });
     }
 
@@ -64,18 +73,58 @@ public final class ProtocolFloor implements Target {
         String gid = "bench-" + order.gid();
         CompletableFuture<Boolean> paymentVote = CompletableFuture.supplyAsync(() ->
                 prepare(c.payment(), gid, () -> Statements.charge(c.payment(), order)), other);
-        boolean inventoryVote = prepare(c.inventory(), gid, () -> Statements.reserve(c.inventory(), order));
-        boolean yes = paymentVote.join() && inventoryVote;
-        Statements.log(c.coordinator(), gid, yes ? "commit" : "abort");
-        if (yes && threePhase) {
-            CompletableFuture<Void> paymentPrecommit = CompletableFuture.runAsync(() -> precommit(c.payment(), gid), other);
-            precommit(c.inventory(), gid);
-            paymentPrecommit.join();
+        RuntimeException failure = null;
+        boolean inventoryYes = false;
+        boolean paymentYes = false;
+        try {
+            inventoryYes = prepare(c.inventory(), gid, () -> Statements.reserve(c.inventory(), order));
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        CompletableFuture<Void> paymentEnd = CompletableFuture.runAsync(() -> end(c.payment(), gid, yes, paymentVote.join()), other);
-        end(c.inventory(), gid, yes, inventoryVote);
-        paymentEnd.join();
+        try { // always waited for: a connection is never used by two threads at once
+            paymentYes = paymentVote.join();
+        } catch (RuntimeException e) {
+            failure = failure != null ? failure : e;
+        }
+        boolean yes = failure == null && inventoryYes && paymentYes;
+        try {
+            if (failure == null) {
+                Statements.log(c.coordinator(), gid, yes ? "commit" : "abort");
+            }
+            if (yes && threePhase) {
+                both(() -> precommit(c.inventory(), gid), () -> precommit(c.payment(), gid));
+            }
+        } catch (RuntimeException | SQLException e) {
+            failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            yes = false;
+        }
+        boolean commit = yes; // with no decision logged, nothing may stay prepared
+        boolean inventoryPrepared = inventoryYes;
+        boolean paymentPrepared = paymentYes;
+        both(() -> end(c.inventory(), gid, commit, inventoryPrepared), () -> end(c.payment(), gid, commit, paymentPrepared));
+        if (failure != null) {
+            throw failure;
+        }
         return yes ? Outcome.COMMITTED : Outcome.ABORTED;
+    }
+
+    /** Runs the inventory side here and the payment side alongside, and waits for both however they end. */
+    private void both(Runnable inventory, Runnable payment) {
+        CompletableFuture<Void> other = CompletableFuture.runAsync(payment, this.other);
+        RuntimeException failure = null;
+        try {
+            inventory.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            other.join();
+        } catch (RuntimeException e) {
+            failure = failure != null ? failure : e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private interface Work {
@@ -94,6 +143,7 @@ public final class ProtocolFloor implements Target {
             }
             return true;
         } catch (SQLException e) {
+            rollBackQuietly(c);
             throw new IllegalStateException(e);
         }
     }
@@ -103,6 +153,7 @@ public final class ProtocolFloor implements Target {
             Statements.log(c, gid, "precommit");
             c.commit();
         } catch (SQLException e) {
+            rollBackQuietly(c);
             throw new IllegalStateException(e);
         }
     }
@@ -119,6 +170,14 @@ public final class ProtocolFloor implements Target {
             c.setAutoCommit(false);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void rollBackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the next order fails on it too and says why
         }
     }
 

@@ -40,6 +40,9 @@ public final class SagaFloor implements Target {
     private static final String PAYMENT = "bench.floor.payment";
     private static final String REPLIES = "bench.floor.replies";
     private static final List<String> STEPS = List.of("reserve", "charge", "confirm");
+    /** As many partitions as Pledge's own saga topics have. */
+    private static final int PARTITIONS = 3;
+    /** Records handled side by side, each saga's in order. */
     private static final int LANES = 8;
 
     private final KafkaProducer<String, String> producer;
@@ -56,7 +59,7 @@ public final class SagaFloor implements Target {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             for (String topic : List.of(INVENTORY, PAYMENT, REPLIES)) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, LANES, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -72,9 +75,14 @@ public final class SagaFloor implements Target {
         sagaDb = new PerClient<>(dbs::sagaConnection);
         inventoryDb = new PerClient<>(() -> local(dbs.inventoryConnection()));
         paymentDb = new PerClient<>(() -> local(dbs.paymentConnection()));
-        poll(bootstrap, INVENTORY, this::participantStep);
-        poll(bootstrap, PAYMENT, this::participantStep);
-        poll(bootstrap, REPLIES, this::reply);
+        try {
+            poll(bootstrap, INVENTORY, this::participantStep);
+            poll(bootstrap, PAYMENT, this::participantStep);
+            poll(bootstrap, REPLIES, this::reply);
+        } catch (RuntimeException e) {
+            close(); // what did start must not outlive a failed start
+            throw e;
+        }
     }
 
     private static Connection local(Connection c) throws Exception {
@@ -108,7 +116,19 @@ public final class SagaFloor implements Target {
     }
 
     private void send(String gid, int step) {
-        producer.send(new ProducerRecord<>(step == 1 ? PAYMENT : INVENTORY, gid, STEPS.get(step)));
+        publish(new ProducerRecord<>(step == 1 ? PAYMENT : INVENTORY, gid, STEPS.get(step)));
+    }
+
+    /** A record the broker refuses fails its order at once rather than leaving it to time out. */
+    private void publish(ProducerRecord<String, String> record) {
+        producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                CompletableFuture<Boolean> end = running.get(record.key());
+                if (end != null) {
+                    end.completeExceptionally(e);
+                }
+            }
+        });
     }
 
     /** A participant's command: the update and its inbox row in one local commit, then the reply. */
@@ -119,14 +139,20 @@ public final class SagaFloor implements Target {
         }
         String step = record.value();
         Connection c = step.equals("charge") ? paymentDb.get() : inventoryDb.get();
-        boolean done = switch (step) {
-            case "reserve" -> Statements.reserve(c, order);
-            case "charge" -> Statements.charge(c, order);
-            default -> true;
-        };
-        Statements.log(c, record.key(), step);
-        c.commit();
-        producer.send(new ProducerRecord<>(REPLIES, record.key(), step + (done ? ":done" : ":refused")));
+        boolean done;
+        try {
+            done = switch (step) {
+                case "reserve" -> Statements.reserve(c, order);
+                case "charge" -> Statements.charge(c, order);
+                default -> true;
+            };
+            Statements.log(c, record.key(), step);
+            c.commit();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            c.rollback(); // the lane's connection stays usable for the next step
+            throw e;
+        }
+        publish(new ProducerRecord<>(REPLIES, record.key(), step + (done ? ":done" : ":refused")));
     }
 
     /** The orchestrator takes a reply in: its state in its database, then the next command or the end. */
@@ -168,7 +194,9 @@ public final class SagaFloor implements Target {
                 consumer.subscribe(List.of(topic));
                 while (!stopping.get()) {
                     var records = consumer.poll(Duration.ofMillis(20));
-                    if (!consumer.assignment().isEmpty()) {
+                    if (!assigned.isDone() && !consumer.assignment().isEmpty()) {
+                        // the start positions are fixed now, so nothing sent from here on is skipped
+                        consumer.assignment().forEach(consumer::position);
                         assigned.complete(null);
                     }
                     for (ConsumerRecord<String, String> r : records) {
