@@ -16,6 +16,7 @@ import dev.pledge.bench.targets.LocalCommits;
 import dev.pledge.bench.targets.NarayanaXa;
 import dev.pledge.bench.targets.ProtocolFloor;
 import dev.pledge.bench.targets.SagaFloor;
+import dev.pledge.chaos.check.Databases;
 import dev.pledge.stack.Stack;
 
 /**

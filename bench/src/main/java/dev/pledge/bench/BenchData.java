@@ -9,6 +9,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
+
 /**
  * The rows the benchmark orders against, reset before each run: {@code skus} products with stock enough for
  * any run, and one account per client, so products are the only rows that orders contend for. The floors
@@ -35,7 +38,7 @@ public final class BenchData {
 
     /** Products and accounts at full stock and balance, floor logs empty, nothing left prepared. */
     public static void reset(Databases dbs, int skus, int clients) throws SQLException {
-        try (Connection c = dbs.inventoryConnection()) {
+        try (Connection c = dbs.connect(Db.INVENTORY)) {
             rollBackLeftovers(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO products (sku, name, stock) VALUES (?, ?, ?)"
                     + " ON CONFLICT (sku) DO UPDATE SET stock = EXCLUDED.stock")) {
@@ -49,7 +52,7 @@ public final class BenchData {
             }
             floorLog(c);
         }
-        try (Connection c = dbs.paymentConnection()) {
+        try (Connection c = dbs.connect(Db.PAYMENT)) {
             rollBackLeftovers(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, owner, balance) VALUES (?, ?, ?)"
                     + " ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance")) {
@@ -63,19 +66,17 @@ public final class BenchData {
             }
             floorLog(c);
         }
-        try (Connection c = dbs.coordinatorConnection()) {
-            floorLog(c);
-        }
-        try (Connection c = dbs.sagaConnection()) {
-            floorLog(c);
+        for (Db db : List.of(Db.COORDINATOR, Db.SAGA)) {
+            try (Connection c = dbs.connect(db)) {
+                floorLog(c);
+            }
         }
     }
 
     /** The floors' logs go; the bench products and accounts stay for the next run to reset. */
     public static void dropFloorLogs(Databases dbs) throws SQLException {
-        for (Connection c : List.of(dbs.inventoryConnection(), dbs.paymentConnection(), dbs.coordinatorConnection(),
-                dbs.sagaConnection())) {
-            try (c; Statement s = c.createStatement()) {
+        for (Db db : Db.values()) {
+            try (Connection c = dbs.connect(db); Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + FLOOR_LOG);
             }
         }

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
+
 /**
  * What a run cost besides time: WAL flushes each database forced (PostgreSQL's {@code pg_stat_wal.wal_sync},
  * one per fsync of the log, however many commits it carried), and HTTP requests the services answered
@@ -52,10 +55,9 @@ public final class Costs {
 
     public Reading read() throws Exception {
         Map<String, Long> syncs = new LinkedHashMap<>();
-        syncs.put("coordinator", walSyncs(dbs.coordinatorConnection()));
-        syncs.put("inventory", walSyncs(dbs.inventoryConnection()));
-        syncs.put("payment", walSyncs(dbs.paymentConnection()));
-        syncs.put("saga", walSyncs(dbs.sagaConnection()));
+        for (Db db : Db.values()) {
+            syncs.put(db.name().toLowerCase(java.util.Locale.ROOT), walSyncs(dbs.connect(db)));
+        }
         long calls = 0;
         for (String url : serviceUrls) {
             calls += httpCalls(url);
@@ -72,7 +74,7 @@ public final class Costs {
 
     /** Whether the databases flush their WAL to disk at all; with fsync off there is nothing to count. */
     public boolean fsync() throws SQLException {
-        try (Connection c = dbs.inventoryConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW fsync")) {
+        try (Connection c = dbs.connect(Db.INVENTORY); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW fsync")) {
             rs.next();
             return "on".equals(rs.getString(1));
         }

@@ -3,9 +3,10 @@ package dev.pledge.bench.targets;
 import java.sql.Connection;
 
 import dev.pledge.bench.BenchOrder;
-import dev.pledge.bench.Databases;
 import dev.pledge.bench.PerClient;
 import dev.pledge.bench.Target;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * Baseline (a): the order's two updates as plain local commits, one on inventory's database and one on
@@ -25,9 +26,9 @@ public final class LocalCommits implements Target {
 
     public LocalCommits(Databases dbs) {
         connections = new PerClient<>(() -> {
-            Connection inventory = dbs.inventoryConnection();
+            Connection inventory = dbs.connect(Db.INVENTORY);
             try {
-                return new Pair(inventory, dbs.paymentConnection());
+                return new Pair(inventory, dbs.connect(Db.PAYMENT));
             } catch (java.sql.SQLException e) {
                 inventory.close();
                 throw e;

@@ -13,9 +13,10 @@ import org.postgresql.xa.PGXADataSource;
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
 
 import dev.pledge.bench.BenchOrder;
-import dev.pledge.bench.Databases;
 import dev.pledge.bench.PerClient;
 import dev.pledge.bench.Target;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * The incumbent (d): Narayana JTA, as a Java team would use it for 2PC, coordinating the two PostgreSQL
@@ -51,8 +52,8 @@ public final class NarayanaXa implements Target {
         arjPropertyManager.getObjectStoreEnvironmentBean().setObjectStoreDir(objectStore.toString());
         arjPropertyManager.getCoordinatorEnvironmentBean().setDefaultTimeout(60);
         this.tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
-        PGXADataSource inventory = dataSource(Databases.url(dbs.inventory(), "inventory"));
-        PGXADataSource payment = dataSource(Databases.url(dbs.payment(), "payment"));
+        PGXADataSource inventory = dataSource(dbs.url(Db.INVENTORY));
+        PGXADataSource payment = dataSource(dbs.url(Db.PAYMENT));
         this.connections = new PerClient<>(() -> {
             XAConnection i = inventory.getXAConnection();
             XAConnection p = null;

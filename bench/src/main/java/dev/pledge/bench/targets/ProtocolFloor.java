@@ -8,9 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.pledge.bench.BenchOrder;
-import dev.pledge.bench.Databases;
 import dev.pledge.bench.PerClient;
 import dev.pledge.bench.Target;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * Floor (b): what a two-phase (or three-phase) commit of the order must do at the least, issued directly
@@ -41,11 +42,11 @@ public final class ProtocolFloor implements Target {
     public ProtocolFloor(Databases dbs, boolean threePhase) {
         this.threePhase = threePhase;
         this.connections = new PerClient<>(() -> {
-            Connection inventory = dbs.inventoryConnection();
+            Connection inventory = dbs.connect(Db.INVENTORY);
             Connection payment = null;
             try {
-                payment = dbs.paymentConnection();
-                Connections c = new Connections(inventory, payment, dbs.coordinatorConnection());
+                payment = dbs.connect(Db.PAYMENT);
+                Connections c = new Connections(inventory, payment, dbs.connect(Db.COORDINATOR));
                 inventory.setAutoCommit(false);
                 payment.setAutoCommit(false);
                 return c;

@@ -24,9 +24,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.pledge.bench.BenchOrder;
-import dev.pledge.bench.Databases;
 import dev.pledge.bench.PerClient;
 import dev.pledge.bench.Target;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * Floor (c): what a sequential order saga must do at the least, issued directly: the same local commits
@@ -72,9 +73,9 @@ public final class SagaFloor implements Target {
         p.put("acks", "all");
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-        sagaDb = new PerClient<>(dbs::sagaConnection);
-        inventoryDb = new PerClient<>(() -> local(dbs.inventoryConnection()));
-        paymentDb = new PerClient<>(() -> local(dbs.paymentConnection()));
+        sagaDb = new PerClient<>(() -> dbs.connect(Db.SAGA));
+        inventoryDb = new PerClient<>(() -> local(dbs.connect(Db.INVENTORY)));
+        paymentDb = new PerClient<>(() -> local(dbs.connect(Db.PAYMENT)));
         try {
             poll(bootstrap, INVENTORY, this::participantStep);
             poll(bootstrap, PAYMENT, this::participantStep);
