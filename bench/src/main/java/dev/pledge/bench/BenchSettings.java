@@ -11,5 +11,4 @@ import java.util.List;
 public record BenchSettings(List<String> targets, List<Integer> clients, Duration duration, Duration warmup, int skus,
                             Path resultsDir) {
     public static final List<String> PROTOCOLS = List.of("2pc", "3pc", "saga");
-    public static final List<String> BASELINES = List.of("local", "2pc-floor", "3pc-floor", "saga-floor", "narayana");
 }

@@ -20,11 +20,6 @@ public interface Target extends AutoCloseable {
     /** Runs one order and waits for its end. */
     Outcome order(BenchOrder order) throws Exception;
 
-    /** Whether this target's orders cross Pledge's services (so HTTP calls per order are counted). */
-    default boolean throughServices() {
-        return kind() == Kind.PROTOCOL;
-    }
-
     /** Releases what the target holds; a second call does nothing more. */
     @Override
     default void close() throws Exception {
