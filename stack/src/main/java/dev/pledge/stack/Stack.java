@@ -51,12 +51,17 @@ public final class Stack {
         KafkaBroker kafka = new KafkaBroker(KAFKA, config.port(KAFKA), config.port(KAFKA_CONTROLLER), state,
                 config.home(), config.java());
         this.infrastructure = List.of(pgCoordinator, pgInventory, pgPayment, pgSaga, kafka);
-        QuarkusService inventory = service(INVENTORY, "participant-inventory", withKafka(datasource(pgInventory), kafka));
-        QuarkusService payment = service(PAYMENT, "participant-payment", withKafka(datasource(pgPayment), kafka));
+        String coordinatorUrl = "http://127.0.0.1:" + config.port(COORDINATOR);
+        Map<String, String> inventoryEnv = withKafka(datasource(pgInventory), kafka);
+        inventoryEnv.put("PLEDGE_PARTICIPANT_COORDINATOR_URL", coordinatorUrl);
+        QuarkusService inventory = service(INVENTORY, "participant-inventory", inventoryEnv);
+        Map<String, String> paymentEnv = withKafka(datasource(pgPayment), kafka);
+        paymentEnv.put("PLEDGE_PARTICIPANT_COORDINATOR_URL", coordinatorUrl);
+        QuarkusService payment = service(PAYMENT, "participant-payment", paymentEnv);
         Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
-        coordinatorEnv.put("PLEDGE_COORDINATOR_URL", "http://127.0.0.1:" + config.port(COORDINATOR));
+        coordinatorEnv.put("PLEDGE_COORDINATOR_URL", coordinatorUrl);
         QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
         Map<String, String> sagaEnv = withKafka(datasource(pgSaga), kafka);
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());

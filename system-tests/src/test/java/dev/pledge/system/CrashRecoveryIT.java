@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.pledge.stack.PostgresServer;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -114,6 +115,74 @@ class CrashRecoveryIT {
         assertThat(answers.stream().filter("ABORTED"::equals).count()).as("outcomes: %s", answers).isEqualTo(40);
         assertThat(ledger.stock("TICKET-10")).as("nothing oversold").isZero();
         assertThat(ledger.violations()).isEmpty();
+    }
+
+    /**
+     * Presumed abort with a one-forced-write coordinator: its begin record is an asynchronous commit, so a
+     * crash of its database can lose a transaction whose branches are already prepared. Here PostgreSQL's
+     * WAL writer (and every other background writer) is stopped, the coordinator holds at {@code after-votes},
+     * and the coordinator's PostgreSQL is killed with SIGKILL: the begin record is gone after the restart.
+     * Nothing decides those branches but the participants' inquiry, which hears that the coordinator has no
+     * record of the transaction and aborts them.
+     */
+    @Test
+    void branchesOfATransactionLostWithTheCoordinatorsDatabaseAreAbortedWhenTheParticipantsAsk() throws Exception {
+        PostgresServer pg = stack.postgres(Stack.PG_COORDINATOR);
+        long postmaster = pg.runningPid().orElseThrow();
+        List<ProcessHandle> writers = ProcessHandle.of(postmaster).orElseThrow().children()
+                .filter(p -> Processes.commandLine(p.pid()).orElse("").matches(".*(walwriter|background writer|checkpointer|autovacuum).*"))
+                .toList();
+        assertThat(writers).as("PostgreSQL's background writers").hasSizeGreaterThanOrEqualTo(3);
+        writers.forEach(w -> Processes.signal(w.pid(), "STOP"));
+        CompletableFuture<String> answer;
+        String id;
+        try {
+            put(stack.service(Stack.COORDINATOR).baseUrl() + "/admin/crash-points/after-votes/pause?millis=8000");
+            answer = CompletableFuture.supplyAsync(() -> order("2PC", "BOOK-001", nextAccount()), clients);
+            id = awaitPreparedEverywhere();
+        } finally {
+            List<ProcessHandle> all = ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of());
+            Processes.signal(postmaster, "KILL");
+            all.forEach(p -> Processes.signal(p.pid(), "KILL"));
+            all.forEach(p -> Processes.awaitExit(p.pid(), Duration.ofSeconds(10)));
+            Processes.awaitExit(postmaster, Duration.ofSeconds(10));
+        }
+        pg.start();
+        pg.awaitReady(Duration.ofSeconds(60));
+
+        assertThat(answer.join()).as("the coordinator cannot decide a transaction its log lost").startsWith("HTTP 5");
+        HttpResponse<String> lookup = HTTP.send(HttpRequest.newBuilder(URI.create(
+                stack.service(Stack.COORDINATOR).baseUrl() + "/transactions/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lookup.statusCode()).as(lookup.body()).isEqualTo(404);
+        assertThat(JSON.readTree(lookup.body()).path("type").asText()).isEqualTo("urn:pledge:problem:unknown-transaction");
+        assertThat(ledger.prepared()).as("both branches wait: nobody else will decide them").isEqualTo(2);
+
+        for (String participant : List.of(Stack.INVENTORY, Stack.PAYMENT)) {
+            HttpResponse<String> asked = HTTP.send(HttpRequest.newBuilder(URI.create(stack.service(participant).baseUrl()
+                    + "/admin/prepared-branches/inquiry")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(asked.body()).path("aborted").asInt()).as("%s: %s", participant, asked.body()).isEqualTo(1);
+        }
+        assertThat(ledger.prepared()).isZero();
+        assertThat(ledger.branches(true).get(id)).isEqualTo("ABORTED");
+        assertThat(ledger.branches(false).get(id)).isEqualTo("ABORTED");
+        assertThat(ledger.violations()).isEmpty();
+    }
+
+    /** The one transaction the coordinator is deciding, once both participants hold its branch prepared. */
+    private static String awaitPreparedEverywhere() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    stack.service(Stack.COORDINATOR).baseUrl() + "/transactions?state=PREPARING")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode preparing = JSON.readTree(list.body());
+            if (preparing.size() == 1 && ledger.prepared() == 2) {
+                return preparing.get(0).path("id").asText();
+            }
+            assertThat(System.nanoTime()).as("both branches prepared; now %s", list.body()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     /** Waits until no transaction is unfinished and nothing is prepared. */

@@ -37,6 +37,7 @@ public class CrashPoints {
     public static final Duration MAX_PAUSE = Duration.ofMinutes(1);
     private final AtomicReference<String> armed = new AtomicReference<>();
     private final Map<String, Duration> pauses = new ConcurrentHashMap<>();
+    private final List<Runnable> lastWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CrashPoints(@ConfigProperty(name = "pledge.crash-points") Optional<List<String>> known) {
         this.known = new TreeSet<>(known.orElse(List.of()));
@@ -72,6 +73,15 @@ public class CrashPoints {
         LOG.warnf("pause of %d ms set at %s: the next transaction that reaches it waits there", pause.toMillis(), point);
     }
 
+    /**
+     * Registers a write to finish before this process halts at a point: one that records, asynchronously,
+     * what already happened before the point (the coordinator's timeline), so the crash is seen exactly at
+     * the point named. It must bound its own wait. An external SIGKILL runs none of them.
+     */
+    public void beforeHalt(Runnable lastWrite) {
+        lastWrites.add(lastWrite);
+    }
+
     /** Disarms the armed crash point and clears every pause. */
     public void disarm() {
         armed.set(null);
@@ -97,6 +107,7 @@ public class CrashPoints {
         }
         if (point.equals(armed.get())) {
             LOG.errorf("crash point %s reached: halting now", point);
+            lastWrites.forEach(Runnable::run);
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(EXIT_CODE);

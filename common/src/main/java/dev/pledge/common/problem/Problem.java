@@ -14,6 +14,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /**
+     * The coordinator has no record of the transaction asked for. Participants act on exactly this type (a
+     * prepared branch of an unknown transaction is aborted), never on a bare 404 from whatever answers.
+     */
+    public static final String UNKNOWN_TRANSACTION = "urn:pledge:problem:unknown-transaction";
 
     public record FieldError(String field, String message) {
     }

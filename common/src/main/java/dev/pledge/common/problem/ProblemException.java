@@ -4,11 +4,18 @@ package dev.pledge.common.problem;
 public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
+    private final String type;
 
     public ProblemException(int status, String title, String detail) {
+        this(status, title, detail, "about:blank");
+    }
+
+    /** @param type a URI naming the kind of problem, for clients that act on it (see {@link Problem}) */
+    public ProblemException(int status, String title, String detail, String type) {
         super(detail);
         this.status = status;
         this.title = title;
+        this.type = type;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -24,6 +31,6 @@ public class ProblemException extends RuntimeException {
     }
 
     public Problem toProblem() {
-        return Problem.of(status, title, getMessage());
+        return new Problem(type, title, status, getMessage(), null, null);
     }
 }

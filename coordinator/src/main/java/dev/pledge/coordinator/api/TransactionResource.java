@@ -34,6 +34,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.common.problem.Problem;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
@@ -106,7 +107,8 @@ public class TransactionResource {
     @Operation(summary = "A transaction's state, branches and full timeline")
     public TransactionView get(@PathParam("id") String id) {
         return transactions.find(parseId(id))
-                .orElseThrow(() -> ProblemException.notFound("no transaction " + id));
+                .orElseThrow(() -> new ProblemException(404, "Not Found", "no transaction " + id + " in the log",
+                        Problem.UNKNOWN_TRANSACTION));
     }
 
     @GET

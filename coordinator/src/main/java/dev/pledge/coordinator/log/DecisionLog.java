@@ -1,13 +1,20 @@
 package dev.pledge.coordinator.log;
 
 import java.time.Duration;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.tracing.Traces;
@@ -18,23 +25,49 @@ import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 
 /**
- * Every write to the coordinator's log. Each method is one local transaction, committed (and so flushed
- * to disk) before it returns: callers send a message only after the write it depends on has returned.
+ * Every write to the coordinator's log. Each method is one local transaction, committed before it returns.
+ * Only what a participant may act on is forced to disk before the method returns: the decision (and the
+ * decisions of recovery and of an operator). The other records are asynchronous commits
+ * ({@code synchronous_commit = off}): visible at once to every reader, and on disk no later than the next
+ * forced write, since PostgreSQL flushes its WAL in order. A crash of the database may lose the last of
+ * them, and the protocol is safe without each one:
+ * <ul>
+ *   <li>the begin record: the coordinator can no longer decide (the decision updates that record), and a
+ *       participant holding a prepared branch asks the coordinator, hears that it has no record, and
+ *       aborts (presumed abort);</li>
+ *   <li>acknowledgements and the end: recovery sends the decision again, and participants answer it again;</li>
+ *   <li>3PC's "every participant pre-committed": recovery asks the participants how far the pre-commits
+ *       got, as for any transaction logged PRECOMMITTING.</li>
+ * </ul>
+ * So each transaction costs one forced write. Votes are written with the decision, acknowledgements with
+ * the end; the timeline goes through {@link Timeline}, off the protocol's path.
  */
 @ApplicationScoped
 public class DecisionLog {
     private static final List<TxState> UNFINISHED = List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING,
             TxState.ABORTING);
 
+    @Inject
+    Timeline timeline;
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
     /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
     public record BranchSpec(String participant, String url, String operationJson) {
     }
 
+    /** A participant's answer to a pre-commit or a decision: the state its branch is in now. */
+    public record Ack(String participant, String state) {
+    }
+
     /**
+     * Logs a new transaction, asynchronously (see the class comment).
+     *
      * @param key the client's idempotency key, or null; a key already taken fails the begin at commit
      */
     @Transactional
     public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
+        unforced();
         Instant now = Instant.now();
         GlobalTransaction tx = new GlobalTransaction();
         tx.id = id;
@@ -61,8 +94,8 @@ public class DecisionLog {
             b.state = "WORKING";
             b.persist();
         }
-        event(id, TxEvent.Kind.LOG, null, "begin " + protocol.label() + " with " + branches.size()
-                + " branches: state PREPARING", null);
+        afterCommit(id, TxEvent.Kind.LOG, "begin " + protocol.label() + " with " + branches.size()
+                + " branches: state PREPARING");
     }
 
     /** The transaction a client's idempotency key began, if any. */
@@ -76,50 +109,63 @@ public class DecisionLog {
         return txId + "." + participant;
     }
 
+    /**
+     * Forces the decision to the log, with the votes it was made from. Nothing of phase 2 may be sent
+     * before this returns. Fails when the transaction is not in the log (its begin record was lost).
+     *
+     * @param votes the votes gathered (the first answer of each branch), none for a presumed abort
+     * @return the transaction as decided
+     */
     @Transactional
-    public void recordVote(UUID txId, String participant, Vote vote, long millis) {
-        BranchRecord b = branch(txId, participant);
-        if (b.vote != null) {
-            return; // the first answer counts: a late reply after a timeout changes nothing
-        }
-        b.vote = vote.yes() ? "YES" : vote.answered() ? "NO" : "NONE";
-        b.state = vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN";
-        b.reason = vote.reason();
-        event(txId, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, participant,
-                (vote.answered() ? "vote " + b.vote : "no vote") + (vote.reason() == null ? "" : ": " + vote.reason()),
-                millis);
-    }
-
-    /** Forces the decision to the log. Nothing of phase 2 may be sent before this returns. */
-    @Transactional
-    public void decide(UUID txId, Decision decision) {
+    public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
         GlobalTransaction tx = transaction(txId);
+        List<BranchRecord> records = branches(txId);
+        for (Vote vote : votes) {
+            BranchRecord b = of(records, vote.participant());
+            if (b.vote == null) {
+                b.vote = vote.yes() ? "YES" : vote.answered() ? "NO" : "NONE";
+                b.state = vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN";
+                b.reason = vote.reason();
+            }
+        }
         tx.state = tx.state.moveTo(decision.loggedState(Protocol.of(tx.protocol)));
         tx.decision = decision.kind().name();
         tx.reason = decision.reason();
         tx.updatedAt = Instant.now();
-        event(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state " + tx.state
-                + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
+        afterCommit(txId, TxEvent.Kind.LOG, "decision " + decision.kind() + " forced to the log: state " + tx.state
+                + (decision.reason() == null ? "" : " (" + decision.reason() + ")"));
+        return snapshot(tx, records);
     }
 
     /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
     @Transactional
-    public void abortAfterTermination(UUID txId, String reason) {
+    public Snapshot abortAfterTermination(UUID txId, String reason) {
         GlobalTransaction tx = transaction(txId);
         tx.state = tx.state.moveTo(TxState.ABORTING);
         tx.decision = Decision.Kind.ABORT.name();
         tx.reason = reason;
         tx.updatedAt = Instant.now();
-        event(txId, TxEvent.Kind.LOG, null, "recovery: " + reason + ": state ABORTING", null);
+        afterCommit(txId, TxEvent.Kind.LOG, "recovery: " + reason + ": state ABORTING");
+        return snapshot(tx, branches(txId));
     }
 
-    /** 3PC: every participant acknowledged its pre-commit; the commit phase begins. */
+    /**
+     * 3PC: every participant acknowledged its pre-commit, so the commit phase begins (asynchronously: see
+     * the class comment). Does nothing more than record the acks when the state has moved on already.
+     *
+     * @return the transaction as it is now
+     */
     @Transactional
-    public void precommitted(UUID txId) {
+    public Snapshot precommitted(UUID txId, List<Ack> acks) {
+        unforced();
         GlobalTransaction tx = transaction(txId);
-        tx.state = tx.state.moveTo(TxState.COMMITTING);
-        tx.updatedAt = Instant.now();
-        event(txId, TxEvent.Kind.LOG, null, "every participant pre-committed: state COMMITTING", null);
+        List<BranchRecord> records = record(txId, acks);
+        if (tx.state == TxState.PRECOMMITTING) {
+            tx.state = tx.state.moveTo(TxState.COMMITTING);
+            tx.updatedAt = Instant.now();
+            afterCommit(txId, TxEvent.Kind.LOG, "every participant pre-committed: state COMMITTING");
+        }
+        return snapshot(tx, records);
     }
 
     /** What recovery and phase 2 need to know of a transaction, read in one go. */
@@ -129,17 +175,18 @@ public class DecisionLog {
 
     @Transactional
     public Snapshot snapshot(UUID txId) {
-        GlobalTransaction tx = transaction(txId);
-        List<BranchRecord> records = BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
-        return new Snapshot(txId, Protocol.of(tx.protocol), tx.state,
+        return snapshot(transaction(txId), branches(txId));
+    }
+
+    private static Snapshot snapshot(GlobalTransaction tx, List<BranchRecord> records) {
+        return new Snapshot(tx.id, Protocol.of(tx.protocol), tx.state,
                 records.stream().map(b -> new BranchSpec(b.participant, b.url, b.operation)).toList(),
                 records.stream().map(b -> b.state).toList(), tx.traceparent);
     }
 
     @Transactional
-    public java.util.Optional<Snapshot> snapshotIfExists(UUID txId) {
-        return GlobalTransaction.findByIdOptional(txId).isPresent() ? java.util.Optional.of(snapshot(txId))
-                : java.util.Optional.empty();
+    public Optional<Snapshot> snapshotIfExists(UUID txId) {
+        return GlobalTransaction.<GlobalTransaction>findByIdOptional(txId).map(tx -> snapshot(tx, branches(txId)));
     }
 
     /**
@@ -156,7 +203,7 @@ public class DecisionLog {
         f.reason = reason;
         f.at = Instant.now();
         f.persist();
-        event(txId, TxEvent.Kind.LOG, null, "operator " + by + " forced " + outcome + ": " + reason, null);
+        afterCommit(txId, TxEvent.Kind.LOG, "operator " + by + " forced " + outcome + ": " + reason);
         if (tx.state == TxState.PREPARING || tx.state == TxState.PRECOMMITTING && outcome == Decision.Kind.ABORT) {
             TxState next = outcome == Decision.Kind.ABORT ? TxState.ABORTING
                     : Protocol.of(tx.protocol) == Protocol.THREE_PC ? TxState.PRECOMMITTING : TxState.COMMITTING;
@@ -164,7 +211,7 @@ public class DecisionLog {
             tx.decision = outcome.name();
             tx.reason = "forced by " + by + ": " + reason;
             tx.updatedAt = Instant.now();
-            event(txId, TxEvent.Kind.LOG, null, "decision " + outcome + " forced to the log: state " + tx.state, null);
+            afterCommit(txId, TxEvent.Kind.LOG, "decision " + outcome + " forced to the log: state " + tx.state);
         }
     }
 
@@ -175,36 +222,30 @@ public class DecisionLog {
                 .map(t -> t.id).toList();
     }
 
+    /** Records the acknowledgements of a phase that has not finished yet, so they are not asked for again. */
     @Transactional
-    public void recordAck(UUID txId, String participant, String branchState, long millis) {
-        branch(txId, participant).state = branchState;
-        event(txId, TxEvent.Kind.RECEIVE, participant, "ack: branch " + branchState, millis);
-    }
-
-    /**
-     * A participant refused the logged decision because it had already ended its branch the other way on
-     * its own: its state is recorded, and the transaction will end MIXED.
-     */
-    @Transactional
-    public void recordHeuristic(UUID txId, String participant, String branchState, long millis) {
-        GlobalTransaction tx = transaction(txId);
-        branch(txId, participant).state = branchState;
-        event(txId, TxEvent.Kind.ERROR, participant, "branch already " + branchState + " on its own, against the logged "
-                + tx.decision + ": atomicity is broken and needs an operator", millis);
+    public void recordAcks(UUID txId, List<Ack> acks) {
+        unforced();
+        record(txId, acks);
     }
 
     /** How a transaction ended: its protocol, final state, and how long it took from begin to end. */
     public record Ended(Protocol protocol, TxState state, Duration took) {
     }
 
+    /**
+     * Every participant answered the decision: records the last acknowledgements and the end,
+     * asynchronously (see the class comment). A branch that ended the other way makes the end MIXED.
+     */
     @Transactional
-    public Ended finish(UUID txId) {
+    public Ended finish(UUID txId, List<Ack> acks) {
+        unforced();
         GlobalTransaction tx = transaction(txId);
-        List<String> branchStates = BranchRecord.<BranchRecord>list("txId", txId).stream().map(b -> b.state).toList();
+        List<String> branchStates = record(txId, acks).stream().map(b -> b.state).toList();
         tx.state = tx.state.ended(branchStates);
         tx.updatedAt = Instant.now();
-        event(txId, tx.state == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG, null,
-                "every participant answered: state " + tx.state, null);
+        afterCommit(txId, tx.state == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG,
+                "every participant answered: state " + tx.state);
         return new Ended(Protocol.of(tx.protocol), tx.state, Duration.between(tx.createdAt, tx.updatedAt));
     }
 
@@ -219,16 +260,45 @@ public class DecisionLog {
         return counts;
     }
 
-    @Transactional
+    /** Adds an entry to a transaction's timeline: a message sent or received, or what recovery found. */
     public void event(UUID txId, TxEvent.Kind kind, String participant, String message, Long millis) {
-        TxEvent e = new TxEvent();
-        e.txId = txId;
-        e.at = Instant.now();
-        e.kind = kind.name();
-        e.participant = participant;
-        e.message = message;
-        e.durationMs = millis;
-        e.persist();
+        timeline.add(txId, kind, participant, message, millis);
+    }
+
+    /** Waits (a bounded time) until every timeline entry added so far is in the database. */
+    public void awaitTimeline() {
+        timeline.awaitWritten(Duration.ofSeconds(2));
+    }
+
+    /** The current transaction commits without waiting for its WAL to reach disk. */
+    private static void unforced() {
+        GlobalTransaction.getEntityManager().unwrap(Session.class).doWork(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit = off");
+            }
+        });
+    }
+
+    /** A log write's timeline entry, added once the write has committed (and never if it rolls back). */
+    private void afterCommit(UUID txId, TxEvent.Kind kind, String message) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    timeline.add(txId, kind, null, message, null);
+                }
+            }
+        });
+    }
+
+    private static List<BranchRecord> record(UUID txId, List<Ack> acks) {
+        List<BranchRecord> records = branches(txId);
+        acks.forEach(ack -> of(records, ack.participant()).state = ack.state());
+        return records;
     }
 
     private static GlobalTransaction transaction(UUID id) {
@@ -239,7 +309,12 @@ public class DecisionLog {
         return tx;
     }
 
-    private static BranchRecord branch(UUID txId, String participant) {
-        return BranchRecord.<BranchRecord>find("txId = ?1 and participant = ?2", txId, participant).singleResult();
+    private static List<BranchRecord> branches(UUID txId) {
+        return BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
+    }
+
+    private static BranchRecord of(List<BranchRecord> records, String participant) {
+        return records.stream().filter(b -> b.participant.equals(participant)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no branch of " + participant));
     }
 }

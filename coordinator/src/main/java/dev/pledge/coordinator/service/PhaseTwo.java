@@ -2,6 +2,7 @@ package dev.pledge.coordinator.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.config.Pools;
+import dev.pledge.coordinator.log.DecisionLog.Ack;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -46,7 +48,12 @@ public class PhaseTwo {
 
     /** @return true when every branch acknowledged and the transaction is now final */
     public boolean complete(UUID id) {
-        Snapshot tx = log.snapshot(id);
+        return complete(log.snapshot(id));
+    }
+
+    /** Completes a transaction as just read or written: saves reading it again. */
+    public boolean complete(Snapshot tx) {
+        UUID id = tx.id();
         if (tx.state().isFinal()) {
             return true;
         }
@@ -57,22 +64,28 @@ public class PhaseTwo {
         String done = commit ? "COMMITTED" : "ABORTED";
         boolean threePhase = tx.protocol() == Protocol.THREE_PC;
         AtomicBoolean firstAck = new AtomicBoolean(true);
-        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        List<CompletableFuture<Ack>> pending = new ArrayList<>();
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!done.equals(tx.branchStates().get(i))) {
-                acks.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, threePhase, firstAck), executor));
+                pending.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, threePhase, firstAck), executor));
             }
         }
-        boolean all = acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
-        if (all) {
-            DecisionLog.Ended ended = log.finish(id);
-            metrics.ended(ended.protocol(), ended.state(), ended.took());
+        List<Ack> acks = pending.stream().map(CompletableFuture::join).toList();
+        if (acks.contains(null)) {
+            List<Ack> some = acks.stream().filter(Objects::nonNull).toList();
+            if (!some.isEmpty()) {
+                log.recordAcks(id, some);
+            }
+            return false;
         }
-        return all;
+        DecisionLog.Ended ended = log.finish(id, acks);
+        metrics.ended(ended.protocol(), ended.state(), ended.took());
+        return true;
     }
 
-    private boolean sendOne(UUID id, BranchSpec b, boolean commit, boolean threePhase, AtomicBoolean firstAck) {
+    /** @return the branch's acknowledgement (its final state), or null when it gave none */
+    private Ack sendOne(UUID id, BranchSpec b, boolean commit, boolean threePhase, AtomicBoolean firstAck) {
         String gid = DecisionLog.gid(id, b.participant());
         String message = !commit ? "abort" : threePhase ? "do-commit" : "commit";
         log.event(id, TxEvent.Kind.SEND, b.participant(), message + " " + gid, null);
@@ -80,21 +93,23 @@ public class PhaseTwo {
         try {
             BranchReply reply = !commit ? calls.abort(b.url(), gid)
                     : threePhase ? calls.doCommit(b.url(), gid) : calls.commit(b.url(), gid);
-            log.recordAck(id, b.participant(), reply.state(), Calls.millisSince(t0));
+            log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + reply.state(), Calls.millisSince(t0));
             if (commit && firstAck.getAndSet(false)) {
                 crashPoints.hit(threePhase ? "after-first-docommit" : "after-first-commit");
             }
-            return true;
+            return new Ack(b.participant(), reply.state());
         } catch (WebApplicationException | ProcessingException e) {
             String endedOtherwise = e instanceof WebApplicationException w && w.getResponse().getStatus() == 409
                     ? endedOtherwise(b, gid, commit) : null;
             if (endedOtherwise != null) {
-                log.recordHeuristic(id, b.participant(), endedOtherwise, Calls.millisSince(t0));
-                return true; // final, though not as decided: re-sending cannot change it
+                log.event(id, TxEvent.Kind.ERROR, b.participant(), "branch already " + endedOtherwise
+                        + " on its own, against the logged " + (commit ? "COMMIT" : "ABORT")
+                        + ": atomicity is broken and needs an operator", Calls.millisSince(t0));
+                return new Ack(b.participant(), endedOtherwise); // final, though not as decided: re-sending cannot change it
             }
             log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for " + (commit ? "commit" : "abort")
                     + " after retries: " + Calls.describe(e), Calls.millisSince(t0));
-            return false;
+            return null;
         }
     }
 

@@ -108,7 +108,8 @@ public class Recovery {
                 : tx.state() == TxState.PRECOMMITTING ? "precommitting" : "decided");
         if (tx.state() == TxState.PREPARING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
-            log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"));
+            return phaseTwo.complete(log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"),
+                    List.of()));
         } else if (tx.state() == TxState.PRECOMMITTING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": asking the participants how far the pre-commits got", null);
             return threePhase.recoverPrecommitting(id);

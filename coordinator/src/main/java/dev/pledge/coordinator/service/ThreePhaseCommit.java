@@ -27,7 +27,6 @@ import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
-import dev.pledge.coordinator.protocol.TxState;
 
 /**
  * Three-phase commit, coordinator side: can-commit (the vote; participants prepare for real and learn
@@ -69,13 +68,14 @@ public class ThreePhaseCommit {
                             new BranchApi.CanCommitBody(op, budgetMs, config.url(), peers)));
             crashPoints.hit("after-votes");
             Decision decision = Decision.of(answers);
-            log.decide(id, decision);
+            Snapshot decided = log.decide(id, decision, answers);
             crashPoints.hit("after-decision");
             if (decision.kind() == Decision.Kind.COMMIT) {
-                preCommitAll(id);
+                preCommitAll(decided);
             } else {
-                phaseTwo.complete(id);
+                phaseTwo.complete(decided);
             }
+            log.awaitTimeline(); // the client reads a complete timeline once answered
             return id;
         } finally {
             inFlight.release(id);
@@ -92,49 +92,50 @@ public class ThreePhaseCommit {
         for (BranchSpec b : tx.branches()) {
             String state = stateOf(b, DecisionLog.gid(id, b.participant()));
             if ("ABORTED".equals(state) || "WORKING".equals(state)) {
-                log.abortAfterTermination(id, b.participant() + " had already aborted (termination protocol)");
-                return phaseTwo.complete(id);
+                return phaseTwo.complete(log.abortAfterTermination(id, b.participant()
+                        + " had already aborted (termination protocol)"));
             }
         }
-        return preCommitAll(id);
+        return preCommitAll(tx);
     }
 
     /** Sends pre-commit to every branch not yet pre-committed; once all acknowledged, commits. */
-    private boolean preCommitAll(UUID id) {
-        Snapshot tx = log.snapshot(id);
+    private boolean preCommitAll(Snapshot tx) {
+        UUID id = tx.id();
         AtomicBoolean first = new AtomicBoolean(true);
-        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        List<CompletableFuture<DecisionLog.Ack>> pending = new ArrayList<>();
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!List.of("PRECOMMITTED", "COMMITTED").contains(tx.branchStates().get(i))) {
-                acks.add(CompletableFuture.supplyAsync(() -> preCommit(id, b, first), executor));
+                pending.add(CompletableFuture.supplyAsync(() -> preCommit(id, b, first), executor));
             }
         }
-        if (!acks.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd)) {
+        List<DecisionLog.Ack> acks = pending.stream().map(CompletableFuture::join).toList();
+        if (acks.contains(null)) {
+            log.recordAcks(id, acks.stream().filter(java.util.Objects::nonNull).toList());
             return false; // recovery repeats the pre-commits
         }
-        if (log.snapshot(id).state() == TxState.PRECOMMITTING) {
-            log.precommitted(id);
-        }
+        Snapshot committing = log.precommitted(id, acks);
         crashPoints.hit("after-precommits");
-        return phaseTwo.complete(id);
+        return phaseTwo.complete(committing);
     }
 
-    private boolean preCommit(UUID id, BranchSpec b, AtomicBoolean first) {
+    /** @return the branch's acknowledgement, or null when it gave none */
+    private DecisionLog.Ack preCommit(UUID id, BranchSpec b, AtomicBoolean first) {
         String gid = DecisionLog.gid(id, b.participant());
         log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
         long t0 = System.nanoTime();
         try {
             BranchReply reply = calls.preCommit(b.url(), gid);
-            log.recordAck(id, b.participant(), reply.state(), Calls.millisSince(t0));
+            log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + reply.state(), Calls.millisSince(t0));
             if (first.getAndSet(false)) {
                 crashPoints.hit("after-first-precommit");
             }
-            return true;
+            return new DecisionLog.Ack(b.participant(), reply.state());
         } catch (WebApplicationException | ProcessingException e) {
             log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for pre-commit after retries: "
                     + Calls.describe(e), Calls.millisSince(t0));
-            return false;
+            return null;
         }
     }
 

@@ -49,9 +49,10 @@ public class TwoPhaseCommit {
             List<Decision.Vote> answers = votes.gather(id, branches, timeout, "prepare",
                     (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, op, budgetMs));
             crashPoints.hit("after-votes");
-            log.decide(id, Decision.of(answers));
+            DecisionLog.Snapshot decided = log.decide(id, Decision.of(answers), answers);
             crashPoints.hit("after-decision");
-            phaseTwo.complete(id);
+            phaseTwo.complete(decided);
+            log.awaitTimeline(); // the client reads a complete timeline once answered
             return id;
         } finally {
             inFlight.release(id);

@@ -32,7 +32,8 @@ import dev.pledge.coordinator.protocol.Decision.Vote;
 
 /**
  * The voting phase both protocols share: ask every branch in parallel (2PC prepare, 3PC can-commit),
- * within the transaction's timeout, and log each answer. No answer in time counts as NO.
+ * within the transaction's timeout. No answer in time counts as NO. Each answer goes on the timeline as it
+ * arrives; the votes themselves are logged with the decision made from them.
  */
 @ApplicationScoped
 public class Votes {
@@ -75,7 +76,7 @@ public class Votes {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             Vote none = Vote.none(b.participant(), "no vote within the transaction timeout");
-            log.recordVote(id, b.participant(), none, 0);
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no vote: " + none.reason(), null);
             return none;
         } catch (ExecutionException e) {
             throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", e.getCause());
@@ -102,7 +103,9 @@ public class Votes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
-        log.recordVote(id, b.participant(), vote, Calls.millisSince(t0));
+        log.event(id, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, b.participant(),
+                (vote.answered() ? "vote " + (vote.yes() ? "YES" : "NO") : "no vote")
+                        + (vote.reason() == null ? "" : ": " + vote.reason()), Calls.millisSince(t0));
         if (first.getAndSet(false)) {
             crashPoints.hit("after-first-prepare");
         }

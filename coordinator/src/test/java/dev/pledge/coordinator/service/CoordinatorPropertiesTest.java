@@ -22,8 +22,9 @@ import dev.pledge.coordinator.service.SimWorld.Script;
 
 /**
  * Thousands of generated runs of the real coordinator code (2PC and 3PC) through lost requests, lost
- * replies, crashes at every named point and between any two log or network operations, restarts with
- * recovery, and 3PC participants terminating on their own. In every run: no decision message leaves
+ * replies, crashes at every named point and between any two log or network operations (with or without a
+ * crash of the database that loses the unforced writes), restarts with recovery, participants asking about
+ * branches the log lost, and 3PC participants terminating on their own. In every run: no decision message leaves
  * before its decision is logged, a logged decision never changes, the transaction ends, it commits only
  * if everyone voted YES, and every participant ends the way the log says.
  */
@@ -37,8 +38,10 @@ class CoordinatorPropertiesTest {
         UUID id = world.play();
 
         assertThat(world.violations()).as("messages sent ahead of the log").isEmpty();
-        if (id == null) {
-            return; // crashed before the transaction was logged: nothing exists anywhere
+        if (id == null) { // crashed before the transaction was logged, or the crash of the database lost its begin
+            assertThat(world.participants().gids()).as("branches of a transaction the log lost")
+                    .allSatisfy(gid -> assertThat(world.participants().of(gid)).isIn(State.ABORTED, State.WORKING));
+            return;
         }
         FakeLog.Entry tx = world.log().entry(id);
         assertThat(tx.state.isFinal()).as("ends after recovery; log history %s", tx.history).isTrue();
@@ -63,7 +66,7 @@ class CoordinatorPropertiesTest {
     @Property // jqwik enumerates both protocols
     void withoutFaultsEveryoneYesCommits(@ForAll("protocols") Protocol protocol) {
         SimWorld world = new SimWorld(new Script(protocol, SimWorld.votes(true, true), List.of(), Set.of(), Set.of(),
-                false));
+                false, false));
         UUID id = world.play();
         assertThat(world.log().entry(id).history).endsWith(TxState.COMMITTED).doesNotContain(TxState.ABORTING);
         assertThat(world.crashes()).isZero();
@@ -99,8 +102,9 @@ class CoordinatorPropertiesTest {
                 fault.list().ofMaxSize(12),
                 Arbitraries.of(CRASH_POINTS).set().ofMaxSize(2),
                 Arbitraries.integers().between(1, 40).set().ofMaxSize(2),
+                Arbitraries.of(true, false),
                 Arbitraries.of(true, false))
-                .as((protocol, inventory, payment, faults, points, operations, terminate) -> new Script(protocol,
-                        SimWorld.votes(inventory, payment), faults, points, operations, terminate));
+                .as((protocol, inventory, payment, faults, points, operations, terminate, database) -> new Script(protocol,
+                        SimWorld.votes(inventory, payment), faults, points, operations, terminate, database));
     }
 }

@@ -17,7 +17,9 @@ import dev.pledge.coordinator.protocol.TxState;
 
 /**
  * The coordinator's decision log in memory: it survives a simulated crash, as the database does. It keeps
- * every state each transaction was logged in, so a test can check that a decision never changed.
+ * every state each transaction was logged in, so a test can check that a decision never changed. It knows
+ * which writes are forced: when the database crashes with the process, everything written after the last
+ * forced write is lost, as PostgreSQL loses its unflushed asynchronous commits.
  */
 final class FakeLog extends DecisionLog {
     static final class Entry {
@@ -38,13 +40,40 @@ final class FakeLog extends DecisionLog {
             state = state.moveTo(target);
             history.add(state);
         }
+
+        Entry copy() {
+            Entry c = new Entry(protocol, branches);
+            c.branchStates.clear();
+            c.branchStates.addAll(branchStates);
+            c.history.clear();
+            c.history.addAll(history);
+            c.state = state;
+            return c;
+        }
     }
 
     private final SimWorld world;
     final Map<UUID, Entry> entries = new LinkedHashMap<>();
+    /** The log as of its last forced write. */
+    private Map<UUID, Entry> durable = new LinkedHashMap<>();
 
     FakeLog(SimWorld world) {
         this.world = world;
+    }
+
+    boolean knows(UUID id) {
+        return entries.containsKey(id);
+    }
+
+    /** A database crash: the writes since the last forced one are gone. */
+    void loseUnforced() {
+        entries.clear();
+        durable.forEach((id, e) -> entries.put(id, e.copy()));
+    }
+
+    private void forced() {
+        durable = new LinkedHashMap<>();
+        entries.forEach((id, e) -> durable.put(id, e.copy()));
     }
 
     Entry entry(UUID id) {
@@ -63,38 +92,47 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void recordVote(UUID txId, String participant, Vote vote, long millis) {
-        world.alive("log vote");
-        Entry e = entry(txId);
-        int i = position(e, participant);
-        if ("WORKING".equals(e.branchStates.get(i))) {
-            e.branchStates.set(i, vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN");
-        }
-    }
-
-    @Override
-    public void decide(UUID txId, Decision decision) {
+    public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
         world.alive("log decision");
         Entry e = entry(txId);
+        for (Vote vote : votes) {
+            int i = position(e, vote.participant());
+            if ("WORKING".equals(e.branchStates.get(i))) {
+                e.branchStates.set(i, vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN");
+            }
+        }
         e.move(decision.loggedState(e.protocol));
+        forced();
+        return snapshot(e, txId);
     }
 
     @Override
-    public void abortAfterTermination(UUID txId, String reason) {
+    public Snapshot abortAfterTermination(UUID txId, String reason) {
         world.alive("log abort after termination");
-        entry(txId).move(TxState.ABORTING);
+        Entry e = entry(txId);
+        e.move(TxState.ABORTING);
+        forced();
+        return snapshot(e, txId);
     }
 
     @Override
-    public void precommitted(UUID txId) {
+    public Snapshot precommitted(UUID txId, List<Ack> acks) {
         world.alive("log precommitted");
-        entry(txId).move(TxState.COMMITTING);
+        Entry e = entry(txId);
+        record(e, acks);
+        if (e.state == TxState.PRECOMMITTING) {
+            e.move(TxState.COMMITTING);
+        }
+        return snapshot(e, txId);
     }
 
     @Override
     public Snapshot snapshot(UUID txId) {
         world.alive("log read");
-        Entry e = entry(txId);
+        return snapshot(entry(txId), txId);
+    }
+
+    private static Snapshot snapshot(Entry e, UUID txId) {
         return new Snapshot(txId, e.protocol, e.state, e.branches, List.copyOf(e.branchStates), null);
     }
 
@@ -115,28 +153,31 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void recordAck(UUID txId, String participant, String branchState, long millis) {
-        world.alive("log ack");
-        Entry e = entry(txId);
-        e.branchStates.set(position(e, participant), branchState);
+    public void recordAcks(UUID txId, List<Ack> acks) {
+        world.alive("log acks");
+        record(entry(txId), acks);
+    }
+
+    private static void record(Entry e, List<Ack> acks) {
+        acks.forEach(ack -> e.branchStates.set(position(e, ack.participant()), ack.state()));
     }
 
     @Override
-    public Ended finish(UUID txId) {
+    public Ended finish(UUID txId, List<Ack> acks) {
         world.alive("log finish");
         Entry e = entry(txId);
+        record(e, acks);
         e.move(e.state.ended(e.branchStates));
         return new Ended(e.protocol, e.state, java.time.Duration.ZERO);
     }
 
     @Override
-    public void recordHeuristic(UUID txId, String participant, String branchState, long millis) {
-        recordAck(txId, participant, branchState, millis);
+    public void event(UUID txId, TxEvent.Kind kind, String participant, String message, Long millis) {
+        world.alive("log event");
     }
 
     @Override
-    public void event(UUID txId, TxEvent.Kind kind, String participant, String message, Long millis) {
-        world.alive("log event");
+    public void awaitTimeline() {
     }
 
     private static int position(Entry e, String participant) {

@@ -87,6 +87,19 @@ final class SimParticipants {
         }
     }
 
+    /** Every branch the participants have heard of. */
+    List<String> gids() {
+        return List.copyOf(branches.keySet());
+    }
+
+    /**
+     * The participants' inquiry: a branch prepared (not pre-committed) for a transaction the coordinator has
+     * no record of is aborted. A pre-committed branch is left alone: its decision was forced to the log.
+     */
+    void inquire(java.util.function.Predicate<java.util.UUID> logged) {
+        branches.replaceAll((gid, s) -> s == State.PREPARED && !logged.test(SimWorld.txOf(gid)) ? State.ABORTED : s);
+    }
+
     private BranchReply reply(String gid) {
         return new BranchReply(gid, of(gid).name(), null, null);
     }

@@ -41,11 +41,12 @@ final class SimWorld {
     /**
      * What happens in one run: the protocol, each participant's vote, the fate of each call in order (then
      * all delivered), the crash points that halt the process when first reached, the operations (log
-     * writes, reads and sends, counted from the start) before which it crashes, and whether 3PC
-     * participants run their termination protocol while it is down.
+     * writes, reads and sends, counted from the start) before which it crashes, whether 3PC
+     * participants run their termination protocol while it is down, and whether its database crashes with
+     * it (losing the log's writes since the last forced one).
      */
     record Script(Protocol protocol, Map<String, Boolean> votes, List<Fault> faults, Set<String> crashPoints,
-            Set<Integer> crashBeforeOperation, boolean participantsTerminate) {
+            Set<Integer> crashBeforeOperation, boolean participantsTerminate, boolean databaseCrashes) {
     }
 
     private static final int MAX_RECOVERY_PASSES = 60;
@@ -130,6 +131,9 @@ final class SimWorld {
     private void crash(String where) {
         up = false;
         crashes++;
+        if (script.databaseCrashes()) {
+            log.loseUnforced();
+        }
         throw new SimulatedCrash(where);
     }
 
@@ -146,22 +150,41 @@ final class SimWorld {
         UUID id = survive(() -> script.protocol() == Protocol.TWO_PC
                 ? first.twoPhase.run(branches, Duration.ofSeconds(5), null)
                         : first.threePhase.run(branches, Duration.ofSeconds(5), null));
-        if (id == null) {
+        if (id == null || !log.knows(id)) {
             id = log.entries.keySet().stream().findFirst().orElse(null);
         }
-        for (int pass = 0; id != null && pass < MAX_RECOVERY_PASSES && !log.entry(id).state.isFinal(); pass++) {
+        if (id == null && !up) {
+            restart(); // the transaction is not in the log: its participants hear so when they ask
+        }
+        for (int pass = 0; id != null && pass < MAX_RECOVERY_PASSES; pass++) {
             if (!up) {
-                if (script.participantsTerminate() && script.protocol() == Protocol.THREE_PC) {
-                    UUID tx = id;
-                    participants.terminate(branches.stream().map(b -> tx + "." + b.participant()).toList());
-                }
-                up = true; // a new process: nothing of the old one's memory is left
-                s = boot();
+                s = restart();
+            }
+            if (!log.knows(id)) {
+                return null; // a crash of the database lost its begin record (and the participants asked)
+            }
+            if (log.entry(id).state.isFinal()) {
+                break;
             }
             Services now = s;
             survive(() -> now.recovery.scanOnce());
         }
         return id;
+    }
+
+    /**
+     * A new process: nothing of the old one's memory is left. While it was down, 3PC participants may have
+     * terminated; once it is up, participants holding a prepared branch of a transaction the log does not
+     * know ask, and abort it (presumed abort).
+     */
+    private Services restart() {
+        if (script.participantsTerminate() && script.protocol() == Protocol.THREE_PC) {
+            participants.terminate(participants.gids());
+        }
+        up = true;
+        Services s = boot();
+        participants.inquire(log::knows);
+        return s;
     }
 
     /** Runs one piece of the process; a crash ends it quietly, anything else is a failure of the code. */

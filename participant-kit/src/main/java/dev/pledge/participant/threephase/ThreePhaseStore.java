@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +26,31 @@ public class ThreePhaseStore {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Written before the branch prepares; a repeated can-commit keeps the first record. */
+    /**
+     * Written before the branch prepares; a repeated can-commit keeps the first record. The commit does not
+     * wait for the disk: the branch's vote is written next (PREPARE TRANSACTION, or the NO record), forced,
+     * and PostgreSQL flushes its WAL in order, so this row is on disk before any vote leaves. A crash before
+     * the vote may lose it, with a branch that never prepared.
+     */
     public void record(String gid, String coordinatorUrl, String peersJson, long waitTimeoutMs) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO branch_3pc (gid, coordinator_url, peers, wait_timeout_ms) VALUES (?, ?, ?::jsonb, ?)"
-                        + " ON CONFLICT (gid) DO NOTHING")) {
-            ps.setString(1, gid);
-            ps.setString(2, coordinatorUrl);
-            ps.setString(3, peersJson);
-            ps.setLong(4, waitTimeoutMs);
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO branch_3pc (gid, coordinator_url, peers, wait_timeout_ms) VALUES (?, ?, ?::jsonb, ?)"
+                            + " ON CONFLICT (gid) DO NOTHING")) {
+                s.execute("SET LOCAL synchronous_commit = off");
+                ps.setString(1, gid);
+                ps.setString(2, coordinatorUrl);
+                ps.setString(3, peersJson);
+                ps.setLong(4, waitTimeoutMs);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         }
     }
 
