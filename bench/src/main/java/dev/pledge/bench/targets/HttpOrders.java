@@ -14,7 +14,8 @@ import dev.pledge.bench.Target;
 
 /**
  * Pledge itself: an order by 2PC or 3PC through the coordinator ({@code POST /orders}, answered when the
- * transaction has ended), or a sequential saga through the orchestrator ({@code POST /sagas/orders}, then
+ * transaction has ended, with {@code Prefer: return=minimal}: the outcome without the timeline, as a client
+ * placing orders at a rate asks for it), or a sequential saga through the orchestrator ({@code POST /sagas/orders}, then
  * {@code GET /sagas/{id}?waitMs=} until it has ended). One HTTP client for all clients, keeping its
  * connections alive.
  */
@@ -50,7 +51,7 @@ public final class HttpOrders implements Target {
                 : "\"protocol\":\"" + protocol + "\"}");
         String path = protocol.equals("saga") ? "/sagas/orders" : "/orders";
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(PATIENCE)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Prefer", "return=minimal").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() >= 300) {
             return Outcome.ERROR;

@@ -39,16 +39,24 @@ public class IdempotentBegin {
 
     /**
      * @param header    the Idempotency-Key header, or null
+     * @param prefer    the Prefer header, or null: {@code return=minimal} answers without branches and timeline
      * @param canonical the request in a canonical form, so that a repeat can be told from a different request
      */
-    public Response begin(String header, String canonical, Protocol protocol, List<BranchSpec> branches,
+    public Response begin(String header, String prefer, String canonical, Protocol protocol, List<BranchSpec> branches,
             Duration timeout) {
         Optional<IdempotencyKey> key = IdempotencyKey.of(header, canonical);
-        return IdempotencyKey.<Response, RuntimeException>once(key, this::earlier,
-                () -> created(coordinator.run(protocol, branches, timeout, key.orElse(null)), false));
+        boolean minimal = minimal(prefer);
+        return IdempotencyKey.<Response, RuntimeException>once(key, k -> earlier(k, minimal),
+                () -> created(coordinator.run(protocol, branches, timeout, key.orElse(null)), false, minimal));
     }
 
-    private Optional<Response> earlier(IdempotencyKey key) {
+    /** Whether a Prefer header (RFC 7240) asks for {@code return=minimal}. */
+    static boolean minimal(String prefer) {
+        return prefer != null && java.util.Arrays.stream(prefer.split("[,;]"))
+                .anyMatch(p -> p.trim().replace(" ", "").equalsIgnoreCase("return=minimal"));
+    }
+
+    private Optional<Response> earlier(IdempotencyKey key, boolean minimal) {
         Optional<GlobalTransaction> first = log.byIdempotencyKey(key.key());
         if (first.isEmpty()) {
             return Optional.empty();
@@ -61,12 +69,22 @@ public class IdempotentBegin {
         if (inFlight.isRunning(t.id)) {
             throw key.stillRunning(location);
         }
-        return Optional.of(created(t.id, true));
+        return Optional.of(created(t.id, true, minimal));
     }
 
-    private Response created(UUID id, boolean replayed) {
-        Response.ResponseBuilder r = Response.created(URI.create("/transactions/" + id))
-                .entity(transactions.find(id).orElseThrow());
+    /**
+     * The answer to a begin: the transaction with its branches and its whole timeline, or with
+     * {@code return=minimal} only its state and outcome (what a client in a hurry needs; the rest is at the
+     * Location).
+     */
+    private Response created(UUID id, boolean replayed, boolean minimal) {
+        Response.ResponseBuilder r = Response.created(URI.create("/transactions/" + id));
+        if (minimal) {
+            r.entity(transactions.summary(id).orElseThrow()).header("Preference-Applied", "return=minimal");
+        } else {
+            log.awaitTimeline(); // the timeline is written off the protocol's path: the answer shows all of it
+            r.entity(transactions.find(id).orElseThrow());
+        }
         return (replayed ? r.header(IdempotencyKey.REPLAYED_HEADER, "true") : r).build();
     }
 }

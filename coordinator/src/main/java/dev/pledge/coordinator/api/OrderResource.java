@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +44,9 @@ public class OrderResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Reserve stock and charge an account in one global transaction")
-    public Response submit(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey, @Valid @NotNull OrderRequest order) {
+    public Response submit(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                           @Parameter(description = "return=minimal: answer with the state and outcome only (RFC 7240)")
+                           @HeaderParam("Prefer") String prefer, @Valid @NotNull OrderRequest order) {
         List<BranchSpec> branches = List.of(
                 new BranchSpec("inventory", participants.url("inventory").orElseThrow(),
                         json.createObjectNode().put("sku", order.sku()).put("qty", order.qty()).toString()),
@@ -51,7 +54,7 @@ public class OrderResource {
                         json.createObjectNode().put("account", order.account())
                                 .put("amount", order.amount().toPlainString()).toString()));
         Duration timeout = order.timeoutMs() == null ? config.defaultTransactionTimeout() : Duration.ofMillis(order.timeoutMs());
-        return begin.begin(idempotencyKey, "POST /orders " + order.canonical(), Protocol.of(order.protocol()), branches,
+        return begin.begin(idempotencyKey, prefer, "POST /orders " + order.canonical(), Protocol.of(order.protocol()), branches,
                 timeout);
     }
 }

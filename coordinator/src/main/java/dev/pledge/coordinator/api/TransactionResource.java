@@ -28,6 +28,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -67,6 +68,8 @@ public class TransactionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a global transaction over the given branches; answers its outcome and timeline")
     public Response start(@HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                          @Parameter(description = "return=minimal: answer with the state and outcome only (RFC 7240)")
+                          @HeaderParam("Prefer") String prefer,
                           @Valid @NotNull TransactionRequest request) throws JsonProcessingException {
         List<BranchSpec> branches = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -81,7 +84,7 @@ public class TransactionResource {
         }
         Duration timeout = request.timeoutMs() == null ? config.defaultTransactionTimeout()
                 : Duration.ofMillis(request.timeoutMs());
-        return begin.begin(idempotencyKey, "POST /transactions " + json.writeValueAsString(request),
+        return begin.begin(idempotencyKey, prefer, "POST /transactions " + json.writeValueAsString(request),
                 Protocol.of(request.protocol()), branches, timeout);
     }
 

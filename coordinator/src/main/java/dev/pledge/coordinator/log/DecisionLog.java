@@ -1,7 +1,8 @@
 package dev.pledge.coordinator.log;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +15,10 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.Session;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.tracing.Traces;
+import io.agroal.api.AgroalDataSource;
 
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Decision;
@@ -50,6 +51,8 @@ public class DecisionLog {
     @Inject
     Timeline timeline;
     @Inject
+    AgroalDataSource dataSource;
+    @Inject
     TransactionSynchronizationRegistry transactions;
 
     /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
@@ -65,37 +68,15 @@ public class DecisionLog {
      *
      * @param key the client's idempotency key, or null; a key already taken fails the begin at commit
      */
-    @Transactional
     public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
-        unforced();
-        Instant now = Instant.now();
-        GlobalTransaction tx = new GlobalTransaction();
-        tx.id = id;
-        tx.protocol = protocol.label();
-        tx.state = TxState.PREPARING;
-        tx.timeoutMs = timeout.toMillis();
-        tx.createdAt = now;
-        tx.updatedAt = now;
-        tx.traceparent = Traces.current();
-        if (key != null) {
-            tx.idempotencyKey = key.key();
-            tx.requestHash = key.requestHash();
-        }
-        tx.persist();
-        for (int i = 0; i < branches.size(); i++) {
-            BranchSpec spec = branches.get(i);
-            BranchRecord b = new BranchRecord();
-            b.txId = id;
-            b.position = i;
-            b.participant = spec.participant();
-            b.url = spec.url();
-            b.gid = gid(id, spec.participant());
-            b.operation = spec.operationJson();
-            b.state = "WORKING";
-            b.persist();
-        }
-        afterCommit(id, TxEvent.Kind.LOG, "begin " + protocol.label() + " with " + branches.size()
-                + " branches: state PREPARING");
+        LogRows.Tx tx = new LogRows.Tx(id, protocol, TxState.PREPARING, Traces.current(), Instant.now());
+        write(false, c -> {
+            LogRows.insert(c, tx, timeout.toMillis(), key == null ? null : key.key(), key == null ? null : key.requestHash(),
+                    branches);
+            return null;
+        });
+        timeline.add(id, TxEvent.Kind.LOG, null, "begin " + protocol.label() + " with " + branches.size()
+                + " branches: state PREPARING", null);
     }
 
     /** The transaction a client's idempotency key began, if any. */
@@ -116,37 +97,29 @@ public class DecisionLog {
      * @param votes the votes gathered (the first answer of each branch), none for a presumed abort
      * @return the transaction as decided
      */
-    @Transactional
     public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
-        GlobalTransaction tx = transaction(txId);
-        List<BranchRecord> records = branches(txId);
-        for (Vote vote : votes) {
-            BranchRecord b = of(records, vote.participant());
-            if (b.vote == null) {
-                b.vote = vote.yes() ? "YES" : vote.answered() ? "NO" : "NONE";
-                b.state = vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN";
-                b.reason = vote.reason();
-            }
-        }
-        tx.state = tx.state.moveTo(decision.loggedState(Protocol.of(tx.protocol)));
-        tx.decision = decision.kind().name();
-        tx.reason = decision.reason();
-        tx.updatedAt = Instant.now();
-        afterCommit(txId, TxEvent.Kind.LOG, "decision " + decision.kind() + " forced to the log: state " + tx.state
-                + (decision.reason() == null ? "" : " (" + decision.reason() + ")"));
-        return snapshot(tx, records);
+        Snapshot decided = write(true, c -> {
+            LogRows.Tx tx = LogRows.read(c, txId, true);
+            TxState next = tx.state().moveTo(decision.loggedState(tx.protocol()));
+            LogRows.votes(c, txId, votes);
+            LogRows.moveTo(c, txId, next, decision.kind().name(), decision.reason(), Instant.now());
+            return LogRows.snapshot(c, tx.in(next));
+        });
+        timeline.add(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state "
+                + decided.state() + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
+        return decided;
     }
 
     /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
-    @Transactional
     public Snapshot abortAfterTermination(UUID txId, String reason) {
-        GlobalTransaction tx = transaction(txId);
-        tx.state = tx.state.moveTo(TxState.ABORTING);
-        tx.decision = Decision.Kind.ABORT.name();
-        tx.reason = reason;
-        tx.updatedAt = Instant.now();
-        afterCommit(txId, TxEvent.Kind.LOG, "recovery: " + reason + ": state ABORTING");
-        return snapshot(tx, branches(txId));
+        Snapshot aborting = write(true, c -> {
+            LogRows.Tx tx = LogRows.read(c, txId, true);
+            TxState next = tx.state().moveTo(TxState.ABORTING);
+            LogRows.moveTo(c, txId, next, Decision.Kind.ABORT.name(), reason, Instant.now());
+            return LogRows.snapshot(c, tx.in(next));
+        });
+        timeline.add(txId, TxEvent.Kind.LOG, null, "recovery: " + reason + ": state ABORTING", null);
+        return aborting;
     }
 
     /**
@@ -155,17 +128,22 @@ public class DecisionLog {
      *
      * @return the transaction as it is now
      */
-    @Transactional
     public Snapshot precommitted(UUID txId, List<Ack> acks) {
-        unforced();
-        GlobalTransaction tx = transaction(txId);
-        List<BranchRecord> records = record(txId, acks);
-        if (tx.state == TxState.PRECOMMITTING) {
-            tx.state = tx.state.moveTo(TxState.COMMITTING);
-            tx.updatedAt = Instant.now();
-            afterCommit(txId, TxEvent.Kind.LOG, "every participant pre-committed: state COMMITTING");
+        boolean[] moved = new boolean[1];
+        Snapshot now = write(false, c -> {
+            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.acks(c, txId, acks);
+            if (tx.state() == TxState.PRECOMMITTING) {
+                tx = tx.in(tx.state().moveTo(TxState.COMMITTING));
+                LogRows.moveTo(c, txId, tx.state(), null, null, Instant.now());
+                moved[0] = true;
+            }
+            return LogRows.snapshot(c, tx);
+        });
+        if (moved[0]) {
+            timeline.add(txId, TxEvent.Kind.LOG, null, "every participant pre-committed: state COMMITTING", null);
         }
-        return snapshot(tx, records);
+        return now;
     }
 
     /** What recovery and phase 2 need to know of a transaction, read in one go. */
@@ -173,20 +151,13 @@ public class DecisionLog {
                            String traceparent) {
     }
 
-    @Transactional
     public Snapshot snapshot(UUID txId) {
-        return snapshot(transaction(txId), branches(txId));
+        return read(c -> LogRows.snapshot(c, LogRows.read(c, txId, false)));
     }
 
-    private static Snapshot snapshot(GlobalTransaction tx, List<BranchRecord> records) {
-        return new Snapshot(tx.id, Protocol.of(tx.protocol), tx.state,
-                records.stream().map(b -> new BranchSpec(b.participant, b.url, b.operation)).toList(),
-                records.stream().map(b -> b.state).toList(), tx.traceparent);
-    }
-
-    @Transactional
     public Optional<Snapshot> snapshotIfExists(UUID txId) {
-        return GlobalTransaction.<GlobalTransaction>findByIdOptional(txId).map(tx -> snapshot(tx, branches(txId)));
+        return read(c -> LogRows.exists(c, txId) ? Optional.of(LogRows.snapshot(c, LogRows.read(c, txId, false)))
+                : Optional.empty());
     }
 
     /**
@@ -216,17 +187,16 @@ public class DecisionLog {
     }
 
     /** Transactions not yet at their end, oldest first. */
-    @Transactional
     public List<UUID> unfinished() {
-        return GlobalTransaction.<GlobalTransaction>list("state in ?1 order by createdAt", UNFINISHED).stream()
-                .map(t -> t.id).toList();
+        return read(c -> LogRows.unfinished(c, UNFINISHED));
     }
 
     /** Records the acknowledgements of a phase that has not finished yet, so they are not asked for again. */
-    @Transactional
     public void recordAcks(UUID txId, List<Ack> acks) {
-        unforced();
-        record(txId, acks);
+        write(false, c -> {
+            LogRows.acks(c, txId, acks);
+            return null;
+        });
     }
 
     /** How a transaction ended: its protocol, final state, and how long it took from begin to end. */
@@ -237,16 +207,18 @@ public class DecisionLog {
      * Every participant answered the decision: records the last acknowledgements and the end,
      * asynchronously (see the class comment). A branch that ended the other way makes the end MIXED.
      */
-    @Transactional
     public Ended finish(UUID txId, List<Ack> acks) {
-        unforced();
-        GlobalTransaction tx = transaction(txId);
-        List<String> branchStates = record(txId, acks).stream().map(b -> b.state).toList();
-        tx.state = tx.state.ended(branchStates);
-        tx.updatedAt = Instant.now();
-        afterCommit(txId, tx.state == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG,
-                "every participant answered: state " + tx.state);
-        return new Ended(Protocol.of(tx.protocol), tx.state, Duration.between(tx.createdAt, tx.updatedAt));
+        Ended ended = write(false, c -> {
+            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.acks(c, txId, acks);
+            TxState end = tx.state().ended(LogRows.snapshot(c, tx).branchStates());
+            Instant now = Instant.now();
+            LogRows.moveTo(c, txId, end, null, null, now);
+            return new Ended(tx.protocol(), end, Duration.between(tx.createdAt(), now));
+        });
+        timeline.add(txId, ended.state() == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG, null,
+                "every participant answered: state " + ended.state(), null);
+        return ended;
     }
 
     /** How many transactions of each protocol have not reached their end. */
@@ -270,13 +242,43 @@ public class DecisionLog {
         timeline.awaitWritten(Duration.ofSeconds(2));
     }
 
-    /** The current transaction commits without waiting for its WAL to reach disk. */
-    private static void unforced() {
-        GlobalTransaction.getEntityManager().unwrap(Session.class).doWork(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL synchronous_commit = off");
+    /** A piece of work on one connection of the log's database. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs one local transaction and commits it: forced (the commit returns once its WAL is on disk) or
+     * not (see the class comment).
+     */
+    private <T> T write(boolean forced, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!forced) {
+                    LogRows.unforced(c);
+                }
+                T result = work.on(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("decision log write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("decision log read failed: " + e.getMessage(), e);
+        }
     }
 
     /** A log write's timeline entry, added once the write has committed (and never if it rolls back). */
@@ -295,26 +297,11 @@ public class DecisionLog {
         });
     }
 
-    private static List<BranchRecord> record(UUID txId, List<Ack> acks) {
-        List<BranchRecord> records = branches(txId);
-        acks.forEach(ack -> of(records, ack.participant()).state = ack.state());
-        return records;
-    }
-
     private static GlobalTransaction transaction(UUID id) {
         GlobalTransaction tx = GlobalTransaction.findById(id);
         if (tx == null) {
             throw new IllegalStateException("no transaction " + id + " in the log");
         }
         return tx;
-    }
-
-    private static List<BranchRecord> branches(UUID txId) {
-        return BranchRecord.list("txId", io.quarkus.panache.common.Sort.by("position"), txId);
-    }
-
-    private static BranchRecord of(List<BranchRecord> records, String participant) {
-        return records.stream().filter(b -> b.participant.equals(participant)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no branch of " + participant));
     }
 }

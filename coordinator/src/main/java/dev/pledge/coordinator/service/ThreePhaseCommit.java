@@ -75,7 +75,6 @@ public class ThreePhaseCommit {
             } else {
                 phaseTwo.complete(decided);
             }
-            log.awaitTimeline(); // the client reads a complete timeline once answered
             return id;
         } finally {
             inFlight.release(id);

@@ -25,6 +25,11 @@ public class Transactions {
                 TxEvent.<TxEvent>list("txId", Sort.by("at").and("id"), id)));
     }
 
+    /** A transaction's state and outcome, without its branches and timeline. */
+    public Optional<TransactionView> summary(UUID id) {
+        return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx, null, null));
+    }
+
     /** The newest transactions first, optionally only those in some states. */
     public List<TransactionView> list(List<TxState> states, int limit) {
         Sort newest = Sort.descending("createdAt");

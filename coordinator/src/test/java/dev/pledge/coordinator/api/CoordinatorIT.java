@@ -77,6 +77,31 @@ class CoordinatorIT {
     }
 
     @Test
+    void preferReturnMinimalAnswersTheOutcomeWithoutTheTimeline() {
+        String id = given().contentType(ContentType.JSON).header("Prefer", "handling=strict, return=minimal").body(GOOD)
+                .post("/orders").then().statusCode(201)
+                .header("Preference-Applied", "return=minimal")
+                .header("Location", containsString("/transactions/"))
+                .body("outcome", equalTo("ABORTED")).body("state", equalTo("ABORTING"))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("timeline")))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("branches")))
+                .extract().path("id");
+        // the timeline is written off the protocol's path; the whole of it arrives at the Location
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        List<String> messages;
+        do {
+            messages = given().get("/transactions/" + id).then().statusCode(200).extract().path("timeline.message");
+        } while (messages.stream().noneMatch(m -> m.startsWith("no ack for abort")) && System.nanoTime() < deadline);
+        assertThat(messages).anyMatch(m -> m.startsWith("no ack for abort"));
+    }
+
+    @Test
+    void anUnknownTransactionIsAProblemOfItsOwnType() {
+        given().get("/transactions/" + java.util.UUID.randomUUID()).then().statusCode(404).contentType(PROBLEM)
+                .body("type", equalTo("urn:pledge:problem:unknown-transaction"));
+    }
+
+    @Test
     void badTransactionsAreProblemsAndWriteNothing() throws SQLException {
         long before = count("transactions");
         String op = "\"operation\":{\"sku\":\"BOOK-001\",\"qty\":1}";

@@ -1,0 +1,182 @@
+package dev.pledge.coordinator.log;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.pledge.coordinator.log.DecisionLog.Ack;
+import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.log.DecisionLog.Snapshot;
+import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.protocol.TxState;
+
+/**
+ * The decision log's statements on the protocol's path, in plain JDBC: a transaction's writes are a few
+ * statements on one connection, with no entity state to track and flush.
+ */
+final class LogRows {
+    private LogRows() {
+    }
+
+    /** A transaction's row, as read (and locked) before it changes. */
+    record Tx(UUID id, Protocol protocol, TxState state, String traceparent, Instant createdAt) {
+        Tx in(TxState next) {
+            return new Tx(id, protocol, next, traceparent, createdAt);
+        }
+    }
+
+    /** The current local transaction commits without waiting for its WAL to reach disk. */
+    static void unforced(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = off");
+        }
+    }
+
+    static void insert(Connection c, Tx tx, long timeoutMs, String idempotencyKey, String requestHash,
+            List<BranchSpec> branches) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO transactions (id, protocol, state, timeout_ms, created_at,"
+                + " updated_at, trace_parent, idempotency_key, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, tx.id());
+            ps.setString(2, tx.protocol().label());
+            ps.setString(3, tx.state().name());
+            ps.setLong(4, timeoutMs);
+            ps.setObject(5, utc(tx.createdAt()));
+            ps.setObject(6, utc(tx.createdAt()));
+            ps.setString(7, tx.traceparent());
+            ps.setString(8, idempotencyKey);
+            ps.setString(9, requestHash);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO branches (tx_id, position, participant, url, gid, operation,"
+                + " state) VALUES (?, ?, ?, ?, ?, ?::jsonb, 'WORKING')")) {
+            for (int i = 0; i < branches.size(); i++) {
+                BranchSpec b = branches.get(i);
+                ps.setObject(1, tx.id());
+                ps.setInt(2, i);
+                ps.setString(3, b.participant());
+                ps.setString(4, b.url());
+                ps.setString(5, DecisionLog.gid(tx.id(), b.participant()));
+                ps.setString(6, b.operationJson());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Reads a transaction's row; with {@code lock}, holds it until this local transaction ends. */
+    static Tx read(Connection c, UUID id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, trace_parent, created_at FROM transactions"
+                + " WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no transaction " + id + " in the log");
+                }
+                return new Tx(id, Protocol.of(rs.getString(1)), TxState.valueOf(rs.getString(2)), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant());
+            }
+        }
+    }
+
+    static boolean exists(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM transactions WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static void moveTo(Connection c, UUID id, TxState state, String decision, String reason, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(decision == null
+                ? "UPDATE transactions SET state = ?, updated_at = ? WHERE id = ?"
+                : "UPDATE transactions SET state = ?, updated_at = ?, decision = ?, reason = ? WHERE id = ?")) {
+            ps.setString(1, state.name());
+            ps.setObject(2, utc(at));
+            if (decision == null) {
+                ps.setObject(3, id);
+            } else {
+                ps.setString(3, decision);
+                ps.setString(4, reason);
+                ps.setObject(5, id);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Each branch's first vote counts: a branch that has one keeps it. */
+    static void votes(Connection c, UUID id, List<Vote> votes) throws SQLException {
+        if (votes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET vote = ?, state = ?, reason = ?"
+                + " WHERE tx_id = ? AND participant = ? AND vote IS NULL")) {
+            for (Vote v : votes) {
+                ps.setString(1, v.yes() ? "YES" : v.answered() ? "NO" : "NONE");
+                ps.setString(2, v.yes() ? "PREPARED" : v.answered() ? "ABORTED" : "UNKNOWN");
+                ps.setString(3, v.reason());
+                ps.setObject(4, id);
+                ps.setString(5, v.participant());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void acks(Connection c, UUID id, List<Ack> acks) throws SQLException {
+        if (acks.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET state = ? WHERE tx_id = ? AND participant = ?")) {
+            for (Ack a : acks) {
+                ps.setString(1, a.state());
+                ps.setObject(2, id);
+                ps.setString(3, a.participant());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static Snapshot snapshot(Connection c, Tx tx) throws SQLException {
+        List<BranchSpec> specs = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT participant, url, operation::text, state FROM branches"
+                + " WHERE tx_id = ? ORDER BY position")) {
+            ps.setObject(1, tx.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    specs.add(new BranchSpec(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    states.add(rs.getString(4));
+                }
+            }
+        }
+        return new Snapshot(tx.id(), tx.protocol(), tx.state(), List.copyOf(specs), List.copyOf(states), tx.traceparent());
+    }
+
+    static List<UUID> unfinished(Connection c, List<TxState> states) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM transactions WHERE state = ANY (?) ORDER BY created_at")) {
+            ps.setArray(1, c.createArrayOf("varchar", states.stream().map(Enum::name).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}
