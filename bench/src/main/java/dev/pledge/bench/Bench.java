@@ -51,7 +51,7 @@ public final class Bench {
         int most = settings.clients().stream().max(Integer::compare).orElseThrow();
         BenchData.reset(dbs, settings.skus(), most);
         Costs costs = new Costs(dbs, List.of(url(Stack.COORDINATOR), url(Stack.INVENTORY), url(Stack.PAYMENT),
-                url(Stack.SAGA_ORCHESTRATOR)));
+                url(Stack.SAGA_ORCHESTRATOR)), () -> CpuTime.read(stack));
         boolean fsync = costs.fsync();
         if (!fsync) {
             progress.println("warning: PostgreSQL runs with fsync off (PLEDGE_PG_FSYNC=off): commits are not flushed,"

@@ -20,8 +20,10 @@ import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * What a run cost besides time: WAL flushes each database forced (PostgreSQL's {@code pg_stat_wal.wal_sync},
- * one per fsync of the log, however many commits it carried), and HTTP requests the services answered
- * (their {@code http_server_requests_seconds_count}, without the {@code /q/} endpoints). Read at quiet moments
+ * one per fsync of the log, however many commits it carried), HTTP requests the services answered
+ * (their {@code http_server_requests_seconds_count}, without the {@code /q/} endpoints), and the CPU time each
+ * process used ({@link CpuTime}): on a machine whose cores every process shares, CPU per order is what sets
+ * the throughput. Read at quiet moments
  * before and after a run, warm-up included; the difference divided by every order of the run gives the cost
  * per order. PostgreSQL 15 backends report their WAL counts at most once a second, and an idle one within
  * {@link #SETTLE}: the reading after a run waits that long.
@@ -31,15 +33,22 @@ public final class Costs {
             "^http_server_requests_seconds_count\\{(.*?)\\} (\\d\\S*)", Pattern.MULTILINE); // a uri may hold {gid}
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    /** Per order: forced WAL flushes in each database and in all, and HTTP requests across the services. */
-    public record PerOrder(Map<String, Double> walFlushes, double httpCalls) {
+    /**
+     * Per order: forced WAL flushes in each database and in all, HTTP requests across the services, and
+     * milliseconds of CPU in each process (empty where /proc cannot be read).
+     */
+    public record PerOrder(Map<String, Double> walFlushes, double httpCalls, Map<String, Double> cpuMs) {
         public double walFlushesTotal() {
             return walFlushes.values().stream().mapToDouble(Double::doubleValue).sum();
         }
+
+        public double cpuMsTotal() {
+            return cpuMs.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
 
-    /** One reading of every counter. */
-    public record Reading(Map<String, Long> walSyncs, long httpCalls) {
+    /** One reading of every counter; CPU in microseconds per process. */
+    public record Reading(Map<String, Long> walSyncs, long httpCalls, Map<String, Long> cpuMicros) {
     }
 
     /** How long an idle PostgreSQL backend may keep its statistics before it reports them (10 s), and a margin. */
@@ -47,10 +56,12 @@ public final class Costs {
 
     private final Databases dbs;
     private final List<String> serviceUrls;
+    private final java.util.function.Supplier<Map<String, Long>> cpu;
 
-    public Costs(Databases dbs, List<String> serviceUrls) {
+    public Costs(Databases dbs, List<String> serviceUrls, java.util.function.Supplier<Map<String, Long>> cpu) {
         this.dbs = dbs;
         this.serviceUrls = serviceUrls;
+        this.cpu = cpu;
     }
 
     public Reading read() throws Exception {
@@ -62,14 +73,21 @@ public final class Costs {
         for (String url : serviceUrls) {
             calls += httpCalls(url);
         }
-        return new Reading(syncs, calls);
+        return new Reading(syncs, calls, cpu.get());
     }
 
     public static PerOrder between(Reading before, Reading after, long orders) {
         Map<String, Double> flushes = new LinkedHashMap<>();
         double n = Math.max(1, orders);
         before.walSyncs().forEach((db, b) -> flushes.put(db, (after.walSyncs().get(db) - b) / n));
-        return new PerOrder(flushes, (after.httpCalls() - before.httpCalls()) / n);
+        Map<String, Double> cpuMs = new LinkedHashMap<>();
+        before.cpuMicros().forEach((process, b) -> {
+            Long a = after.cpuMicros().get(process);
+            if (a != null && a >= b) { // a process restarted meanwhile has no comparable figure
+                cpuMs.put(process, (a - b) / 1000.0 / n);
+            }
+        });
+        return new PerOrder(flushes, (after.httpCalls() - before.httpCalls()) / n, cpuMs);
     }
 
     /** Whether the databases flush their WAL to disk at all; with fsync off there is nothing to count. */

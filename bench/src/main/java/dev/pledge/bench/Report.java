@@ -58,6 +58,11 @@ public final class Report {
             if (m.kind() == Target.Kind.PROTOCOL) {
                 r.put("httpCallsPerOrder", round(m.costs().httpCalls()));
             }
+            if (!m.costs().cpuMs().isEmpty()) {
+                ObjectNode cpu = r.putObject("cpuMsPerOrder");
+                m.costs().cpuMs().forEach((process, v) -> cpu.put(process, round(v)));
+                cpu.put("total", round(m.costs().cpuMsTotal()));
+            }
         }
         int most = settings.clients().stream().max(Integer::compare).orElse(1);
         root.set("ratios", JSON.valueToTree(Ratios.at(rows, most)));
@@ -75,28 +80,34 @@ public final class Report {
     public static void writeCsv(List<Measurement> rows, Path file) throws IOException {
         StringBuilder csv = new StringBuilder("target,kind,clients,seconds,orders,committed,aborted,errors,throughput,"
                 + "abort_rate,p50_ms,p90_ms,p99_ms,max_ms,wal_flushes_per_order,coordinator_wal_flushes_per_order,"
-                + "http_calls_per_order\n");
+                + "http_calls_per_order,cpu_ms_per_order\n");
         for (Measurement m : rows) {
             csv.append(String.join(",", m.target(), m.kind().name().toLowerCase(Locale.ROOT), Integer.toString(m.clients()),
                     fmt(m.seconds()), Long.toString(m.orders()), Long.toString(m.committed()), Long.toString(m.aborted()),
                     Long.toString(m.errors()), fmt(m.throughput()), fmt(m.abortRate()), fmt(m.percentileMs(50)),
                     fmt(m.percentileMs(90)), fmt(m.percentileMs(99)), fmt(m.maxMs()), fmt(m.costs().walFlushesTotal()),
                     fmt(m.costs().walFlushes().getOrDefault("coordinator", 0.0)),
-                    m.kind() == Target.Kind.PROTOCOL ? fmt(m.costs().httpCalls()) : "")).append('\n');
+                    m.kind() == Target.Kind.PROTOCOL ? fmt(m.costs().httpCalls()) : "",
+                    m.costs().cpuMs().isEmpty() ? "" : fmt(m.costs().cpuMsTotal()))).append('\n');
         }
         Files.writeString(file, csv);
     }
 
     /** The table for a terminal: one row per target and number of clients, then the ratios. */
     public static void print(List<Measurement> rows, Map<String, Map<String, Double>> ratios, int clients, PrintStream out) {
-        out.printf("%n%-11s %7s %9s %7s %8s %8s %8s %8s %11s %10s%n", "target", "clients", "orders/s", "aborts",
-                "p50 ms", "p90 ms", "p99 ms", "max ms", "WAL/order", "HTTP/order");
+        out.printf("%n%-11s %7s %9s %7s %8s %8s %8s %8s %11s %10s %10s%n", "target", "clients", "orders/s", "aborts",
+                "p50 ms", "p90 ms", "p99 ms", "max ms", "WAL/order", "HTTP/order", "CPU ms/ord");
         for (Measurement m : rows) {
-            out.printf("%-11s %7d %9.1f %6.1f%% %8.1f %8.1f %8.1f %8.1f %11.2f %10s%n", m.target(), m.clients(),
+            out.printf("%-11s %7d %9.1f %6.1f%% %8.1f %8.1f %8.1f %8.1f %11.2f %10s %10s%n", m.target(), m.clients(),
                     m.throughput(), m.abortRate() * 100, m.percentileMs(50), m.percentileMs(90), m.percentileMs(99),
                     m.maxMs(), m.costs().walFlushesTotal(),
-                    m.kind() == Target.Kind.PROTOCOL ? String.format("%.2f", m.costs().httpCalls()) : "-");
+                    m.kind() == Target.Kind.PROTOCOL ? String.format("%.2f", m.costs().httpCalls()) : "-",
+                    m.costs().cpuMs().isEmpty() ? "-" : String.format("%.2f", m.costs().cpuMsTotal()));
         }
+        rows.stream().filter(m -> m.clients() == clients && !m.costs().cpuMs().isEmpty()).forEach(m -> out.printf(
+                "%s CPU ms per order at %d clients: %s%n", m.target(), clients, m.costs().cpuMs().entrySet().stream()
+                        .filter(e -> e.getValue() >= 0.005).map(e -> String.format("%s %.2f", e.getKey(), e.getValue()))
+                        .reduce((a, b) -> a + ", " + b).orElse("none")));
         if (!ratios.isEmpty()) {
             out.printf("%nThroughput ratios at %d clients (1.000 = as fast as the reference):%n", clients);
             ratios.forEach((protocol, r) -> out.printf("  %-5s %s%n", protocol, r.entrySet().stream()

@@ -23,11 +23,23 @@ class CostsTest {
 
     @Test
     void costsPerOrderAreTheDifferencesDividedByTheOrders() {
-        Costs.Reading before = new Costs.Reading(Map.of("coordinator", 100L, "inventory", 10L), 40);
-        Costs.Reading after = new Costs.Reading(Map.of("coordinator", 150L, "inventory", 110L), 540);
+        Costs.Reading before = new Costs.Reading(Map.of("coordinator", 100L, "inventory", 10L), 40,
+                Map.of("coordinator", 1_000_000L, "bench", 500_000L));
+        Costs.Reading after = new Costs.Reading(Map.of("coordinator", 150L, "inventory", 110L), 540,
+                Map.of("coordinator", 1_500_000L, "bench", 400_000L));
         Costs.PerOrder per = Costs.between(before, after, 100);
         assertThat(per.walFlushes()).containsEntry("coordinator", 0.5).containsEntry("inventory", 1.0);
         assertThat(per.walFlushesTotal()).isEqualTo(1.5);
         assertThat(per.httpCalls()).isEqualTo(5.0);
+        assertThat(per.cpuMs()).as("a process that went backwards restarted: left out")
+                .containsExactlyEntriesOf(Map.of("coordinator", 5.0));
+        assertThat(per.cpuMsTotal()).isEqualTo(5.0);
+    }
+
+    @Test
+    void cpuTicksAreReadPastACommandNameWithSpacesAndParentheses() {
+        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1200 300 7 8 20 0 40 0 123 0 0";
+        assertThat(CpuTime.parse(stat)).hasValue(1200 + 300 + 7 + 8);
+        assertThat(CpuTime.statTicks(ProcessHandle.current().pid())).as("this process, from /proc").isPresent();
     }
 }

@@ -18,7 +18,7 @@ class RatiosTest {
         Histogram latency = new Histogram(3);
         latency.recordValue(1000 + committed);
         return new Measurement(target, kind, clients, 10, committed, 0, 0, latency,
-                new Costs.PerOrder(Map.of("coordinator", 1.0), kind == Target.Kind.PROTOCOL ? 5.0 : 0.0));
+                new Costs.PerOrder(Map.of("coordinator", 1.0), kind == Target.Kind.PROTOCOL ? 5.0 : 0.0, Map.of()));
     }
 
     private final List<Measurement> rows = List.of(

@@ -99,10 +99,10 @@ public class DecisionLog {
      */
     public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
         Snapshot decided = write(true, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.Tx tx = LogRows.read(c, txId);
             TxState next = tx.state().moveTo(decision.loggedState(tx.protocol()));
             LogRows.votes(c, txId, votes);
-            LogRows.moveTo(c, txId, next, decision.kind().name(), decision.reason(), Instant.now());
+            LogRows.moveTo(c, tx, next, decision.kind().name(), decision.reason(), Instant.now());
             return LogRows.snapshot(c, tx.in(next));
         });
         timeline.add(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state "
@@ -113,9 +113,9 @@ public class DecisionLog {
     /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
     public Snapshot abortAfterTermination(UUID txId, String reason) {
         Snapshot aborting = write(true, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.Tx tx = LogRows.read(c, txId);
             TxState next = tx.state().moveTo(TxState.ABORTING);
-            LogRows.moveTo(c, txId, next, Decision.Kind.ABORT.name(), reason, Instant.now());
+            LogRows.moveTo(c, tx, next, Decision.Kind.ABORT.name(), reason, Instant.now());
             return LogRows.snapshot(c, tx.in(next));
         });
         timeline.add(txId, TxEvent.Kind.LOG, null, "recovery: " + reason + ": state ABORTING", null);
@@ -131,11 +131,12 @@ public class DecisionLog {
     public Snapshot precommitted(UUID txId, List<Ack> acks) {
         boolean[] moved = new boolean[1];
         Snapshot now = write(false, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.Tx tx = LogRows.read(c, txId);
             LogRows.acks(c, txId, acks);
             if (tx.state() == TxState.PRECOMMITTING) {
-                tx = tx.in(tx.state().moveTo(TxState.COMMITTING));
-                LogRows.moveTo(c, txId, tx.state(), null, null, Instant.now());
+                TxState next = tx.state().moveTo(TxState.COMMITTING);
+                LogRows.moveTo(c, tx, next, null, null, Instant.now());
+                tx = tx.in(next);
                 moved[0] = true;
             }
             return LogRows.snapshot(c, tx);
@@ -152,11 +153,16 @@ public class DecisionLog {
     }
 
     public Snapshot snapshot(UUID txId) {
-        return read(c -> LogRows.snapshot(c, LogRows.read(c, txId, false)));
+        return read(c -> LogRows.snapshot(c, LogRows.read(c, txId)));
+    }
+
+    /** A transaction's own row (not its branches or timeline), read without Hibernate; empty when unknown. */
+    public Optional<GlobalTransaction> summary(UUID txId) {
+        return read(c -> LogRows.summary(c, txId));
     }
 
     public Optional<Snapshot> snapshotIfExists(UUID txId) {
-        return read(c -> LogRows.exists(c, txId) ? Optional.of(LogRows.snapshot(c, LogRows.read(c, txId, false)))
+        return read(c -> LogRows.exists(c, txId) ? Optional.of(LogRows.snapshot(c, LogRows.read(c, txId)))
                 : Optional.empty());
     }
 
@@ -209,11 +215,11 @@ public class DecisionLog {
      */
     public Ended finish(UUID txId, List<Ack> acks) {
         Ended ended = write(false, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId, true);
+            LogRows.Tx tx = LogRows.read(c, txId);
             LogRows.acks(c, txId, acks);
             TxState end = tx.state().ended(LogRows.snapshot(c, tx).branchStates());
             Instant now = Instant.now();
-            LogRows.moveTo(c, txId, end, null, null, now);
+            LogRows.moveTo(c, tx, end, null, null, now);
             return new Ended(tx.protocol(), end, Duration.between(tx.createdAt(), now));
         });
         timeline.add(txId, ended.state() == TxState.MIXED ? TxEvent.Kind.ERROR : TxEvent.Kind.LOG, null,

@@ -72,10 +72,10 @@ final class LogRows {
         }
     }
 
-    /** Reads a transaction's row; with {@code lock}, holds it until this local transaction ends. */
-    static Tx read(Connection c, UUID id, boolean lock) throws SQLException {
+    /** Reads a transaction's row. */
+    static Tx read(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, trace_parent, created_at FROM transactions"
-                + " WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+                + " WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -83,6 +83,30 @@ final class LogRows {
                 }
                 return new Tx(id, Protocol.of(rs.getString(1)), TxState.valueOf(rs.getString(2)), rs.getString(3),
                         rs.getObject(4, OffsetDateTime.class).toInstant());
+            }
+        }
+    }
+
+    /** A transaction's own row, without its branches: what a minimal answer shows. Unmanaged by Hibernate. */
+    static java.util.Optional<GlobalTransaction> summary(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, decision, reason, timeout_ms, created_at,"
+                + " updated_at, trace_parent FROM transactions WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                GlobalTransaction tx = new GlobalTransaction();
+                tx.id = id;
+                tx.protocol = rs.getString(1);
+                tx.state = TxState.valueOf(rs.getString(2));
+                tx.decision = rs.getString(3);
+                tx.reason = rs.getString(4);
+                tx.timeoutMs = rs.getLong(5);
+                tx.createdAt = rs.getObject(6, OffsetDateTime.class).toInstant();
+                tx.updatedAt = rs.getObject(7, OffsetDateTime.class).toInstant();
+                tx.traceparent = rs.getString(8);
+                return java.util.Optional.of(tx);
             }
         }
     }
@@ -96,20 +120,27 @@ final class LogRows {
         }
     }
 
-    static void moveTo(Connection c, UUID id, TxState state, String decision, String reason, Instant at) throws SQLException {
+    /**
+     * Moves a transaction from the state it was read in to the next one, as a compare-and-set: when another
+     * writer moved it in between, nothing is written and the write fails (no row is locked ahead of time).
+     */
+    static void moveTo(Connection c, Tx from, TxState state, String decision, String reason, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(decision == null
-                ? "UPDATE transactions SET state = ?, updated_at = ? WHERE id = ?"
-                : "UPDATE transactions SET state = ?, updated_at = ?, decision = ?, reason = ? WHERE id = ?")) {
-            ps.setString(1, state.name());
-            ps.setObject(2, utc(at));
-            if (decision == null) {
-                ps.setObject(3, id);
-            } else {
-                ps.setString(3, decision);
-                ps.setString(4, reason);
-                ps.setObject(5, id);
+                ? "UPDATE transactions SET state = ?, updated_at = ? WHERE id = ? AND state = ?"
+                : "UPDATE transactions SET state = ?, updated_at = ?, decision = ?, reason = ? WHERE id = ? AND state = ?")) {
+            int i = 1;
+            ps.setString(i++, state.name());
+            ps.setObject(i++, utc(at));
+            if (decision != null) {
+                ps.setString(i++, decision);
+                ps.setString(i++, reason);
             }
-            ps.executeUpdate();
+            ps.setObject(i++, from.id());
+            ps.setString(i, from.state().name());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("transaction " + from.id() + " left state " + from.state()
+                        + " while this write moved it to " + state);
+            }
         }
     }
 

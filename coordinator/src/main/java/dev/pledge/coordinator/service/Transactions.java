@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.pledge.coordinator.api.TransactionView;
 import dev.pledge.coordinator.log.BranchRecord;
+import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.GlobalTransaction;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.TxState;
@@ -18,6 +20,8 @@ import io.quarkus.panache.common.Sort;
 /** Reads of the decision log for the API. */
 @ApplicationScoped
 public class Transactions {
+    @Inject
+    DecisionLog log;
 
     public Optional<TransactionView> find(UUID id) {
         return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx,
@@ -27,7 +31,7 @@ public class Transactions {
 
     /** A transaction's state and outcome, without its branches and timeline. */
     public Optional<TransactionView> summary(UUID id) {
-        return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx, null, null));
+        return log.summary(id).map(tx -> TransactionView.of(tx, null, null));
     }
 
     /** The newest transactions first, optionally only those in some states. */
