@@ -172,17 +172,17 @@ public class BranchService {
      */
     public BranchView commit(String gid) throws SQLException {
         checkGid(gid);
-        crashPoints.hit("before-commit");
-        try {
-            store.commitPrepared(gid);
-            return new BranchView(gid, BranchState.COMMITTED, null, null);
-        } catch (SQLException e) {
-            if (!BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
-                throw e;
-            }
-        }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Decided d = store.state(gid);
+            crashPoints.hit("before-commit");
+            try {
+                store.commitPrepared(gid);
+                return new BranchView(gid, BranchState.COMMITTED, null, null);
+            } catch (SQLException e) {
+                if (!BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            Decided d = store.state(gid); // not prepared: ended already, never prepared, or prepared just now
             switch (d.state()) {
                 case COMMITTED:
                     return new BranchView(gid, BranchState.COMMITTED, null, null);
@@ -191,16 +191,7 @@ public class BranchService {
                 case WORKING:
                     throw ProblemException.conflict("branch " + gid + " was never prepared here; it cannot commit");
                 default:
-                    crashPoints.hit("before-commit");
-                    try {
-                        store.commitPrepared(gid);
-                        return new BranchView(gid, BranchState.COMMITTED, null, null);
-                    } catch (SQLException e) {
-                        if (!BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
-                            throw e;
-                        }
-                        // finished by a concurrent call: read the outcome again
-                    }
+                    // prepared (again visible) after the attempt: try once more
             }
         }
         throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the commit");

@@ -162,8 +162,10 @@ public class DecisionLog {
     }
 
     public Optional<Snapshot> snapshotIfExists(UUID txId) {
-        return read(c -> LogRows.exists(c, txId) ? Optional.of(LogRows.snapshot(c, LogRows.read(c, txId)))
-                : Optional.empty());
+        return read(c -> {
+            Optional<LogRows.Tx> tx = LogRows.find(c, txId);
+            return tx.isPresent() ? Optional.of(LogRows.snapshot(c, tx.get())) : Optional.empty();
+        });
     }
 
     /**
@@ -248,38 +250,16 @@ public class DecisionLog {
         timeline.awaitWritten(Duration.ofSeconds(2));
     }
 
-    /** A piece of work on one connection of the log's database. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T on(Connection c) throws SQLException;
-    }
-
-    /**
-     * Runs one local transaction and commits it: forced (the commit returns once its WAL is on disk) or
-     * not (see the class comment).
-     */
-    private <T> T write(boolean forced, Work<T> work) {
+    /** One local transaction, forced or not (see the class comment). */
+    private <T> T write(boolean forced, LogRows.Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (!forced) {
-                    LogRows.unforced(c);
-                }
-                T result = work.on(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return LogRows.inTransaction(c, forced, work);
         } catch (SQLException e) {
             throw new IllegalStateException("decision log write failed: " + e.getMessage(), e);
         }
     }
 
-    private <T> T read(Work<T> work) {
+    private <T> T read(LogRows.Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.on(c);
         } catch (SQLException e) {

@@ -34,10 +34,32 @@ final class LogRows {
         }
     }
 
-    /** The current local transaction commits without waiting for its WAL to reach disk. */
-    static void unforced(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL synchronous_commit = off");
+    /** A piece of work on one connection of the log's database. */
+    @FunctionalInterface
+    interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs one local transaction on the connection and commits it: forced (the commit returns once its WAL
+     * is on disk) or not ({@code synchronous_commit = off}: visible at once, on disk with the next flush).
+     */
+    static <T> T inTransaction(Connection c, boolean forced, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            if (!forced) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL synchronous_commit = off");
+                }
+            }
+            T result = work.on(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
@@ -72,17 +94,18 @@ final class LogRows {
         }
     }
 
-    /** Reads a transaction's row. */
+    /** Reads a transaction's row; fails when the log has no such transaction. */
     static Tx read(Connection c, UUID id) throws SQLException {
+        return find(c, id).orElseThrow(() -> new IllegalStateException("no transaction " + id + " in the log"));
+    }
+
+    static java.util.Optional<Tx> find(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, trace_parent, created_at FROM transactions"
                 + " WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no transaction " + id + " in the log");
-                }
-                return new Tx(id, Protocol.of(rs.getString(1)), TxState.valueOf(rs.getString(2)), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant());
+                return rs.next() ? java.util.Optional.of(new Tx(id, Protocol.of(rs.getString(1)), TxState.valueOf(rs.getString(2)),
+                        rs.getString(3), rs.getObject(4, OffsetDateTime.class).toInstant())) : java.util.Optional.empty();
             }
         }
     }
@@ -107,15 +130,6 @@ final class LogRows {
                 tx.updatedAt = rs.getObject(7, OffsetDateTime.class).toInstant();
                 tx.traceparent = rs.getString(8);
                 return java.util.Optional.of(tx);
-            }
-        }
-    }
-
-    static boolean exists(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM transactions WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.pledge.coordinator.log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,12 +175,8 @@ public class Timeline {
     }
 
     private static void insert(Connection c, List<Entry> entries) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL synchronous_commit = off");
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tx_events (tx_id, at, kind, participant, message,"
+        LogRows.inTransaction(c, false, on -> {
+            try (PreparedStatement ps = on.prepareStatement("INSERT INTO tx_events (tx_id, at, kind, participant, message,"
                     + " duration_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Entry e : entries) {
                     ps.setObject(1, e.txId());
@@ -198,13 +193,8 @@ public class Timeline {
                 }
                 ps.executeBatch();
             }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 
     /** A failed batch may carry the statement's SQLSTATE only on its next exception. */
