@@ -74,6 +74,37 @@ class InventoryIT {
         given().post("/branches/" + gid + "/abort").then().statusCode(409).contentType(PROBLEM);
     }
 
+    /**
+     * Fencing of coordinator replicas: once a branch has been called under epoch 2 (a replica took the
+     * transaction over), a call under epoch 1 (the replica that lost it) is refused and changes nothing.
+     */
+    @Test
+    void aCallUnderAnOlderEpochThanOneSeenIsRefusedAndChangesNothing(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        prepare(gid, "LOAD-009", 1).body("vote", equalTo("YES"));
+        given().header("Pledge-Epoch", 2).post("/branches/" + gid + "/commit").then().statusCode(200)
+                .body("state", equalTo("COMMITTED"));
+        assertThat(queryInt("SELECT epoch FROM branch_fences WHERE gid = ?", gid)).isEqualTo(2);
+
+        given().header("Pledge-Epoch", 1).post("/branches/" + gid + "/abort").then().statusCode(412).contentType(PROBLEM)
+                .body("type", equalTo("urn:pledge:problem:stale-epoch")).body("detail", containsString("epoch 2"));
+        given().header("Pledge-Epoch", 1).post("/branches/" + gid + "/commit").then().statusCode(412);
+        given().header("Pledge-Epoch", 3).post("/branches/" + gid + "/commit").then().statusCode(200);
+        assertThat(queryInt("SELECT epoch FROM branch_fences WHERE gid = ?", gid)).as("the newest epoch kept").isEqualTo(3);
+        given().header("Pledge-Epoch", 0).post("/branches/" + gid + "/commit").then().statusCode(400).contentType(PROBLEM);
+        given().get("/branches/" + gid).then().statusCode(200).body("state", equalTo("COMMITTED"));
+    }
+
+    @Test
+    void theFirstEpochWritesNoFence(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        given().header("Pledge-Epoch", 1).contentType(ContentType.JSON)
+                .body("{\"operation\":{\"sku\":\"LOAD-009\",\"qty\":1}}").post("/branches/" + gid + "/prepare")
+                .then().statusCode(200).body("vote", equalTo("YES"));
+        given().header("Pledge-Epoch", 1).post("/branches/" + gid + "/abort").then().statusCode(200);
+        assertThat(queryInt("SELECT count(*) FROM branch_fences WHERE gid = ?", gid)).isZero();
+    }
+
     @Test
     void insufficientStockVotesNoAndChangesNothing(TestInfo test) throws SQLException {
         String gid = gid(test);

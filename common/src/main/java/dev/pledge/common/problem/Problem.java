@@ -19,6 +19,13 @@ public record Problem(String type, String title, int status, String detail, Stri
      * prepared branch of an unknown transaction is aborted), never on a bare 404 from whatever answers.
      */
     public static final String UNKNOWN_TRANSACTION = "urn:pledge:problem:unknown-transaction";
+    /**
+     * A participant refuses a call whose {@code Pledge-Epoch} is older than one it has already seen for the
+     * branch (412): the caller is a coordinator replica that lost the transaction to another one.
+     */
+    public static final String STALE_EPOCH = "urn:pledge:problem:stale-epoch";
+    /** The coordinator replica that answered no longer drives the transaction: another replica took it over. */
+    public static final String TAKEN_OVER = "urn:pledge:problem:taken-over";
 
     public record FieldError(String field, String message) {
     }

@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.client;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,7 +10,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** A participant's protocol endpoints (see participant-kit's BranchResource). */
+import dev.pledge.common.fencing.Epochs;
+
+/**
+ * A participant's protocol endpoints (see participant-kit's BranchResource). Every call that acts on a branch
+ * carries the epoch the transaction is driven under (see {@link Epochs}).
+ */
 @Path("/branches/{gid}")
 @Produces(MediaType.APPLICATION_JSON)
 public interface BranchApi {
@@ -25,7 +31,7 @@ public interface BranchApi {
     @POST
     @Path("/prepare")
     @Consumes(MediaType.APPLICATION_JSON)
-    BranchReply prepare(@PathParam("gid") String gid, PrepareBody body);
+    BranchReply prepare(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, PrepareBody body);
 
     /** 3PC's can-commit: the operation plus the coordinator to watch and the peers to ask. */
     record CanCommitBody(JsonNode operation, long timeoutMs, String coordinatorUrl, java.util.List<Peer> peers) {
@@ -40,21 +46,21 @@ public interface BranchApi {
     @POST
     @Path("/can-commit")
     @Consumes(MediaType.APPLICATION_JSON)
-    BranchReply canCommit(@PathParam("gid") String gid, CanCommitBody body);
+    BranchReply canCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, CanCommitBody body);
 
     @POST
     @Path("/pre-commit")
-    BranchReply preCommit(@PathParam("gid") String gid);
+    BranchReply preCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/do-commit")
-    BranchReply doCommit(@PathParam("gid") String gid);
+    BranchReply doCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/commit")
-    BranchReply commit(@PathParam("gid") String gid);
+    BranchReply commit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/abort")
-    BranchReply abort(@PathParam("gid") String gid);
+    BranchReply abort(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 }

@@ -27,7 +27,8 @@ import io.smallrye.faulttolerance.api.Guard;
 
 /**
  * Calls to participants, one REST client per base URL. Phase-2 messages are retried with backoff: a
- * decided outcome must reach every participant. A participant's 4xx answer is final and not retried.
+ * decided outcome must reach every participant. A participant's 4xx answer is final and not retried; a 412
+ * means the call's epoch is stale ({@link #isStaleEpoch}).
  */
 @ApplicationScoped
 public class ParticipantCalls {
@@ -43,14 +44,14 @@ public class ParticipantCalls {
     }
 
     /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
-    public BranchReply prepare(String url, String gid, JsonNode operation, long timeoutMs) {
+    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs) {
         failFastIfSuspected(url);
-        return guarded(url, () -> client(url).prepare(gid, new PrepareBody(operation, timeoutMs)));
+        return guarded(url, () -> client(url).prepare(gid, epoch, new PrepareBody(operation, timeoutMs)));
     }
 
-    public BranchReply canCommit(String url, String gid, BranchApi.CanCommitBody body) {
+    public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
         failFastIfSuspected(url);
-        return guarded(url, () -> client(url).canCommit(gid, body));
+        return guarded(url, () -> client(url).canCommit(gid, epoch, body));
     }
 
     /** The circuit breaker of each participant's calls: CLOSED, OPEN or HALF_OPEN. */
@@ -88,13 +89,13 @@ public class ParticipantCalls {
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply preCommit(String url, String gid) {
-        return guarded(url, () -> client(url).preCommit(gid));
+    public BranchReply preCommit(String url, String gid, long epoch) {
+        return guarded(url, () -> client(url).preCommit(gid, epoch));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply doCommit(String url, String gid) {
-        return guarded(url, () -> client(url).doCommit(gid));
+    public BranchReply doCommit(String url, String gid, long epoch) {
+        return guarded(url, () -> client(url).doCommit(gid, epoch));
     }
 
     /** A branch's state as its participant sees it; a 404 means it never prepared. */
@@ -103,13 +104,18 @@ public class ParticipantCalls {
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply commit(String url, String gid) {
-        return guarded(url, () -> client(url).commit(gid));
+    public BranchReply commit(String url, String gid, long epoch) {
+        return guarded(url, () -> client(url).commit(gid, epoch));
     }
 
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply abort(String url, String gid) {
-        return guarded(url, () -> client(url).abort(gid));
+    public BranchReply abort(String url, String gid, long epoch) {
+        return guarded(url, () -> client(url).abort(gid, epoch));
+    }
+
+    /** A participant refused the call because a newer epoch of the transaction has reached it: another replica drives it. */
+    public static boolean isStaleEpoch(RuntimeException e) {
+        return e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() == 412;
     }
 
     private BranchApi client(String url) {

@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -19,6 +20,25 @@ public interface CoordinatorConfig {
     /** This coordinator's own base URL, which 3PC participants watch with heartbeats. */
     @WithDefault("http://127.0.0.1:8080")
     String url();
+
+    /**
+     * This replica's name in the lease table: stable across its restarts, unique among the replicas sharing
+     * the log. Unset, it is the host and port of {@link #url()}.
+     */
+    Optional<String> nodeId();
+
+    /** The lease each replica holds on its transactions. */
+    Lease lease();
+
+    interface Lease {
+        /** A replica whose lease has not been renewed for this long is taken for dead, and its work taken over. */
+        @WithDefault("5s")
+        Duration ttl();
+
+        /** How often a replica renews its lease and looks for expired ones. */
+        @WithDefault("1s")
+        Duration renewInterval();
+    }
 
     /** How often the coordinator sends each participant a heartbeat. */
     @WithDefault("1s")

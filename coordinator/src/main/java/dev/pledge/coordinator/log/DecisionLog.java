@@ -1,7 +1,5 @@
 package dev.pledge.coordinator.log;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +14,9 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
@@ -45,7 +45,7 @@ import dev.pledge.coordinator.protocol.TxState;
  */
 @ApplicationScoped
 public class DecisionLog {
-    private static final List<TxState> UNFINISHED = List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING,
+    static final List<TxState> UNFINISHED = List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING,
             TxState.ABORTING);
 
     @Inject
@@ -54,6 +54,8 @@ public class DecisionLog {
     AgroalDataSource dataSource;
     @Inject
     TransactionSynchronizationRegistry transactions;
+    @Inject
+    NodeIdentity node;
 
     /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
     public record BranchSpec(String participant, String url, String operationJson) {
@@ -64,12 +66,13 @@ public class DecisionLog {
     }
 
     /**
-     * Logs a new transaction, asynchronously (see the class comment).
+     * Logs a new transaction, owned by this replica under the first epoch, asynchronously (see the class comment).
      *
      * @param key the client's idempotency key, or null; a key already taken fails the begin at commit
      */
     public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
-        LogRows.Tx tx = new LogRows.Tx(id, protocol, TxState.PREPARING, Traces.current(), Instant.now());
+        LogRows.Tx tx = new LogRows.Tx(id, protocol, TxState.PREPARING, Traces.current(), Instant.now(), node.nodeId(),
+                Epochs.FIRST);
         write(false, c -> {
             LogRows.insert(c, tx, timeout.toMillis(), key == null ? null : key.key(), key == null ? null : key.requestHash(),
                     branches);
@@ -92,14 +95,15 @@ public class DecisionLog {
 
     /**
      * Forces the decision to the log, with the votes it was made from. Nothing of phase 2 may be sent
-     * before this returns. Fails when the transaction is not in the log (its begin record was lost).
+     * before this returns. Fails when the transaction is not in the log (its begin record was lost), and with
+     * {@link TakenOver} when it is no longer driven under {@code epoch}.
      *
      * @param votes the votes gathered (the first answer of each branch), none for a presumed abort
      * @return the transaction as decided
      */
-    public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
+    public Snapshot decide(UUID txId, long epoch, Decision decision, List<Vote> votes) {
         Snapshot decided = write(true, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId);
+            LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
             TxState next = tx.state().moveTo(decision.loggedState(tx.protocol()));
             LogRows.votes(c, txId, votes);
             LogRows.moveTo(c, tx, next, decision.kind().name(), decision.reason(), Instant.now());
@@ -111,9 +115,9 @@ public class DecisionLog {
     }
 
     /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
-    public Snapshot abortAfterTermination(UUID txId, String reason) {
+    public Snapshot abortAfterTermination(UUID txId, long epoch, String reason) {
         Snapshot aborting = write(true, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId);
+            LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
             TxState next = tx.state().moveTo(TxState.ABORTING);
             LogRows.moveTo(c, tx, next, Decision.Kind.ABORT.name(), reason, Instant.now());
             return LogRows.snapshot(c, tx.in(next));
@@ -128,10 +132,10 @@ public class DecisionLog {
      *
      * @return the transaction as it is now
      */
-    public Snapshot precommitted(UUID txId, List<Ack> acks) {
+    public Snapshot precommitted(UUID txId, long epoch, List<Ack> acks) {
         boolean[] moved = new boolean[1];
         Snapshot now = write(false, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId);
+            LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
             LogRows.acks(c, txId, acks);
             if (tx.state() == TxState.PRECOMMITTING) {
                 TxState next = tx.state().moveTo(TxState.COMMITTING);
@@ -147,9 +151,12 @@ public class DecisionLog {
         return now;
     }
 
-    /** What recovery and phase 2 need to know of a transaction, read in one go. */
+    /**
+     * What recovery and phase 2 need to know of a transaction, read in one go: with the replica that owns it
+     * and the epoch it is driven under.
+     */
     public record Snapshot(UUID id, Protocol protocol, TxState state, List<BranchSpec> branches, List<String> branchStates,
-                           String traceparent) {
+                           String traceparent, String owner, long epoch) {
     }
 
     public Snapshot snapshot(UUID txId) {
@@ -170,11 +177,19 @@ public class DecisionLog {
 
     /**
      * Records an operator's forced outcome (who, when, why) and, for an undecided transaction, logs it as
-     * the decision. A decided transaction keeps its decision (the caller checked that they agree).
+     * the decision. A decided transaction keeps its decision (the caller checked that they agree). The row is
+     * locked first, and the write fails with {@link TakenOver} when the transaction is no longer driven under
+     * {@code epoch}.
      */
     @Transactional
-    public void force(UUID txId, Decision.Kind outcome, String by, String reason) {
-        GlobalTransaction tx = transaction(txId);
+    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String reason) {
+        GlobalTransaction tx = GlobalTransaction.findById(txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (tx == null) {
+            throw new IllegalStateException("no transaction " + txId + " in the log");
+        }
+        if (tx.epoch != epoch) {
+            throw new TakenOver(txId, tx.owner, tx.epoch, epoch);
+        }
         ForcedOutcome f = new ForcedOutcome();
         f.txId = txId;
         f.outcome = outcome.name();
@@ -194,9 +209,14 @@ public class DecisionLog {
         }
     }
 
-    /** Transactions not yet at their end, oldest first. */
+    /** Transactions not yet at their end, oldest first, whichever replica owns them. */
     public List<UUID> unfinished() {
-        return read(c -> LogRows.unfinished(c, UNFINISHED));
+        return read(c -> LogRows.unfinished(c, UNFINISHED, null));
+    }
+
+    /** Transactions not yet at their end that this replica owns, oldest first: the ones its recovery drives. */
+    public List<UUID> unfinishedOwned() {
+        return read(c -> LogRows.unfinished(c, UNFINISHED, node.nodeId()));
     }
 
     /** Records the acknowledgements of a phase that has not finished yet, so they are not asked for again. */
@@ -215,9 +235,9 @@ public class DecisionLog {
      * Every participant answered the decision: records the last acknowledgements and the end,
      * asynchronously (see the class comment). A branch that ended the other way makes the end MIXED.
      */
-    public Ended finish(UUID txId, List<Ack> acks) {
+    public Ended finish(UUID txId, long epoch, List<Ack> acks) {
         Ended ended = write(false, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId);
+            LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
             LogRows.acks(c, txId, acks);
             TxState end = tx.state().ended(LogRows.snapshot(c, tx).branchStates());
             Instant now = Instant.now();
@@ -252,19 +272,11 @@ public class DecisionLog {
 
     /** One local transaction, forced or not (see the class comment). */
     private <T> T write(boolean forced, LogRows.Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return LogRows.inTransaction(c, forced, work);
-        } catch (SQLException e) {
-            throw new IllegalStateException("decision log write failed: " + e.getMessage(), e);
-        }
+        return LogRows.write(dataSource, forced, "decision log", work);
     }
 
     private <T> T read(LogRows.Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.on(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("decision log read failed: " + e.getMessage(), e);
-        }
+        return LogRows.read(dataSource, "decision log", work);
     }
 
     /** A log write's timeline entry, added once the write has committed (and never if it rolls back). */
@@ -281,13 +293,5 @@ public class DecisionLog {
                 }
             }
         });
-    }
-
-    private static GlobalTransaction transaction(UUID id) {
-        GlobalTransaction tx = GlobalTransaction.findById(id);
-        if (tx == null) {
-            throw new IllegalStateException("no transaction " + id + " in the log");
-        }
-        return tx;
     }
 }

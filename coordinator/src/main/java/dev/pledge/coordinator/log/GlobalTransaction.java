@@ -36,4 +36,8 @@ public class GlobalTransaction extends PanacheEntityBase {
     /** The W3C traceparent of the request that began it, or null. */
     @Column(name = "trace_parent")
     public String traceparent;
+    /** The replica that drives it (its node id), or null for a transaction begun before replicas existed. */
+    public String owner;
+    /** 1 at its begin, one more at each change of owner: the fencing token of its participant calls. */
+    public long epoch;
 }

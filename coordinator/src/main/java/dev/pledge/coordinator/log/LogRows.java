@@ -28,9 +28,17 @@ final class LogRows {
     }
 
     /** A transaction's row, as read (and locked) before it changes. */
-    record Tx(UUID id, Protocol protocol, TxState state, String traceparent, Instant createdAt) {
+    record Tx(UUID id, Protocol protocol, TxState state, String traceparent, Instant createdAt, String owner, long epoch) {
         Tx in(TxState next) {
-            return new Tx(id, protocol, next, traceparent, createdAt);
+            return new Tx(id, protocol, next, traceparent, createdAt, owner, epoch);
+        }
+
+        /** Fails when the transaction has moved on to another epoch than the one the caller drives it under. */
+        Tx drivenUnder(long expected) {
+            if (epoch != expected) {
+                throw new TakenOver(id, owner, epoch, expected);
+            }
+            return this;
         }
     }
 
@@ -63,10 +71,28 @@ final class LogRows {
         }
     }
 
+    /** One local transaction on a connection of its own (see {@link #inTransaction}); {@code what} names the table for errors. */
+    static <T> T write(javax.sql.DataSource dataSource, boolean forced, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return inTransaction(c, forced, work);
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " write failed: " + e.getMessage(), e);
+        }
+    }
+
+    static <T> T read(javax.sql.DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " read failed: " + e.getMessage(), e);
+        }
+    }
+
     static void insert(Connection c, Tx tx, long timeoutMs, String idempotencyKey, String requestHash,
             List<BranchSpec> branches) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO transactions (id, protocol, state, timeout_ms, created_at,"
-                + " updated_at, trace_parent, idempotency_key, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " updated_at, trace_parent, idempotency_key, request_hash, owner, epoch)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, tx.id());
             ps.setString(2, tx.protocol().label());
             ps.setString(3, tx.state().name());
@@ -76,6 +102,8 @@ final class LogRows {
             ps.setString(7, tx.traceparent());
             ps.setString(8, idempotencyKey);
             ps.setString(9, requestHash);
+            ps.setString(10, tx.owner());
+            ps.setLong(11, tx.epoch());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO branches (tx_id, position, participant, url, gid, operation,"
@@ -100,12 +128,13 @@ final class LogRows {
     }
 
     static java.util.Optional<Tx> find(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, trace_parent, created_at FROM transactions"
-                + " WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, trace_parent, created_at, owner, epoch"
+                + " FROM transactions WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? java.util.Optional.of(new Tx(id, Protocol.of(rs.getString(1)), TxState.valueOf(rs.getString(2)),
-                        rs.getString(3), rs.getObject(4, OffsetDateTime.class).toInstant())) : java.util.Optional.empty();
+                        rs.getString(3), rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5), rs.getLong(6)))
+                        : java.util.Optional.empty();
             }
         }
     }
@@ -113,7 +142,7 @@ final class LogRows {
     /** A transaction's own row, without its branches: what a minimal answer shows. Unmanaged by Hibernate. */
     static java.util.Optional<GlobalTransaction> summary(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, decision, reason, timeout_ms, created_at,"
-                + " updated_at, trace_parent FROM transactions WHERE id = ?")) {
+                + " updated_at, trace_parent, owner, epoch FROM transactions WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -129,19 +158,23 @@ final class LogRows {
                 tx.createdAt = rs.getObject(6, OffsetDateTime.class).toInstant();
                 tx.updatedAt = rs.getObject(7, OffsetDateTime.class).toInstant();
                 tx.traceparent = rs.getString(8);
+                tx.owner = rs.getString(9);
+                tx.epoch = rs.getLong(10);
                 return java.util.Optional.of(tx);
             }
         }
     }
 
     /**
-     * Moves a transaction from the state it was read in to the next one, as a compare-and-set: when another
-     * writer moved it in between, nothing is written and the write fails (no row is locked ahead of time).
+     * Moves a transaction from the state (and epoch) it was read in to the next state, as a compare-and-set:
+     * when another writer moved it in between, or another replica took it over, nothing is written and the
+     * write fails (no row is locked ahead of time).
      */
     static void moveTo(Connection c, Tx from, TxState state, String decision, String reason, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(decision == null
-                ? "UPDATE transactions SET state = ?, updated_at = ? WHERE id = ? AND state = ?"
-                : "UPDATE transactions SET state = ?, updated_at = ?, decision = ?, reason = ? WHERE id = ? AND state = ?")) {
+                ? "UPDATE transactions SET state = ?, updated_at = ? WHERE id = ? AND state = ? AND epoch = ?"
+                : "UPDATE transactions SET state = ?, updated_at = ?, decision = ?, reason = ? WHERE id = ? AND state = ?"
+                + " AND epoch = ?")) {
             int i = 1;
             ps.setString(i++, state.name());
             ps.setObject(i++, utc(at));
@@ -150,8 +183,10 @@ final class LogRows {
                 ps.setString(i++, reason);
             }
             ps.setObject(i++, from.id());
-            ps.setString(i, from.state().name());
+            ps.setString(i++, from.state().name());
+            ps.setLong(i, from.epoch());
             if (ps.executeUpdate() != 1) {
+                read(c, from.id()).drivenUnder(from.epoch()); // taken over in between: say so
                 throw new IllegalStateException("transaction " + from.id() + " left state " + from.state()
                         + " while this write moved it to " + state);
             }
@@ -205,13 +240,19 @@ final class LogRows {
                 }
             }
         }
-        return new Snapshot(tx.id(), tx.protocol(), tx.state(), List.copyOf(specs), List.copyOf(states), tx.traceparent());
+        return new Snapshot(tx.id(), tx.protocol(), tx.state(), List.copyOf(specs), List.copyOf(states), tx.traceparent(),
+                tx.owner(), tx.epoch());
     }
 
-    static List<UUID> unfinished(Connection c, List<TxState> states) throws SQLException {
+    /** Transactions in one of the states, oldest first: those of one owner, or of every owner when it is null. */
+    static List<UUID> unfinished(Connection c, List<TxState> states, String owner) throws SQLException {
         List<UUID> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM transactions WHERE state = ANY (?) ORDER BY created_at")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM transactions WHERE state = ANY (?)"
+                + (owner == null ? "" : " AND owner = ?") + " ORDER BY created_at")) {
             ps.setArray(1, c.createArrayOf("varchar", states.stream().map(Enum::name).toArray()));
+            if (owner != null) {
+                ps.setString(2, owner);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));

@@ -23,6 +23,7 @@ import io.quarkus.runtime.StartupEvent;
  *   <li>votes by participant and vote: yes, no, or none when it could not be had
  *       ({@code pledge_votes_total});</li>
  *   <li>recovery passes that took up a transaction, by what they found ({@code pledge_recoveries_total});</li>
+ *   <li>transactions this replica took over from replicas whose lease expired ({@code pledge_takeovers_total});</li>
  *   <li>transactions not yet ended, by protocol ({@code pledge_transactions_unfinished}, see
  *       {@link UnfinishedGauge}).</li>
  * </ul>
@@ -50,6 +51,17 @@ public class CoordinatorMetrics {
         for (String found : FOUND) {
             recoveries(found);
         }
+        takeovers();
+    }
+
+    /** This replica took over {@code count} transactions from a replica whose lease expired. */
+    public void takenOver(int count) {
+        takeovers().increment(count);
+    }
+
+    private Counter takeovers() {
+        return Counter.builder("pledge.takeovers").description("Unfinished transactions taken over from a replica whose lease expired")
+                .register(registry);
     }
 
     /** A transaction reached a final state, {@code took} after it began. */

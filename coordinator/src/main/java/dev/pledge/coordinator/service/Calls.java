@@ -13,6 +13,11 @@ final class Calls {
         return Duration.ofNanos(System.nanoTime() - t0).toMillis();
     }
 
+    /** A participant refused a call as stale: the transaction has a newer epoch, so another replica owns it. */
+    static String fenced(long epoch) {
+        return "refused: epoch " + epoch + " is stale, another coordinator replica has taken the transaction over";
+    }
+
     /** "HTTP 409 branch ... was aborted", or the root cause of a connection failure. */
     static String describe(RuntimeException e) {
         if (e instanceof WebApplicationException w) {

@@ -11,7 +11,9 @@ import jakarta.ws.rs.WebApplicationException;
 
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.protocol.Decision;
@@ -41,6 +43,10 @@ public class Operator {
     PhaseTwo phaseTwo;
     @Inject
     ThreePhaseCommit threePhase;
+    @Inject
+    Leases leases;
+    @Inject
+    NodeIdentity node;
 
     public List<InDoubt> inDoubt() {
         List<InDoubt> out = new ArrayList<>();
@@ -71,7 +77,8 @@ public class Operator {
     /**
      * Forces an outcome and drives it to the participants now. Allowed: ABORT of an undecided transaction
      * unless a participant is already pre-committed or committed; COMMIT of an undecided one only when every
-     * participant reports it prepared; repeating the logged decision. Refused: reversing a decision.
+     * participant reports it prepared; repeating the logged decision. Refused: reversing a decision. This
+     * replica takes the transaction over first (a new epoch), so whichever replica drove it stops.
      */
     public void force(UUID id, Decision.Kind outcome, String by, String reason) {
         // a logged decision never changes, so a reversal is refused whoever is driving the transaction now
@@ -84,11 +91,13 @@ public class Operator {
             Snapshot tx = log.snapshotIfExists(id)
                     .orElseThrow(() -> ProblemException.notFound("no transaction " + id));
             check(describe(tx), outcome);
-            log.force(id, outcome, by, reason);
-            if (log.snapshot(id).state() == TxState.PRECOMMITTING) {
+            long epoch = leases.adopt(id, node.nodeId()).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
+            log.force(id, epoch, outcome, by, reason);
+            Snapshot forced = log.snapshot(id);
+            if (forced.state() == TxState.PRECOMMITTING) {
                 threePhase.recoverPrecommitting(id);
             } else {
-                phaseTwo.complete(id);
+                phaseTwo.complete(forced);
             }
         } finally {
             inFlight.release(id);

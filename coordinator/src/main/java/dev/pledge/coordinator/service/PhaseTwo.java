@@ -68,7 +68,8 @@ public class PhaseTwo {
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!done.equals(tx.branchStates().get(i))) {
-                pending.add(CompletableFuture.supplyAsync(() -> sendOne(id, b, commit, threePhase, firstAck), executor));
+                pending.add(CompletableFuture.supplyAsync(() -> sendOne(id, tx.epoch(), b, commit, threePhase, firstAck),
+                        executor));
             }
         }
         List<Ack> acks = pending.stream().map(CompletableFuture::join).toList();
@@ -79,26 +80,30 @@ public class PhaseTwo {
             }
             return false;
         }
-        DecisionLog.Ended ended = log.finish(id, acks);
+        DecisionLog.Ended ended = log.finish(id, tx.epoch(), acks);
         metrics.ended(ended.protocol(), ended.state(), ended.took());
         return true;
     }
 
     /** @return the branch's acknowledgement (its final state), or null when it gave none */
-    private Ack sendOne(UUID id, BranchSpec b, boolean commit, boolean threePhase, AtomicBoolean firstAck) {
+    private Ack sendOne(UUID id, long epoch, BranchSpec b, boolean commit, boolean threePhase, AtomicBoolean firstAck) {
         String gid = DecisionLog.gid(id, b.participant());
         String message = !commit ? "abort" : threePhase ? "do-commit" : "commit";
         log.event(id, TxEvent.Kind.SEND, b.participant(), message + " " + gid, null);
         long t0 = System.nanoTime();
         try {
-            BranchReply reply = !commit ? calls.abort(b.url(), gid)
-                    : threePhase ? calls.doCommit(b.url(), gid) : calls.commit(b.url(), gid);
+            BranchReply reply = !commit ? calls.abort(b.url(), gid, epoch)
+                    : threePhase ? calls.doCommit(b.url(), gid, epoch) : calls.commit(b.url(), gid, epoch);
             log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + reply.state(), Calls.millisSince(t0));
             if (commit && firstAck.getAndSet(false)) {
                 crashPoints.hit(threePhase ? "after-first-docommit" : "after-first-commit");
             }
             return new Ack(b.participant(), reply.state());
         } catch (WebApplicationException | ProcessingException e) {
+            if (ParticipantCalls.isStaleEpoch(e)) {
+                log.event(id, TxEvent.Kind.ERROR, b.participant(), Calls.fenced(epoch), Calls.millisSince(t0));
+                return null; // the replica that owns it now finishes it
+            }
             String endedOtherwise = e instanceof WebApplicationException w && w.getResponse().getStatus() == 409
                     ? endedOtherwise(b, gid, commit) : null;
             if (endedOtherwise != null) {

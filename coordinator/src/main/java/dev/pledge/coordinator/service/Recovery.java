@@ -14,8 +14,11 @@ import jakarta.inject.Named;
 import org.jboss.logging.Logger;
 
 import dev.pledge.common.tracing.Traces;
+import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.Leases;
+import dev.pledge.coordinator.log.TakenOver;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Decision;
@@ -25,7 +28,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Drives every unfinished transaction to its end: at start-up and then periodically. Undecided ones
+ * Drives every unfinished transaction this replica owns to its end: at start-up, periodically, and as soon
+ * as it takes transactions over from a dead replica (see {@link Replicas}). Undecided ones
  * abort (presumed abort: no participant can have committed without a logged decision); decided ones are
  * re-sent until every participant acknowledges. A decided outcome is never dropped.
  */
@@ -35,6 +39,8 @@ public class Recovery {
     /** How the timeline names the pass that found a transaction: the one at start-up, or a periodic one. */
     static final String AFTER_RESTART = "recovery after a restart";
     static final String PERIODIC = "recovery";
+    /** How the timeline names a takeover from another replica. */
+    static final String TAKEOVER = "takeover";
 
     @Inject
     DecisionLog log;
@@ -49,6 +55,8 @@ public class Recovery {
     @Inject
     @Named(Pools.RECOVERY)
     ExecutorService executor;
+    @Inject
+    NodeIdentity node;
 
     void onStart(@Observes StartupEvent event) {
         Thread first = new Thread(() -> scan(AFTER_RESTART), "recovery-at-start");
@@ -71,9 +79,18 @@ public class Recovery {
         return scan(PERIODIC);
     }
 
+    /** Starts recovering transactions just taken over from other replicas, without waiting for them. */
+    public void takeOver(List<Leases.Taken> taken) {
+        for (Leases.Taken t : taken) {
+            if (inFlight.claim(t.id())) {
+                executor.execute(() -> recoverClaimed(t.id(), TAKEOVER + " from " + t.from()));
+            }
+        }
+    }
+
     private int scan(String who) {
         List<CompletableFuture<Boolean>> passes = new ArrayList<>();
-        for (UUID id : log.unfinished()) {
+        for (UUID id : log.unfinishedOwned()) {
             if (inFlight.claim(id)) { // otherwise driven by this process right now
                 // each in parallel: one transaction's participants may wait for locks another one holds
                 passes.add(CompletableFuture.supplyAsync(() -> recoverClaimed(id, who), executor));
@@ -85,6 +102,9 @@ public class Recovery {
     private boolean recoverClaimed(UUID id, String who) {
         try {
             return recover(id, who);
+        } catch (TakenOver e) {
+            LOG.infof("recovery of %s stopped: %s", id, e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             LOG.warnf(e, "recovery of %s failed; the next pass tries again", id);
             return false;
@@ -104,18 +124,21 @@ public class Recovery {
         if (tx.state().isFinal()) {
             return true; // it ended between the scan and the claim
         }
+        if (!node.nodeId().equals(tx.owner())) {
+            return false; // taken over by another replica between the scan and the read: that one drives it
+        }
         metrics.recovered(tx.state() == TxState.PREPARING ? "undecided"
                 : tx.state() == TxState.PRECOMMITTING ? "precommitting" : "decided");
         if (tx.state() == TxState.PREPARING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
-            return phaseTwo.complete(log.decide(id, Decision.abort("presumed abort: the coordinator stopped before deciding"),
-                    List.of()));
+            return phaseTwo.complete(log.decide(id, tx.epoch(),
+                    Decision.abort("presumed abort: the coordinator stopped before deciding"), List.of()));
         } else if (tx.state() == TxState.PRECOMMITTING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": asking the participants how far the pre-commits got", null);
             return threePhase.recoverPrecommitting(id);
         } else {
             log.event(id, TxEvent.Kind.LOG, null, who + ": re-sending the " + tx.state() + " decision", null);
         }
-        return phaseTwo.complete(id);
+        return phaseTwo.complete(tx);
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.WebApplicationException;
 
 import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
@@ -64,11 +65,11 @@ public class ThreePhaseCommit {
             List<BranchApi.Peer> peers = branches.stream()
                     .map(b -> new BranchApi.Peer(b.participant(), b.url(), DecisionLog.gid(id, b.participant()))).toList();
             List<Decision.Vote> answers = votes.gather(id, branches, timeout, "can-commit",
-                    (b, gid, op, budgetMs) -> calls.canCommit(b.url(), gid,
+                    (b, gid, op, budgetMs) -> calls.canCommit(b.url(), gid, Epochs.FIRST,
                             new BranchApi.CanCommitBody(op, budgetMs, config.url(), peers)));
             crashPoints.hit("after-votes");
             Decision decision = Decision.of(answers);
-            Snapshot decided = log.decide(id, decision, answers);
+            Snapshot decided = log.decide(id, Epochs.FIRST, decision, answers);
             crashPoints.hit("after-decision");
             if (decision.kind() == Decision.Kind.COMMIT) {
                 preCommitAll(decided);
@@ -91,7 +92,7 @@ public class ThreePhaseCommit {
         for (BranchSpec b : tx.branches()) {
             String state = stateOf(b, DecisionLog.gid(id, b.participant()));
             if ("ABORTED".equals(state) || "WORKING".equals(state)) {
-                return phaseTwo.complete(log.abortAfterTermination(id, b.participant()
+                return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(), b.participant()
                         + " had already aborted (termination protocol)"));
             }
         }
@@ -106,7 +107,7 @@ public class ThreePhaseCommit {
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!List.of("PRECOMMITTED", "COMMITTED").contains(tx.branchStates().get(i))) {
-                pending.add(CompletableFuture.supplyAsync(() -> preCommit(id, b, first), executor));
+                pending.add(CompletableFuture.supplyAsync(() -> preCommit(id, tx.epoch(), b, first), executor));
             }
         }
         List<DecisionLog.Ack> acks = pending.stream().map(CompletableFuture::join).toList();
@@ -114,26 +115,26 @@ public class ThreePhaseCommit {
             log.recordAcks(id, acks.stream().filter(java.util.Objects::nonNull).toList());
             return false; // recovery repeats the pre-commits
         }
-        Snapshot committing = log.precommitted(id, acks);
+        Snapshot committing = log.precommitted(id, tx.epoch(), acks);
         crashPoints.hit("after-precommits");
         return phaseTwo.complete(committing);
     }
 
     /** @return the branch's acknowledgement, or null when it gave none */
-    private DecisionLog.Ack preCommit(UUID id, BranchSpec b, AtomicBoolean first) {
+    private DecisionLog.Ack preCommit(UUID id, long epoch, BranchSpec b, AtomicBoolean first) {
         String gid = DecisionLog.gid(id, b.participant());
         log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
         long t0 = System.nanoTime();
         try {
-            BranchReply reply = calls.preCommit(b.url(), gid);
+            BranchReply reply = calls.preCommit(b.url(), gid, epoch);
             log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + reply.state(), Calls.millisSince(t0));
             if (first.getAndSet(false)) {
                 crashPoints.hit("after-first-precommit");
             }
             return new DecisionLog.Ack(b.participant(), reply.state());
         } catch (WebApplicationException | ProcessingException e) {
-            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for pre-commit after retries: "
-                    + Calls.describe(e), Calls.millisSince(t0));
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), ParticipantCalls.isStaleEpoch(e) ? Calls.fenced(epoch)
+                    : "no ack for pre-commit after retries: " + Calls.describe(e), Calls.millisSince(t0));
             return null;
         }
     }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.pledge.common.crash.CrashPoints;
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -47,9 +48,9 @@ public class TwoPhaseCommit {
             log.begin(id, Protocol.TWO_PC, branches, timeout, key);
             crashPoints.hit("before-prepare");
             List<Decision.Vote> answers = votes.gather(id, branches, timeout, "prepare",
-                    (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, op, budgetMs));
+                    (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, Epochs.FIRST, op, budgetMs));
             crashPoints.hit("after-votes");
-            DecisionLog.Snapshot decided = log.decide(id, Decision.of(answers), answers);
+            DecisionLog.Snapshot decided = log.decide(id, Epochs.FIRST, Decision.of(answers), answers);
             crashPoints.hit("after-decision");
             phaseTwo.complete(decided);
             return id;

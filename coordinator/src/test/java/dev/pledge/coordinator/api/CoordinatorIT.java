@@ -33,6 +33,14 @@ class CoordinatorIT {
     AgroalDataSource db;
 
     @Test
+    void thisReplicaHoldsALiveLeaseInTheLog() {
+        given().get("/admin/replicas").then().statusCode(200)
+                .body("self", equalTo("127.0.0.1:8080"))
+                .body("leases.find { it.nodeId == '127.0.0.1:8080' }.live", equalTo(true))
+                .body("leases.find { it.nodeId == '127.0.0.1:8080' }.url", equalTo("http://127.0.0.1:8080"));
+    }
+
+    @Test
     void badOrdersAreProblemsAndWriteNothing() throws SQLException {
         long before = count("transactions");
         String[] bad = {

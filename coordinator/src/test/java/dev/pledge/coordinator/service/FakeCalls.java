@@ -26,34 +26,34 @@ final class FakeCalls extends ParticipantCalls {
     }
 
     @Override
-    public BranchReply prepare(String url, String gid, JsonNode operation, long timeoutMs) {
+    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs) {
         return call("prepare", gid, () -> world.participants().vote(gid));
     }
 
     @Override
-    public BranchReply canCommit(String url, String gid, BranchApi.CanCommitBody body) {
+    public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
         return call("can-commit", gid, () -> world.participants().vote(gid));
     }
 
     @Override
-    public BranchReply preCommit(String url, String gid) {
+    public BranchReply preCommit(String url, String gid, long epoch) {
         requireLogged("pre-commit", gid, Set.of(TxState.PRECOMMITTING, TxState.COMMITTING, TxState.COMMITTED));
         return call("pre-commit", gid, () -> world.participants().preCommit(gid));
     }
 
     @Override
-    public BranchReply doCommit(String url, String gid) {
-        return commit(url, gid);
+    public BranchReply doCommit(String url, String gid, long epoch) {
+        return commit(url, gid, epoch);
     }
 
     @Override
-    public BranchReply commit(String url, String gid) {
+    public BranchReply commit(String url, String gid, long epoch) {
         requireLogged("commit", gid, Set.of(TxState.COMMITTING, TxState.COMMITTED));
         return call("commit", gid, () -> world.participants().commit(gid));
     }
 
     @Override
-    public BranchReply abort(String url, String gid) {
+    public BranchReply abort(String url, String gid, long epoch) {
         requireLogged("abort", gid, Set.of(TxState.ABORTING, TxState.ABORTED));
         return call("abort", gid, () -> world.participants().abort(gid));
     }

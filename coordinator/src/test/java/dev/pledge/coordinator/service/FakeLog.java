@@ -28,6 +28,8 @@ final class FakeLog extends DecisionLog {
         final List<String> branchStates = new ArrayList<>();
         final List<TxState> history = new ArrayList<>();
         TxState state = TxState.PREPARING;
+        String owner = SimWorld.NODE;
+        long epoch = 1;
 
         Entry(Protocol protocol, List<BranchSpec> branches) {
             this.protocol = protocol;
@@ -48,6 +50,8 @@ final class FakeLog extends DecisionLog {
             c.history.clear();
             c.history.addAll(history);
             c.state = state;
+            c.owner = owner;
+            c.epoch = epoch;
             return c;
         }
     }
@@ -92,9 +96,9 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public Snapshot decide(UUID txId, Decision decision, List<Vote> votes) {
+    public Snapshot decide(UUID txId, long epoch, Decision decision, List<Vote> votes) {
         world.alive("log decision");
-        Entry e = entry(txId);
+        Entry e = drivenUnder(txId, epoch);
         for (Vote vote : votes) {
             int i = position(e, vote.participant());
             if ("WORKING".equals(e.branchStates.get(i))) {
@@ -107,18 +111,18 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public Snapshot abortAfterTermination(UUID txId, String reason) {
+    public Snapshot abortAfterTermination(UUID txId, long epoch, String reason) {
         world.alive("log abort after termination");
-        Entry e = entry(txId);
+        Entry e = drivenUnder(txId, epoch);
         e.move(TxState.ABORTING);
         forced();
         return snapshot(e, txId);
     }
 
     @Override
-    public Snapshot precommitted(UUID txId, List<Ack> acks) {
+    public Snapshot precommitted(UUID txId, long epoch, List<Ack> acks) {
         world.alive("log precommitted");
-        Entry e = entry(txId);
+        Entry e = drivenUnder(txId, epoch);
         record(e, acks);
         if (e.state == TxState.PRECOMMITTING) {
             e.move(TxState.COMMITTING);
@@ -133,7 +137,7 @@ final class FakeLog extends DecisionLog {
     }
 
     private static Snapshot snapshot(Entry e, UUID txId) {
-        return new Snapshot(txId, e.protocol, e.state, e.branches, List.copyOf(e.branchStates), null);
+        return new Snapshot(txId, e.protocol, e.state, e.branches, List.copyOf(e.branchStates), null, e.owner, e.epoch);
     }
 
     @Override
@@ -142,7 +146,7 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void force(UUID txId, Decision.Kind outcome, String by, String reason) {
+    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String reason) {
         throw new UnsupportedOperationException("operators do not act in the simulation");
     }
 
@@ -150,6 +154,11 @@ final class FakeLog extends DecisionLog {
     public List<UUID> unfinished() {
         world.alive("log scan");
         return entries.entrySet().stream().filter(en -> !en.getValue().state.isFinal()).map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public List<UUID> unfinishedOwned() {
+        return unfinished();
     }
 
     @Override
@@ -163,9 +172,9 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public Ended finish(UUID txId, List<Ack> acks) {
+    public Ended finish(UUID txId, long epoch, List<Ack> acks) {
         world.alive("log finish");
-        Entry e = entry(txId);
+        Entry e = drivenUnder(txId, epoch);
         record(e, acks);
         e.move(e.state.ended(e.branchStates));
         return new Ended(e.protocol, e.state, java.time.Duration.ZERO);
@@ -178,6 +187,15 @@ final class FakeLog extends DecisionLog {
 
     @Override
     public void awaitTimeline() {
+    }
+
+    /** The log's fencing rule: a write under an epoch the transaction has moved on from fails. */
+    private Entry drivenUnder(UUID txId, long epoch) {
+        Entry e = entry(txId);
+        if (e.epoch != epoch) {
+            throw new dev.pledge.coordinator.log.TakenOver(txId, e.owner, e.epoch, epoch);
+        }
+        return e;
     }
 
     private static int position(Entry e, String participant) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Protocol;
@@ -34,6 +35,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * out the same way.
  */
 final class SimWorld {
+    /** The one coordinator replica of the simulation. */
+    static final String NODE = "coordinator";
     enum Fault {
         DELIVER, LOSE_REQUEST, LOSE_REPLY
     }
@@ -253,6 +256,7 @@ final class SimWorld {
         s.recovery.inFlight = inFlight;
         s.recovery.executor = inline;
         s.recovery.metrics = metrics;
+        s.recovery.node = new NodeIdentity(config());
         return s;
     }
 
@@ -260,6 +264,7 @@ final class SimWorld {
         return (CoordinatorConfig) Proxy.newProxyInstance(CoordinatorConfig.class.getClassLoader(),
                 new Class<?>[] {CoordinatorConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "url" -> "http://coordinator";
+                    case "nodeId" -> Optional.of(NODE);
                     case "callTimeout" -> Duration.ofSeconds(1);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,18 +15,26 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.Fences;
 
 /** The participant's protocol endpoints, one resource per branch (global transaction id). */
 @Path("/branches/{gid}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Branches", description = "Two-phase commit, participant side")
 public class BranchResource {
+    /** How the epoch header reads in the OpenAPI document of every protocol endpoint. */
+    public static final String EPOCH_DOC = "The coordinator epoch the call is made under; a call older than one already"
+            + " seen for the branch is refused (412, urn:pledge:problem:stale-epoch). Calls without it are not fenced.";
 
     @Inject
     BranchService branches;
+    @Inject
+    Fences fences;
 
     @GET
     @Operation(summary = "State of a branch: PREPARED, COMMITTED or ABORTED")
@@ -37,21 +46,28 @@ public class BranchResource {
     @Path("/prepare")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Do the business change and vote: YES ends it with PREPARE TRANSACTION, NO rolls it back")
-    public BranchView prepare(@PathParam("gid") String gid, @Valid @NotNull PrepareRequest body) throws SQLException {
+    public BranchView prepare(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch,
+            @Valid @NotNull PrepareRequest body) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return branches.prepare(gid, body.operation(), body.timeoutMs());
     }
 
     @POST
     @Path("/commit")
     @Operation(summary = "COMMIT PREPARED; repeating it is harmless")
-    public BranchView commit(@PathParam("gid") String gid) throws SQLException {
+    public BranchView commit(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return branches.commit(gid);
     }
 
     @POST
     @Path("/abort")
     @Operation(summary = "ROLLBACK PREPARED, or refuse any later prepare when none happened yet")
-    public BranchView abort(@PathParam("gid") String gid) throws SQLException {
+    public BranchView abort(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return branches.abort(gid, "aborted by the coordinator");
     }
 }

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,10 +14,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.Fences;
 import dev.pledge.participant.api.BranchView;
+import static dev.pledge.participant.api.BranchResource.EPOCH_DOC;
 
 /** Three-phase commit, participant side. do-commit is the same COMMIT PREPARED as a two-phase commit. */
 @Path("/branches/{gid}")
@@ -28,26 +33,35 @@ public class ThreePhaseResource {
     ThreePhaseService threePhase;
     @Inject
     BranchService branches;
+    @Inject
+    Fences fences;
 
     @POST
     @Path("/can-commit")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "3PC: do the business change, PREPARE TRANSACTION and vote; remember coordinator and peers")
-    public BranchView canCommit(@PathParam("gid") String gid, @Valid @NotNull CanCommitRequest body) throws SQLException {
+    public BranchView canCommit(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch,
+            @Valid @NotNull CanCommitRequest body) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return threePhase.canCommit(gid, body);
     }
 
     @POST
     @Path("/pre-commit")
     @Operation(summary = "3PC: everyone voted YES; from now on a timeout commits")
-    public BranchView preCommit(@PathParam("gid") String gid) throws SQLException {
+    public BranchView preCommit(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return threePhase.preCommit(gid);
     }
 
     @POST
     @Path("/do-commit")
     @Operation(summary = "3PC: COMMIT PREPARED; repeating it is harmless")
-    public BranchView doCommit(@PathParam("gid") String gid) throws SQLException {
+    public BranchView doCommit(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        fences.admit(BranchService.checkGid(gid), epoch);
         return branches.commit(gid);
     }
 }

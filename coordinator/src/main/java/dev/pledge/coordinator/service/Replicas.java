@@ -1,0 +1,133 @@
+package dev.pledge.coordinator.service;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.config.NodeIdentity;
+import dev.pledge.coordinator.log.Leases;
+import dev.pledge.coordinator.metrics.CoordinatorMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * This replica's lease, and the takeover of dead replicas' work. At start-up it takes its lease (adopting
+ * what a previous process of the same name left unfinished, which recovery then drives); then, every
+ * renew interval, it renews the lease and takes over the transactions of replicas whose lease expired,
+ * handing them to recovery at once. A replica that cannot be sure its lease is live begins nothing new; one
+ * that stops cleanly ends its lease, so its work is taken over at once.
+ */
+@ApplicationScoped
+public class Replicas {
+    private static final Logger LOG = Logger.getLogger(Replicas.class);
+
+    @Inject
+    Leases leases;
+    @Inject
+    NodeIdentity node;
+    @Inject
+    Recovery recovery;
+    @Inject
+    CoordinatorMetrics metrics;
+
+    private final Duration ttl;
+    /** How long after a renewal began the lease is still certainly live here: the ttl less one renew interval. */
+    private final Duration sureFor;
+    private volatile long renewedAt;
+    private volatile boolean held;
+
+    Replicas(CoordinatorConfig config) {
+        this.ttl = config.lease().ttl();
+        Duration renew = config.lease().renewInterval();
+        if (renew.isZero() || renew.isNegative() || ttl.compareTo(renew.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("pledge.coordinator.lease.ttl (" + ttl + ") must be at least twice"
+                    + " pledge.coordinator.lease.renew-interval (" + renew + "), which must be positive");
+        }
+        this.sureFor = ttl.minus(renew);
+    }
+
+    /** Before recovery's first pass (which observes the same event later), so that it finds what this node owns. */
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        acquire();
+    }
+
+    /** A clean stop hands this replica's unfinished work over at once instead of after the lease's ttl. */
+    void onStop(@Observes ShutdownEvent event) {
+        try {
+            held = false;
+            leases.release(node.nodeId(), node.incarnation());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not end the lease of %s (%s); other replicas take its work once it expires", node.nodeId(),
+                    e.getMessage());
+        }
+    }
+
+    private void acquire() {
+        long t0 = System.nanoTime();
+        Leases.Acquired acquired = leases.acquire(node.nodeId(), node.incarnation(), node.url(), ttl);
+        renewedAt = t0;
+        held = true;
+        if (acquired.displacedLive()) {
+            LOG.warnf("another process named %s held a live lease: it is fenced off now; give each replica its own"
+                    + " pledge.coordinator.node-id", node.nodeId());
+        }
+        LOG.infof("replica %s holds its lease (ttl %s); %d unfinished transaction(s) of its own to recover", node.nodeId(),
+                ttl, acquired.adopted());
+    }
+
+    @Scheduled(every = "${pledge.coordinator.lease.renew-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodically() {
+        try {
+            renewOnce();
+            takeOverOnce();
+        } catch (RuntimeException e) {
+            LOG.warnf("lease renewal or takeover failed (%s); the next pass tries again", e.getMessage());
+        }
+    }
+
+    /** Renews this replica's lease; when another replica had taken its work (it was away), starts a new one. */
+    public void renewOnce() {
+        long t0 = System.nanoTime();
+        if (leases.renew(node.nodeId(), node.incarnation(), ttl)) {
+            renewedAt = t0;
+            held = true;
+        } else {
+            LOG.warnf("replica %s had lost its lease: another replica took over its transactions; taking a new lease",
+                    node.nodeId());
+            acquire();
+        }
+    }
+
+    /**
+     * Takes over the unfinished transactions of replicas whose lease expired, and starts recovering them.
+     *
+     * @return how many were taken
+     */
+    public int takeOverOnce() {
+        List<Leases.Taken> taken = leases.takeOver(node.nodeId());
+        if (!taken.isEmpty()) {
+            LOG.infof("replica %s took over %d transaction(s) from %s", node.nodeId(), taken.size(),
+                    taken.stream().map(Leases.Taken::from).distinct().toList());
+            metrics.takenOver(taken.size());
+            recovery.takeOver(taken);
+        }
+        return taken.size();
+    }
+
+    /** Whether this replica's lease is certainly live now, so that it may begin a transaction. */
+    public boolean holdsLease() {
+        return held && System.nanoTime() - renewedAt < sureFor.toNanos();
+    }
+
+    public String nodeId() {
+        return node.nodeId();
+    }
+}
