@@ -20,15 +20,19 @@ import dev.pledge.stack.Stack;
 /**
  * The blocking story, unattended: crash the coordinator between the votes and the decision, show the
  * participants holding prepared transactions and their locks, measure how long a second order on the same
- * product waits, restart the coordinator, measure the time to resolution, and check the invariants.
+ * product waits, restart the coordinator, measure the time to resolution, and check the invariants. When
+ * other coordinator replicas run, the crashed one stays down until a survivor has taken the transaction
+ * over (once the crashed replica's lease expired) and finished it.
  */
 final class BlockingExperiment {
     static final String CRASH_POINT = "after-votes";
     private static final BigDecimal PRICE = new BigDecimal("12.50");
+    /** How long survivors may take to finish a crashed replica's transaction: its lease, then recovery. */
+    private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(60);
 
     /** The report; also what --json prints. */
-    record Report(String protocol, String crashPoint, String transactionId, boolean blocked, long blockedMs,
-                  long resolvedMs, String resolvedBy, boolean resolvedBeforeRestart, String outcome,
+    record Report(String protocol, String crashPoint, int replicasRunning, String transactionId, boolean blocked,
+                  long blockedMs, long resolvedMs, String resolvedBy, boolean resolvedBeforeRestart, String outcome,
                   boolean invariantsHold, List<String> invariants, List<Inspector.PreparedBranch> preparedWhileDown,
                   List<String> timeline) {
     }
@@ -46,7 +50,11 @@ final class BlockingExperiment {
     }
 
     Report run(String protocol) throws Exception {
-        QuarkusService coordinator = stack.service(Stack.COORDINATOR);
+        List<QuarkusService> replicas = stack.replicas(Stack.COORDINATOR);
+        QuarkusService coordinator = replicas.get(0);
+        List<QuarkusService> survivors = replicas.subList(1, replicas.size()).stream()
+                .filter(r -> r.runningPid().isPresent()).toList();
+        String front = stack.service(Stack.COORDINATOR).baseUrl();
         String inventory = stack.service(Stack.INVENTORY).baseUrl();
         String payment = stack.service(Stack.PAYMENT).baseUrl();
         String sku = "BOOK-001";
@@ -55,15 +63,17 @@ final class BlockingExperiment {
 
         Api.put(coordinator.baseUrl() + "/admin/crash-points/" + CRASH_POINT);
         long coordinatorPid = coordinator.runningPid().orElseThrow();
-        note("armed crash point " + CRASH_POINT + " on the coordinator (pid " + coordinatorPid + ")");
+        note("armed crash point " + CRASH_POINT + " on " + coordinator.name() + " (pid " + coordinatorPid + ")"
+                + (survivors.isEmpty() ? "" : "; " + survivors.size() + " other replica(s) running"));
         CompletableFuture<JsonNode> order = CompletableFuture.supplyAsync(
-                () -> OrderCommand.submit(stack, protocol, sku, 1, "acc-alice", PRICE, null));
-        note("order submitted: 1 x " + sku + ", " + PRICE + " from acc-alice, protocol " + protocol);
+                () -> OrderCommand.submit(coordinator.baseUrl(), protocol, sku, 1, "acc-alice", PRICE, null));
+        note("order submitted to " + coordinator.name() + ": 1 x " + sku + ", " + PRICE + " from acc-alice, protocol "
+                + protocol);
         if (!Processes.awaitExit(coordinatorPid, Duration.ofSeconds(30))) {
             throw new IllegalStateException("the coordinator did not crash at " + CRASH_POINT);
         }
         long crashedAt = System.nanoTime();
-        note("coordinator halted at " + CRASH_POINT + ": the order's client got "
+        note(coordinator.name() + " halted at " + CRASH_POINT + ": the order's client got "
                 + order.handle((r, e) -> e == null ? "an answer?!" : "no answer").get(5, TimeUnit.SECONDS));
 
         List<Inspector.PreparedBranch> held = Inspector.prepared(stack);
@@ -80,14 +90,18 @@ final class BlockingExperiment {
                 Api.JSON.createObjectNode().set("operation", Api.JSON.createObjectNode().put("sku", sku).put("qty", 1))));
         CompletableFuture<Long> probeAnswered = probe.handle((r, e) -> System.nanoTime());
         note("second order on " + sku + " sent straight to inventory (prepare " + probeGid + ")");
-        long resolvedAt = waitWhileDown(probe, txId);
+        long resolvedAt = survivors.isEmpty() ? waitWhileDown(probe, txId) : awaitTakeover(probe, txId);
         boolean beforeRestart = resolvedAt > 0;
+        String resolvedBy = survivors.isEmpty() ? "participants (termination protocol)"
+                : Api.get(front + "/transactions/" + txId).path("owner").asText() + " (took it over once the lease of "
+                        + coordinator.name() + " expired)";
 
         coordinator.start();
         coordinator.awaitReady(Duration.ofSeconds(120));
-        note("coordinator restarted; recovery runs at start-up");
+        note(coordinator.name() + " restarted; recovery runs at start-up");
         if (!beforeRestart) {
             resolvedAt = awaitResolved(txId, Duration.ofSeconds(60));
+            resolvedBy = "coordinator recovery";
             note("in-doubt transaction " + txId + " resolved by the coordinator's recovery");
         }
         JsonNode probeVote = probe.get(60, TimeUnit.SECONDS);
@@ -98,12 +112,11 @@ final class BlockingExperiment {
         Api.post(inventory + "/branches/" + probeGid + "/abort", Api.JSON.createObjectNode());
         note("second order aborted again (it was only a probe)");
 
-        String outcome = awaitOutcome(coordinator.baseUrl() + "/transactions/" + txId, Duration.ofSeconds(60));
+        String outcome = awaitOutcome(front + "/transactions/" + txId, Duration.ofSeconds(60));
         note("the coordinator's log says " + outcome);
         List<String> invariants = checkInvariants(txId, outcome, sku, stock0, balance0);
-        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, txId, blocked, blockedMs,
-                (resolvedAt - crashedAt) / 1_000_000,
-                beforeRestart ? "participants (termination protocol)" : "coordinator recovery", beforeRestart, outcome,
+        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, survivors.size() + 1, txId, blocked, blockedMs,
+                (resolvedAt - crashedAt) / 1_000_000, resolvedBy, beforeRestart, outcome,
                 invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")), invariants, held, timeline);
     }
 
@@ -129,6 +142,30 @@ final class BlockingExperiment {
             }
         }
         return resolvedAt;
+    }
+
+    /**
+     * With other replicas running, the crashed one stays down until they have finished its transaction.
+     *
+     * @return when the participants no longer held it prepared
+     */
+    private long awaitTakeover(CompletableFuture<JsonNode> probe, String txId) throws InterruptedException, SQLException {
+        long deadline = System.nanoTime() + TAKEOVER_LIMIT.toNanos();
+        long nextNote = System.nanoTime() + 1_000_000_000L;
+        while (stillPrepared(txId)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no surviving replica finished " + txId + " within "
+                        + TAKEOVER_LIMIT.toSeconds() + " s of the crash");
+            }
+            Thread.sleep(50);
+            if (System.nanoTime() >= nextNote) {
+                nextNote += 1_000_000_000L;
+                note(probe.isDone() ? "  the second order has its answer"
+                        : "  the second order is still waiting on the lock; the crashed replica's lease has not expired yet");
+            }
+        }
+        note("  a surviving replica took " + txId + " over and finished it, the crashed replica still down");
+        return System.nanoTime();
     }
 
     /** The transaction's outcome once the coordinator's recovery has finished it. */

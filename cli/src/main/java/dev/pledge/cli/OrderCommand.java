@@ -138,12 +138,18 @@ final class OrderCommand implements Callable<Integer> {
 
     static JsonNode submit(Stack stack, String protocol, String sku, int qty, String account, BigDecimal amount,
                            Long timeoutMs) {
+        return submit(stack.service(Stack.COORDINATOR).baseUrl(), protocol, sku, qty, account, amount, timeoutMs);
+    }
+
+    /** Submits an order to one coordinator (a replica, or the stack's coordinator address). */
+    static JsonNode submit(String coordinatorUrl, String protocol, String sku, int qty, String account, BigDecimal amount,
+                           Long timeoutMs) {
         ObjectNode body = Api.JSON.createObjectNode().put("sku", sku).put("qty", qty).put("account", account)
                 .put("amount", amount.toPlainString()).put("protocol", protocol.toUpperCase(java.util.Locale.ROOT));
         if (timeoutMs != null) {
             body.put("timeoutMs", timeoutMs);
         }
-        return Api.post(stack.service(Stack.COORDINATOR).baseUrl() + "/orders", body);
+        return Api.post(coordinatorUrl + "/orders", body);
     }
 
     static int exitCode(JsonNode tx) {

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * The whole local stack: four PostgreSQL servers, one Kafka broker, the four services and the dashboard, each
- * a separate OS process. Infrastructure starts first (in parallel), then the services (in parallel).
+ * a separate OS process. Infrastructure starts first (in parallel), then the services (in parallel). The
+ * coordinator and the saga orchestrator may run as several replicas behind a balancer (see {@link Topology}).
  */
 public final class Stack {
     public static final String PG_COORDINATOR = "postgres-coordinator";
@@ -61,21 +62,69 @@ public final class Stack {
         Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         coordinatorEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
-        coordinatorEnv.put("PLEDGE_COORDINATOR_URL", coordinatorUrl);
-        QuarkusService coordinator = service(COORDINATOR, "coordinator", coordinatorEnv);
+        // each replica is watched by 3PC participants at its own address, and named in the lease table
+        List<QuarkusService> coordinators = replicated(COORDINATOR, "coordinator", config.topology().coordinators(),
+                (name, url) -> {
+                    Map<String, String> env = new HashMap<>(coordinatorEnv);
+                    env.put("PLEDGE_COORDINATOR_URL", url);
+                    env.put("PLEDGE_COORDINATOR_NODE_ID", name);
+                    return env;
+                });
         Map<String, String> sagaEnv = withKafka(datasource(pgSaga), kafka);
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
-        QuarkusService saga = service(SAGA_ORCHESTRATOR, "saga-orchestrator", sagaEnv);
+        List<QuarkusService> orchestrators = replicated(SAGA_ORCHESTRATOR, "saga-orchestrator",
+                config.topology().orchestrators(), (name, url) -> {
+                    Map<String, String> env = new HashMap<>(sagaEnv);
+                    env.put("PLEDGE_SAGA_INSTANCE_ID", name);
+                    return env;
+                });
         Map<String, String> dashboardEnv = new HashMap<>();
-        dashboardEnv.put("PLEDGE_DASHBOARD_COORDINATOR_URL", coordinator.baseUrl());
+        dashboardEnv.put("PLEDGE_DASHBOARD_COORDINATOR_URL", coordinatorUrl);
         dashboardEnv.put("PLEDGE_DASHBOARD_INVENTORY_URL", inventory.baseUrl());
         dashboardEnv.put("PLEDGE_DASHBOARD_PAYMENT_URL", payment.baseUrl());
-        dashboardEnv.put("PLEDGE_DASHBOARD_ORCHESTRATOR_URL", saga.baseUrl());
+        dashboardEnv.put("PLEDGE_DASHBOARD_ORCHESTRATOR_URL", "http://127.0.0.1:" + config.port(SAGA_ORCHESTRATOR));
         dashboardEnv.put("PLEDGE_HOME", config.home().toString());
         dashboardEnv.put("PLEDGE_STATE_DIR", config.stateDir().toString());
         QuarkusService dashboard = service(DASHBOARD, "dashboard", dashboardEnv);
-        this.services = List.of(inventory, payment, coordinator, saga, dashboard);
+        List<QuarkusService> all = new ArrayList<>(List.of(inventory, payment));
+        all.addAll(coordinators);
+        all.addAll(orchestrators);
+        all.add(dashboard);
+        this.services = List.copyOf(all);
+    }
+
+    /** What one replica of a service is given on top of the service's settings: (replica name, its own base URL). */
+    @FunctionalInterface
+    private interface ReplicaEnv {
+        Map<String, String> of(String name, String url);
+    }
+
+    /**
+     * A service as configured by the topology: itself on its port, or {@code count} replicas on theirs with a
+     * balancer on the service's port (listed after the replicas, so it is ready once one of them is).
+     */
+    private List<QuarkusService> replicated(String name, String module, int count, ReplicaEnv env) {
+        String front = "http://127.0.0.1:" + config.port(name);
+        if (count == 1) {
+            return List.of(service(name, module, env.of(name, front)));
+        }
+        List<QuarkusService> replicas = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String replica = Topology.replica(name, i);
+            replicas.add(service(replica, module, env.of(replica, "http://127.0.0.1:" + config.port(replica))));
+        }
+        List<QuarkusService> all = new ArrayList<>(replicas);
+        all.add(service(name, "balancer", Map.of("PLEDGE_BALANCER_BACKENDS",
+                String.join(",", replicas.stream().map(QuarkusService::baseUrl).toList()))));
+        return all;
+    }
+
+    /** The processes that run a service: its replicas, or the service itself when it has one. */
+    public List<QuarkusService> replicas(String name) {
+        List<QuarkusService> replicas = services.stream().filter(s -> s.name().startsWith(name + "-")
+                && s.name().substring(name.length() + 1).chars().allMatch(Character::isDigit)).toList();
+        return replicas.isEmpty() ? List.of(service(name)) : replicas;
     }
 
     private PostgresServer postgres(String name, String database) {

@@ -11,14 +11,15 @@ import java.util.Map;
  * <ul>
  *   <li>{@code PLEDGE_HOME}: the repository root (built jars are found under it);</li>
  *   <li>{@code PLEDGE_STATE_DIR}: data, logs and PID files (default {@code $PLEDGE_HOME/.pledge});</li>
- *   <li>{@code PLEDGE_<COMPONENT>_PORT}, e.g. {@code PLEDGE_POSTGRES_INVENTORY_PORT}, {@code PLEDGE_KAFKA_PORT};</li>
+ *   <li>{@code PLEDGE_<COMPONENT>_PORT}, e.g. {@code PLEDGE_POSTGRES_INVENTORY_PORT}, {@code PLEDGE_KAFKA_PORT},
+ *       {@code PLEDGE_COORDINATOR_2_PORT} (replicas: coordinators from 8180, orchestrators from 8190);</li>
  *   <li>{@code PLEDGE_PG_FSYNC}: {@code on} (default) or {@code off};</li>
  *   <li>{@code PLEDGE_PG_BIN}: PostgreSQL's bin directory; {@code PLEDGE_JAVA}: the java to run services with.</li>
  * </ul>
  * The whole environment is handed on to the services, so any of their settings can be overridden there.
  */
 public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, boolean fsync, String pgBin,
-                          String java, Map<String, String> env) {
+                          String java, Map<String, String> env, Topology topology) {
 
     /** Default ports by component name. */
     public static final Map<String, Integer> DEFAULT_PORTS = defaultPorts();
@@ -36,6 +37,10 @@ public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, 
         p.put(Stack.PAYMENT, 8082);
         p.put(Stack.SAGA_ORCHESTRATOR, 8083);
         p.put(Stack.DASHBOARD, 8084);
+        for (int i = 1; i <= Topology.MAX_REPLICAS; i++) {
+            p.put(Topology.replica(Stack.COORDINATOR, i), 8180 + i - 1);
+            p.put(Topology.replica(Stack.SAGA_ORCHESTRATOR, i), 8190 + i - 1);
+        }
         return Map.copyOf(p);
     }
 
@@ -51,7 +56,12 @@ public record StackConfig(Path home, Path stateDir, Map<String, Integer> ports, 
         }
         String java = env.getOrDefault("PLEDGE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return new StackConfig(home, state, Map.copyOf(ports), fsync.equals("on"), env.get("PLEDGE_PG_BIN"), java,
-                Map.copyOf(env));
+                Map.copyOf(env), Topology.load(state));
+    }
+
+    /** The same stack with another number of replicas (not saved: see {@link Topology#save}). */
+    public StackConfig withTopology(Topology other) {
+        return new StackConfig(home, stateDir, ports, fsync, pgBin, java, env, other);
     }
 
     /** The environment variable that overrides a component's port. */

@@ -69,6 +69,12 @@ final class Ledger {
         return count(coordinatorUrl, "SELECT count(*) FROM transactions WHERE state NOT IN ('COMMITTED', 'ABORTED', 'MIXED')");
     }
 
+    /** The fencing epochs the participants hold for a transaction's branches (none: 0), inventory's then payment's. */
+    List<Integer> fences(String txId) throws SQLException {
+        return List.of(count(inventoryUrl, "SELECT max(epoch) FROM branch_fences WHERE gid = '" + txId + ".inventory'"),
+                count(paymentUrl, "SELECT max(epoch) FROM branch_fences WHERE gid = '" + txId + ".payment'"));
+    }
+
     Set<String> coordinatorCommitted() throws SQLException {
         Set<String> ids = new TreeSet<>();
         try (Connection c = DriverManager.getConnection(coordinatorUrl); Statement s = c.createStatement();
