@@ -33,6 +33,13 @@ public interface SagaConfig {
     @WithDefault("saga.order.events")
     String eventTopic();
 
+    /**
+     * This instance's name among the orchestrators that share one database and one consumer group: its Kafka
+     * static membership ({@code group.instance.id}). Every instance needs its own; the same name on two live
+     * instances fences the first out of the group.
+     */
+    String instanceId();
+
     /** A saga whose command has been sent this many times is flagged as needing attention. */
     @WithDefault("5")
     int attentionAfterAttempts();

@@ -13,25 +13,32 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the Kafka broker answers: sagas cannot move without it. */
+/**
+ * Ready only while the Kafka broker answers: sagas cannot move without it. Names the instance, so a check
+ * through a balancer shows which instance answered.
+ */
 @Readiness
 @ApplicationScoped
 public class KafkaBrokerCheck implements HealthCheck {
     private final String bootstrap;
+    private final String instance;
     private Admin admin;
 
-    public KafkaBrokerCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public KafkaBrokerCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                            @ConfigProperty(name = "pledge.saga.instance-id") String instance) {
         this.bootstrap = bootstrap;
+        this.instance = instance;
     }
 
     @Override
     public HealthCheckResponse call() {
         try {
             int nodes = admin().describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
-            return HealthCheckResponse.named("kafka").up().withData("bootstrap", bootstrap).withData("nodes", nodes).build();
+            return HealthCheckResponse.named("kafka").up().withData("bootstrap", bootstrap).withData("nodes", nodes)
+                    .withData("instance", instance).build();
         } catch (Exception e) {
             return HealthCheckResponse.named("kafka").down().withData("bootstrap", bootstrap)
-                    .withData("error", String.valueOf(e.getMessage())).build();
+                    .withData("instance", instance).withData("error", String.valueOf(e.getMessage())).build();
         }
     }
 

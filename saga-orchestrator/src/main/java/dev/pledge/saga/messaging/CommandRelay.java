@@ -32,27 +32,39 @@ import io.quarkus.scheduler.Scheduled;
  * which go into the saga's timeline. Runs when kicked after a state change, at the time a delayed command
  * falls due, and every second (rows left by a crash go out then). A command may be published twice if the
  * process dies between acknowledgement and mark; participants answer a repeat with the same reply.
+ *
+ * <p>Every orchestrator instance runs a relay over the same outbox. A relay holds the rows it publishes
+ * locked until it has marked them ({@code FOR UPDATE SKIP LOCKED}), so another relay skips them: each row is
+ * published by one relay, and only a relay that dies between the broker's acknowledgement and its commit
+ * leaves a row for another to publish again. Two relays may publish two rows of one saga out of their order
+ * when both are due at once (a retry or a compensation queued while an earlier command was still held); the
+ * participants' inbox makes that harmless, as it does for any reordering: an older attempt is answered from
+ * the inbox and ignored here, and a compensation that overtakes its action turns the action into a no-op.
  */
 @ApplicationScoped
 public class CommandRelay {
     private static final Logger LOG = Logger.getLogger(CommandRelay.class);
     private static final int BATCH = 200;
 
-    @Inject
-    AgroalDataSource db;
-    @Inject
-    SagaOutbox outbox;
-    @Inject
-    SagaStore store;
-    @Inject
-    @Channel("saga-commands")
-    Emitter<String> commands;
+    private final AgroalDataSource db;
+    private final SagaOutbox outbox;
+    private final SagaStore store;
+    private final Emitter<String> commands;
 
     private final ScheduledExecutorService wakeups = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "saga-command-relay");
         t.setDaemon(true);
         return t;
     });
+
+    @Inject
+    public CommandRelay(AgroalDataSource db, SagaOutbox outbox, SagaStore store,
+                        @Channel("saga-commands") Emitter<String> commands) {
+        this.db = db;
+        this.outbox = outbox;
+        this.store = store;
+        this.commands = commands;
+    }
 
     /** Publishes what is due, soon, on the relay's own thread. */
     public void kick() {
@@ -68,7 +80,10 @@ public class CommandRelay {
         }
     }
 
-    /** Publishes every command due now, then arranges a wake-up for the next delayed one. */
+    /**
+     * Publishes every command due now, then arranges a wake-up for the next delayed one. One sweep at a time
+     * in this process; sweeps of other instances run alongside, on other rows.
+     */
     public synchronized int publishDue() throws SQLException {
         int published = 0;
         int batch;
@@ -117,7 +132,7 @@ public class CommandRelay {
     }
 
     @PreDestroy
-    void stop() {
+    public void stop() {
         wakeups.shutdownNow();
     }
 }

@@ -20,7 +20,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 /**
  * Watches the order events of choreographed sagas, to record where each stands. It only observes: the
  * participants react to each other's events whether or not it runs. An unreadable event goes to the
- * observer's dead-letter topic.
+ * observer's dead-letter topic. Orchestrator instances share one observer group, so each event is recorded
+ * by the instance its partition is assigned to, and once: a redelivery after a rebalance is recognised by its
+ * coordinates, as a reply is.
  */
 @ApplicationScoped
 public class EventObserver {

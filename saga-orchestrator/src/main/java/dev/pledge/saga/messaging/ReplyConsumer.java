@@ -23,6 +23,13 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * each to the engine with its Kafka coordinates. The offset is committed after the engine's transaction, so
  * a crash replays the reply and the timeline's record of it makes the replay a no-op. A reply that cannot
  * be read goes to the dead-letter topic and the consumer goes on.
+ *
+ * <p>Every orchestrator instance consumes in the same group, so each takes the replies of its share of the
+ * partitions, and with them the sagas keyed to those partitions. When an instance dies its partitions move to
+ * another after the group's session timeout, which receives again every reply after the last committed
+ * offset. Those the dead instance had taken in are recognised by their coordinates (the same check makes two
+ * instances that briefly overlap during a rebalance harmless: both lock the saga's row, the second finds the
+ * record taken in).
  */
 @ApplicationScoped
 public class ReplyConsumer {

@@ -20,7 +20,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * {@code pledge_sagas_running{flow}}: sagas that have not ended, read from the orchestrator's database at
- * most once a second however often it is scraped; NaN while the database cannot be read.
+ * most once a second however often it is scraped; NaN while the database cannot be read. Instances that
+ * share the database all report the same count, so aggregate it across instances with {@code max}, not
+ * {@code sum} (the counters of {@link SagaMetrics} are each instance's own share and do add up).
  */
 @ApplicationScoped
 public class RunningGauge {

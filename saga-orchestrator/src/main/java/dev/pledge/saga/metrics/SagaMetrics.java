@@ -18,7 +18,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * What the orchestrator counts, for Prometheus at {@code /q/metrics} (names there in brackets). Each is
- * counted once the change it stands for has committed.
+ * counted once the change it stands for has committed, by the instance that committed it, so the sum over
+ * instances counts every change once.
  * <ul>
  *   <li>sagas that ended, by flow and outcome ({@code pledge_sagas_total}), and how long each took
  *       ({@code pledge_saga_duration_seconds}, a histogram);</li>

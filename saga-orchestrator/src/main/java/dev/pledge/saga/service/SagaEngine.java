@@ -175,7 +175,7 @@ public class SagaEngine {
             if (next.status().isFinal()) {
                 store.append(c, TimelineEntry.of(sagaId, now, null, next.status().name(), null, null, next.reason()));
                 metrics.ended(saga.flow(), next.status().name(), Duration.between(saga.createdAt(), now));
-                endings.ended(sagaId);
+                endings.ended(c, sagaId);
             }
             return null;
         });
@@ -230,6 +230,14 @@ public class SagaEngine {
      * After a restart, replies may be waiting in Kafka for commands whose timers fell due while this process
      * was down. Those timers get one more step timeout, so the replies are taken in before anything is
      * retried or compensated.
+     *
+     * <p>Other instances may be running on the same database, and this moves their overdue timers too. That
+     * is harmless: a live instance fires a timer within a second of its due time, so what moves is at most
+     * a second overdue, and it only fires one step timeout later than it could have; a timeout is a lower
+     * bound on the wait for a reply, never a promise to retry at once. Nothing else is resumed here: every
+     * saga's work lies in shared tables (outbox, timers) and in the reply topic's partitions, which each
+     * instance takes up as the consumer group assigns them, so a start does not disturb a saga another
+     * instance is driving.
      */
     void onStart(@Observes StartupEvent event) throws SQLException {
         int deferred = Tx.run(db, c -> timers.deferDue(c, Instant.now().plus(config.stepTimeout())));
@@ -238,6 +246,8 @@ public class SagaEngine {
                     config.stepTimeout().toMillis());
         }
         resumed = true;
+        LOG.infof("orchestrator instance %s started; it takes the replies of the partitions its group gives it",
+                config.instanceId());
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -252,7 +262,12 @@ public class SagaEngine {
         }
     }
 
-    /** Fires every timeout now due; returns how many changed a saga. Called by the scheduler and by tests. */
+    /**
+     * Fires every timeout now due; returns how many changed a saga. Called by the scheduler and by tests.
+     * Every instance scans the same table, so two scans may pick the same timer: each fires it under the
+     * saga's row lock, and only the one whose delete removes the timer row moves the saga; the other finds
+     * it gone and changes nothing.
+     */
     public int scanTimersOnce() throws SQLException {
         List<Timer> due = Tx.run(db, c -> timers.due(c, Instant.now(), 200));
         int fired = 0;
@@ -312,7 +327,7 @@ public class SagaEngine {
                 timers.cancelAll(c, id);
                 store.append(c, TimelineEntry.of(id, now, null, f.status().name(), null, null, f.reason()));
                 metrics.ended(saga.flow(), f.status().name(), Duration.between(saga.startedAt(), now));
-                endings.ended(id);
+                endings.ended(c, id);
             }
         }
     }

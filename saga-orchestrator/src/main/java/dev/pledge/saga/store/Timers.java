@@ -58,9 +58,16 @@ public class Timers {
         }
     }
 
-    /** Moves every timer due before {@code until} to {@code until}; returns how many moved. */
+    /**
+     * Moves every timer due before {@code until} to {@code until}; returns how many moved. A timer another
+     * instance holds now (firing it, or taking it with a reply) is left to that instance: waiting for it
+     * would only delay the start, and could deadlock with a transaction that cancels several of a saga's
+     * timers.
+     */
     public int deferDue(Connection c, Instant until) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE saga_timers SET due_at = ? WHERE due_at < ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE saga_timers SET due_at = ?"
+                + " WHERE (saga_id, step, compensation, attempt) IN (SELECT saga_id, step, compensation, attempt"
+                + " FROM saga_timers WHERE due_at < ? FOR UPDATE SKIP LOCKED)")) {
             ps.setTimestamp(1, Timestamp.from(until));
             ps.setTimestamp(2, Timestamp.from(until));
             return ps.executeUpdate();
