@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,17 +25,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
+import dev.pledge.stack.StackConfig;
 import dev.pledge.stack.Topology;
 
 /**
- * Two coordinator replicas sharing one log, behind the stack's balancer. The replica that owns a transaction
- * is killed at each crash point and stays down: the other one takes the transaction over once the dead one's
- * lease has expired, finishes it, and the invariants hold. A replica that is only frozen past its lease is
- * fenced off: its late messages are refused by the participants.
+ * Two coordinator replicas sharing one log, behind the stack's balancer, started as a user would
+ * ({@code ./pledge up --coordinators 2 --orchestrators 2}). The replica that owns a transaction is killed at
+ * each crash point and stays down: the other one takes the transaction over once the dead one's lease has
+ * expired, finishes it, and the invariants hold. A replica that is only frozen past its lease is fenced off:
+ * its late messages are refused by the participants. {@code ./pledge experiment blocking --replicas 2} runs
+ * last, on the same stack.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,24 +51,95 @@ class ReplicasIT {
     private static final AtomicInteger ROUND = new AtomicInteger();
     private static final Map<String, Long> TAKEOVER_MS = new TreeMap<>();
 
+    private static PledgeCommand pledge;
     private static Stack stack;
     private static Ledger ledger;
 
     @BeforeAll
-    static void startStack() throws IOException {
-        stack = TestStacks.up("pledge-replicas-test", Map.of(
-                "PLEDGE_COORDINATOR_LEASE_TTL", LEASE_TTL,
-                "PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s"), new Topology(2, 1));
+    static void startStack() throws Exception {
+        Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
+        Path state = Path.of("target", "pledge-replicas-test").toAbsolutePath();
+        FileTrees.delete(state);
+        pledge = new PledgeCommand(home, state);
+        pledge.env().put("PLEDGE_COORDINATOR_LEASE_TTL", LEASE_TTL);
+        pledge.env().put("PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s");
+        PledgeCommand.Result up = pledge.run("up", "--coordinators", "2", "--orchestrators", "2");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(pledge.env());
+        env.put("PLEDGE_HOME", home.toString());
+        stack = new Stack(StackConfig.fromEnv(env, home));
+        assertThat(up.exitCode()).as("%s", up).isZero();
+        assertThat(up.out()).contains("Topology: 2 coordinators, 2 orchestrators")
+                .contains("coordinator-1").contains("coordinator-2").contains("saga-orchestrator-2");
+        assertThat(stack.config().topology()).isEqualTo(new Topology(2, 2));
         ledger = TestStacks.ledger(stack);
     }
 
     @AfterAll
-    static void stopStack() {
+    static void stopStack() throws Exception {
         System.out.println("time from the owner's crash to the transaction's end, lease ttl " + LEASE_TTL + ":");
         TAKEOVER_MS.forEach((point, ms) -> System.out.printf("  %-28s %6d ms%n", point, ms));
-        if (stack != null) {
-            stack.down(System.out::println, false);
+        if (pledge != null) {
+            System.out.println(pledge.run("down").out());
         }
+    }
+
+    /** Refused while the stack runs with another number of replicas, which it says how to change. */
+    @Test
+    void changingTheNumberOfReplicasOfARunningStackIsRefused() throws Exception {
+        PledgeCommand.Result up = pledge.run("up", "--coordinators", "3");
+        assertThat(up.exitCode()).as("%s", up).isEqualTo(2);
+        assertThat(up.err()).contains("running with 2 coordinators, 2 orchestrators").contains("./pledge down");
+        PledgeCommand.Result bad = pledge.run("up", "--coordinators", "5");
+        assertThat(bad.exitCode()).as("%s", bad).isEqualTo(2);
+        assertThat(bad.err()).contains("--coordinators must be between 1 and 4");
+    }
+
+    /**
+     * Sagas started on both orchestrator instances, one of which is killed at once: the other takes over the
+     * killed one's reply partitions when the consumer group rebalances, and every saga still ends.
+     */
+    @Test
+    void sagasOfAKilledOrchestratorInstanceEndOnTheOther() throws Exception {
+        List<QuarkusService> instances = stack.replicas(Stack.SAGA_ORCHESTRATOR);
+        assertThat(instances).extracting(QuarkusService::name).containsExactly("saga-orchestrator-1", "saga-orchestrator-2");
+        QuarkusService victim = instances.get(0);
+        QuarkusService survivor = instances.get(1);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(startSaga(instances.get(i % 2), "acc-load-0" + (10 + i)));
+        }
+        long pid = victim.runningPid().orElseThrow();
+        Processes.signal(pid, "KILL");
+        assertThat(Processes.awaitExit(pid, DEADLINE)).isTrue();
+        long killedAt = System.nanoTime();
+        for (String id : ids) {
+            assertThat(awaitSagaEnd(survivor, id)).as("saga %s", id).isEqualTo("COMPLETED");
+        }
+        TAKEOVER_MS.put("saga instance killed", (System.nanoTime() - killedAt) / 1_000_000);
+        awaitQuiet();
+        assertThat(ledger.violations()).isEmpty();
+        victim.start();
+        victim.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /** The experiment as the docs show it: the same crash without and with a surviving replica. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void theBlockingExperimentComparesASingleCoordinatorWithReplicas() throws Exception {
+        PledgeCommand.Result r = pledge.run("experiment", "blocking", "--protocol", "2pc", "--replicas", "2",
+                "--hold-seconds", "4", "--json");
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        JsonNode report = JSON.readTree(r.out());
+        JsonNode single = report.path("singleCoordinator");
+        JsonNode replicated = report.path("replicas");
+        assertThat(single.path("replicasRunning").asInt()).isEqualTo(1);
+        assertThat(single.path("resolvedBy").asText()).isEqualTo("coordinator recovery");
+        assertThat(replicated.path("replicasRunning").asInt()).isEqualTo(2);
+        assertThat(replicated.path("resolvedBy").asText()).startsWith("coordinator-2");
+        assertThat(replicated.path("resolvedBeforeRestart").asBoolean()).isTrue();
+        assertThat(single.path("invariantsHold").asBoolean() && replicated.path("invariantsHold").asBoolean())
+                .as("%s", r).isTrue();
     }
 
     @ParameterizedTest(name = "{0}: the owning replica crashes at {1}")
@@ -136,6 +214,28 @@ class ReplicasIT {
         awaitLiveLease(owner);
         awaitQuiet();
         assertThat(ledger.violations()).isEmpty();
+    }
+
+    private static String startSaga(QuarkusService orchestrator, String account) throws Exception {
+        String body = "{\"sku\":\"LOAD-002\",\"qty\":1,\"account\":\"" + account + "\",\"amount\":\"1.00\","
+                + "\"flow\":\"sequential\"}";
+        HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(orchestrator.baseUrl() + "/sagas/orders"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(202);
+        return JSON.readTree(resp.body()).path("id").asText();
+    }
+
+    /** A saga's final status, asked of one instance: it answers as soon as the end has committed, whoever ended it. */
+    private static String awaitSagaEnd(QuarkusService orchestrator, String id) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            String status = get(orchestrator.baseUrl() + "/sagas/" + id + "?waitMs=5000").path("status").asText();
+            if (List.of("COMPLETED", "COMPENSATED").contains(status)) {
+                return status;
+            }
+            assertThat(System.nanoTime()).as("saga %s ended; now %s", id, status).isLessThan(deadline);
+        }
     }
 
     private static JsonNode order(QuarkusService coordinator, String protocol) {
