@@ -9,7 +9,6 @@ import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Net;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
-import dev.pledge.stack.Topology;
 
 /** Starts a whole stack for one test class: its own state directory, free ports, fsync off. */
 final class TestStacks {
@@ -18,14 +17,8 @@ final class TestStacks {
 
     /** A running stack in {@code target/<name>}, with {@code settings} added to the services' environment. */
     static Stack up(String name, Map<String, String> settings) throws IOException {
-        return up(name, settings, Topology.SINGLE);
-    }
-
-    /** The same, with replicas of the coordinator or the orchestrator behind their balancers. */
-    static Stack up(String name, Map<String, String> settings, Topology topology) throws IOException {
         Path state = Path.of("target", name).toAbsolutePath();
         FileTrees.delete(state);
-        topology.save(state);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PLEDGE_HOME", System.getProperty("pledge.home"));
         env.put("PLEDGE_STATE_DIR", state.toString());
