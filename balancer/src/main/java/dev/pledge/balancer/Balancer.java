@@ -32,6 +32,12 @@ import io.vertx.httpproxy.HttpProxy;
 public class Balancer {
     private static final Logger LOG = Logger.getLogger(Balancer.class);
 
+    /**
+     * The longest a forwarded request may go without a byte from its replica (a frozen replica accepts
+     * connections but never answers): above the longest transaction timeout and long poll clients use.
+     */
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(120);
+
     private final Backends backends;
     private final Duration probeInterval;
     private final Duration connectTimeout;
@@ -55,7 +61,8 @@ public class Balancer {
 
     private Future<HttpClientRequest> connect(HttpClient client, List<Backends.Backend> order, int i) {
         Backends.Backend b = order.get(i);
-        return client.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(b.port(), b.host())))
+        return client.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(b.port(), b.host()))
+                        .setConnectTimeout(connectTimeout.toMillis()).setIdleTimeout(REPLY_TIMEOUT.toMillis()))
                 .recover(e -> {
                     if (backends.markDown(b)) {
                         LOG.warnf("%s is down (%s)", b, e.getMessage());

@@ -190,6 +190,13 @@ public class DecisionLog {
         if (tx.epoch != epoch) {
             throw new TakenOver(txId, tx.owner, tx.epoch, epoch);
         }
+        boolean commit = outcome == Decision.Kind.COMMIT;
+        if (commit && (tx.state == TxState.ABORTING || tx.state == TxState.ABORTED)
+                || !commit && (tx.state == TxState.COMMITTING || tx.state == TxState.COMMITTED)) {
+            // decided while the operator's checks ran (by the replica that owned it then): never reversed
+            throw dev.pledge.common.problem.ProblemException.conflict("transaction " + txId + " is " + tx.state
+                    + ": its logged decision cannot be reversed");
+        }
         ForcedOutcome f = new ForcedOutcome();
         f.txId = txId;
         f.outcome = outcome.name();

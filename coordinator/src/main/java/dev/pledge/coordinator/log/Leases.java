@@ -103,7 +103,9 @@ public class Leases {
     /**
      * Takes over, for {@code node}, every unfinished transaction whose owner's lease has expired or who has
      * no lease at all, and removes the expired leases. An expired lease another replica is taking over right
-     * now is skipped (its row is locked), so each dead replica's work goes to one taker.
+     * now is skipped (its row is locked), so each dead replica's work goes to one taker; so is a transaction
+     * whose row another process holds locked (a frozen replica mid-write must not stall the taker): the next
+     * pass takes it.
      */
     public List<Taken> takeOver(String node) {
         return write(c -> {
@@ -120,7 +122,7 @@ public class Leases {
             List<Taken> taken = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("WITH old AS (SELECT id, owner FROM transactions t"
                     + " WHERE state = ANY (?) AND owner IS DISTINCT FROM ? AND (owner = ANY (?) OR owner IS NULL"
-                    + " OR NOT EXISTS (SELECT 1 FROM coordinator_leases l WHERE l.node_id = t.owner)) FOR UPDATE)"
+                    + " OR NOT EXISTS (SELECT 1 FROM coordinator_leases l WHERE l.node_id = t.owner)) FOR UPDATE SKIP LOCKED)"
                     + " UPDATE transactions t SET owner = ?, epoch = t.epoch + 1 FROM old WHERE t.id = old.id"
                     + " RETURNING t.id, coalesce(old.owner, 'no owner')")) {
                 ps.setArray(1, unfinished(c));

@@ -14,6 +14,7 @@ import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.Leases;
+import dev.pledge.coordinator.log.TakenOver;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.protocol.Decision;
@@ -94,8 +95,11 @@ public class Operator {
             long epoch = leases.adopt(id, node.nodeId()).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
             log.force(id, epoch, outcome, by, reason);
             Snapshot forced = log.snapshot(id);
+            if (forced.epoch() != epoch) {
+                throw new TakenOver(id, forced.owner(), forced.epoch(), epoch);
+            }
             if (forced.state() == TxState.PRECOMMITTING) {
-                threePhase.recoverPrecommitting(id);
+                threePhase.recoverPrecommitting(forced);
             } else {
                 phaseTwo.complete(forced);
             }

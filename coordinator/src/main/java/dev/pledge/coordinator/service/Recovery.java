@@ -135,7 +135,7 @@ public class Recovery {
                     Decision.abort("presumed abort: the coordinator stopped before deciding"), List.of()));
         } else if (tx.state() == TxState.PRECOMMITTING) {
             log.event(id, TxEvent.Kind.LOG, null, who + ": asking the participants how far the pre-commits got", null);
-            return threePhase.recoverPrecommitting(id);
+            return threePhase.recoverPrecommitting(tx);
         } else {
             log.event(id, TxEvent.Kind.LOG, null, who + ": re-sending the " + tx.state() + " decision", null);
         }

@@ -43,6 +43,7 @@ public class Replicas {
     private final Duration sureFor;
     private volatile long renewedAt;
     private volatile boolean held;
+    private volatile boolean stopping;
 
     Replicas(CoordinatorConfig config) {
         this.ttl = config.lease().ttl();
@@ -62,6 +63,7 @@ public class Replicas {
     /** A clean stop hands this replica's unfinished work over at once instead of after the lease's ttl. */
     void onStop(@Observes ShutdownEvent event) {
         try {
+            stopping = true;
             held = false;
             leases.release(node.nodeId(), node.incarnation());
         } catch (RuntimeException e) {
@@ -85,6 +87,9 @@ public class Replicas {
 
     @Scheduled(every = "${pledge.coordinator.lease.renew-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodically() {
+        if (stopping) {
+            return; // the lease was ended for a clean stop: renewing it would hold back the takeover
+        }
         try {
             renewOnce();
             takeOverOnce();

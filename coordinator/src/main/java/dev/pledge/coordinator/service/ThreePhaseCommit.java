@@ -85,10 +85,11 @@ public class ThreePhaseCommit {
     /**
      * Recovery of a transaction logged PRECOMMITTING: if a participant already aborted (by the termination
      * protocol, which aborts only when no one was pre-committed), abort everywhere; otherwise finish the
-     * pre-commits and commit.
+     * pre-commits and commit. Takes the transaction as the caller read it (and checked that it owns it), so
+     * that every write goes under the epoch the caller drives it under.
      */
-    public boolean recoverPrecommitting(UUID id) {
-        Snapshot tx = log.snapshot(id);
+    public boolean recoverPrecommitting(Snapshot tx) {
+        UUID id = tx.id();
         for (BranchSpec b : tx.branches()) {
             String state = stateOf(b, DecisionLog.gid(id, b.participant()));
             if ("ABORTED".equals(state) || "WORKING".equals(state)) {

@@ -47,13 +47,21 @@ public class Fences {
         load();
         long seen = newest.getOrDefault(gid, Epochs.FIRST);
         if (epoch < seen) {
-            throw new ProblemException(412, "Precondition Failed", "branch " + gid + " has been called with epoch " + seen
-                    + ", newer than this call's " + epoch + ": another coordinator replica drives the transaction now",
-                    Problem.STALE_EPOCH);
+            throw stale(gid, seen, epoch);
         }
         if (epoch > seen) {
-            newest.merge(gid, record(gid, epoch), Math::max);
+            long stored = record(gid, epoch);
+            newest.merge(gid, stored, Math::max);
+            if (stored > epoch) { // a newer epoch was written between the check and this write
+                throw stale(gid, stored, epoch);
+            }
         }
+    }
+
+    private static ProblemException stale(String gid, long seen, long epoch) {
+        return new ProblemException(412, "Precondition Failed", "branch " + gid + " has been called with epoch " + seen
+                + ", newer than this call's " + epoch + ": another coordinator replica drives the transaction now",
+                Problem.STALE_EPOCH);
     }
 
     /** Writes the epoch unless a newer one is stored; returns the newest stored. */
