@@ -82,6 +82,8 @@ public class Recovery {
     /** Starts recovering transactions just taken over from other replicas, without waiting for them. */
     public void takeOver(List<Leases.Taken> taken) {
         for (Leases.Taken t : taken) {
+            // on the timeline whichever pass drives it next: this one, or a periodic one that claimed it first
+            log.event(t.id(), TxEvent.Kind.LOG, null, "taken over from " + t.from() + " after its lease expired", null);
             if (inFlight.claim(t.id())) {
                 executor.execute(() -> recoverClaimed(t.id(), TAKEOVER + " from " + t.from()));
             }
