@@ -75,9 +75,13 @@ public class Leases {
         });
     }
 
-    /** Renews this process's lease. False when it has none any more: another replica took its work. */
+    /**
+     * Renews this process's lease. False when it has none any more: another replica took its work. An
+     * asynchronous commit, like the log's other bookkeeping: a renewal lost with the database only makes the
+     * lease expire sooner, and forcing one every second would flush the log's own asynchronous commits with it.
+     */
     public boolean renew(String node, UUID incarnation, Duration ttl) {
-        return write(c -> {
+        return LogRows.write(dataSource, false, "lease table", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE coordinator_leases SET expires_at = now() + ?::interval"
                     + " WHERE node_id = ? AND incarnation = ?")) {
                 ps.setString(1, interval(ttl));
