@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.pledge.stack.Net;
+import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
 
 /** Runs the repository's ./pledge script as a user would, against a stack of its own on free ports. */
@@ -41,27 +43,63 @@ final class PledgeCommand {
         return env;
     }
 
+    /** The stack the commands run, as the test reads it: its config, ports, components and their PIDs. */
+    Stack stack() {
+        Map<String, String> all = new HashMap<>(System.getenv());
+        all.putAll(env);
+        all.put("PLEDGE_HOME", home.toString());
+        return new Stack(StackConfig.fromEnv(all, home));
+    }
+
     int port(String component) {
         return Integer.parseInt(env.get(StackConfig.portVariable(component)));
     }
 
     Result run(String... args) throws IOException, InterruptedException {
+        return start(args).finish(Duration.ofMinutes(5));
+    }
+
+    /** Starts ./pledge without waiting for it: for a command that runs until stopped, or that waits on the test. */
+    Running start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("pledge").toString());
         cmd.addAll(List.of(args));
-        Path out = stateDir.resolve("cli-" + (++runs) + ".out");
-        Path err = stateDir.resolve("cli-" + runs + ".err");
-        Files.createDirectories(stateDir);
+        // beside the state directory, not in it: down --purge deletes that
+        Path outputs = stateDir.resolveSibling(stateDir.getFileName() + "-cli");
+        Path out = outputs.resolve("cli-" + (++runs) + ".out");
+        Path err = outputs.resolve("cli-" + runs + ".err");
+        Files.createDirectories(outputs);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("./pledge " + String.join(" ", args) + " did not finish in 5 minutes");
+        return new Running("./pledge " + String.join(" ", args), pb.start(), out, err);
+    }
+
+    /** A ./pledge command started and not yet waited for. */
+    record Running(String command, Process process, Path out, Path err) {
+        /** What it has printed to standard output so far. */
+        String outSoFar() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
         }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+
+        Result finish(Duration limit) throws IOException, InterruptedException {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                stop();
+                throw new AssertionError(command + " did not finish in " + limit + "\n" + result(-1));
+            }
+            return result(process.exitValue());
+        }
+
+        /** Ends it, with the whole process tree (the script's java child among it). */
+        void stop() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        private Result result(int exitCode) throws IOException {
+            return new Result(exitCode, outSoFar(), Files.readString(err, StandardCharsets.UTF_8));
+        }
     }
 }

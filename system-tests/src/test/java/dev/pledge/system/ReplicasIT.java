@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +28,6 @@ import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
-import dev.pledge.stack.StackConfig;
 import dev.pledge.stack.Topology;
 
 /**
@@ -64,10 +62,7 @@ class ReplicasIT {
         pledge.env().put("PLEDGE_COORDINATOR_LEASE_TTL", LEASE_TTL);
         pledge.env().put("PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s");
         PledgeCommand.Result up = pledge.run("up", "--coordinators", "2", "--orchestrators", "2");
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putAll(pledge.env());
-        env.put("PLEDGE_HOME", home.toString());
-        stack = new Stack(StackConfig.fromEnv(env, home));
+        stack = pledge.stack();
         assertThat(up.exitCode()).as("%s", up).isZero();
         assertThat(up.out()).contains("Topology: 2 coordinators, 2 orchestrators")
                 .contains("coordinator-1").contains("coordinator-2").contains("saga-orchestrator-2");
