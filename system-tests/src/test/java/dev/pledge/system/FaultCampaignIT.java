@@ -4,102 +4,123 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.pledge.chaos.campaign.Campaign;
-import dev.pledge.chaos.campaign.CampaignRow;
-import dev.pledge.chaos.campaign.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.pledge.chaos.net.Partition;
-import dev.pledge.stack.Stack;
+import dev.pledge.stack.FileTrees;
 
 /**
- * The fault campaigns against a whole stack, checked by the independent checker. Every build runs a small
- * version; {@code ./mvnw verify -Pfault} runs the full one (every fault, several rounds). The seed,
- * rounds, faults and clients come from {@code pledge.fault.*} system properties so a failing run can be
- * replayed with {@code ./pledge chaos}.
+ * The fault campaigns against a whole stack, run as a user runs them ({@code ./pledge chaos ... --json}) and
+ * checked by the independent checker. Every build runs a small version; {@code ./mvnw verify -Pfault} runs the
+ * full one (every fault, several rounds). The seed, rounds, faults and clients come from {@code pledge.fault.*}
+ * system properties; each campaign prints the command that replays it.
  */
 class FaultCampaignIT {
-    private static Stack stack;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SEED = Long.toString(Long.getLong("pledge.fault.seed", 7));
+    private static final int ROUNDS = Integer.getInteger("pledge.fault.rounds", 1);
+    private static final String CLIENTS = Integer.toString(Integer.getInteger("pledge.fault.clients", 4));
+    /** A full campaign (-Pfault) runs for hours; a build's small one for minutes. */
+    private static final Duration LIMIT = Duration.ofHours(6);
+
+    private static PledgeCommand pledge;
 
     @BeforeAll
     static void up() throws Exception {
-        stack = TestStacks.up("fault-campaign", Map.of());
+        Path state = Path.of("target", "fault-campaign").toAbsolutePath();
+        FileTrees.delete(state);
+        pledge = new PledgeCommand(Path.of(System.getProperty("pledge.home")).toAbsolutePath(), state);
+        PledgeCommand.Result up = pledge.run("up");
+        assertThat(up.exitCode()).as("%s", up).isZero();
     }
 
     @AfterAll
-    static void down() {
-        if (stack != null) {
-            stack.down(System.out::println, false);
+    static void down() throws Exception {
+        if (pledge != null) {
+            pledge.run("down");
         }
     }
 
     @Test
     void crashesOfEveryProcessKeepEveryInvariant() throws Exception {
-        run(Campaign.Name.CRASH, "pledge.fault.faults", 5);
+        int faults = Integer.getInteger("pledge.fault.faults", 5);
+        JsonNode row = campaign(faults, pledge.start("chaos", "--campaign", "crash", "--seed", SEED, "--rounds", rounds(),
+                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--json"));
+        assertThat(row.path("runs").asInt()).isEqualTo(ROUNDS);
     }
 
     @Test
     void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariant() throws Exception {
-        CampaignRow row = run(Campaign.Name.MESSAGES, "pledge.fault.faults", 3);
-        assertThat(row.faults()).as("message faults come on top of the consumer kills").isGreaterThan(3);
+        int faults = Integer.getInteger("pledge.fault.faults", 3);
+        JsonNode row = campaign(faults, pledge.start("chaos", "--campaign", "messages", "--seed", SEED, "--rounds", rounds(),
+                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--json"));
+        assertThat(row.path("faults").asInt()).as("message faults come on top of the consumer kills").isGreaterThan(faults);
     }
 
     @Test
     void aPartitionBlocksTwoPhaseCommitUntilHealingAndSplitsThreePhaseCommitAtTheChosenMoment() throws Exception {
         Assumptions.assumeTrue(Partition.unavailable().isEmpty(), () -> "skipped: " + Partition.unavailable().orElse(""));
-        CampaignRow row = run(Campaign.Name.PARTITIONS, "pledge.fault.cuts", 1);
-        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("2pc, chosen moment").contains("blocked until healing"));
-        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("3pc, chosen moment").contains("MIXED"));
-        assertThat(row.atomicityViolations()).as("3PC's split at the chosen moment").isGreaterThanOrEqualTo(1);
-        assertThat(row.findings()).as("one line per protocol and kind of random cut")
-                .filteredOn(f -> f.contains("cuts with")).hasSize(4);
+        int cuts = Integer.getInteger("pledge.fault.cuts", 1);
+        JsonNode row = campaign(cuts, pledge.start("chaos", "--campaign", "partitions", "--seed", SEED, "--rounds", rounds(),
+                "--faults", Integer.toString(cuts), "--clients", CLIENTS, "--json"));
+        List<String> findings = strings(row.path("findings"));
+        assertThat(findings).anySatisfy(f -> assertThat(f).startsWith("2pc, chosen moment").contains("blocked until healing"));
+        assertThat(findings).anySatisfy(f -> assertThat(f).startsWith("3pc, chosen moment").contains("MIXED"));
+        assertThat(row.path("atomicityViolations").asInt()).as("3PC's split at the chosen moment").isGreaterThanOrEqualTo(1);
+        assertThat(findings).as("one line per protocol and kind of random cut").filteredOn(f -> f.contains("cuts with")).hasSize(4);
     }
 
     @Test
     void aSoakWithAFaultEveryFewSecondsKeepsMemoryAndWhatIsInDoubtFlat() throws Exception {
-        CampaignRow row = run(Campaign.Name.SOAK, "pledge.fault.none", 0);
+        JsonNode row = campaign(0, pledge.start("chaos", "--campaign", "soak", "--seed", SEED, "--rounds", rounds(),
+                "--duration", Long.getLong("pledge.fault.duration", 60) + "s", "--clients", CLIENTS, "--json"));
         // 3-6 s between faults, each followed by its restart and the wait for what it left in doubt
-        assertThat(row.faults()).as("faults in a minute").isGreaterThanOrEqualTo(3);
-        assertThat(row.findings()).as("memory per service, in doubt (reported, too short to judge), the samples' file")
-                .hasSize(7);
-        assertThat(row.findings()).anySatisfy(f -> assertThat(f).startsWith("coordinator: heap after a full collection")
+        assertThat(row.path("faults").asInt()).as("faults in a minute").isGreaterThanOrEqualTo(3);
+        List<String> findings = strings(row.path("findings"));
+        assertThat(findings).as("memory per service, in doubt (reported, too short to judge), the samples' file").hasSize(7);
+        assertThat(findings).anySatisfy(f -> assertThat(f).startsWith("coordinator: heap after a full collection")
                 .doesNotContain("not taken"));
     }
 
     @Test
     void badInputIsRefusedWithProblemsAndChangesNothing() throws Exception {
-        CampaignRow row = run(Campaign.Name.BAD_INPUT, "pledge.fault.bodies", 150);
-        assertThat(row.transactions()).as("requests: the named cases plus the generated bodies for each of 8 endpoints")
-                .isGreaterThan(8L * Integer.getInteger("pledge.fault.bodies", 150) + 80);
+        int bodies = Integer.getInteger("pledge.fault.bodies", 150);
+        JsonNode row = campaign(0, pledge.start("chaos", "--campaign", "bad-input", "--seed", SEED, "--faults", Integer.toString(bodies),
+                "--json"));
+        assertThat(row.path("transactions").asLong()).as("requests: the named cases plus the generated bodies for each of 8 endpoints")
+                .isGreaterThan(8L * bodies + 80);
     }
 
-    /**
-     * @param faultsProperty the system property that sets this campaign's faults (crash and messages: faults
-     *                       per round; partitions: cuts per protocol and kind; bad-input: bodies per endpoint)
-     */
-    private static CampaignRow run(Campaign.Name campaign, String faultsProperty, int defaultFaults) throws Exception {
-        Settings settings = new Settings(Long.getLong("pledge.fault.seed", 7), Integer.getInteger("pledge.fault.rounds", 1),
-                Integer.getInteger(faultsProperty, defaultFaults), Integer.getInteger("pledge.fault.clients", 4),
-                List.of("2pc", "3pc", "sequential", "parallel"), Duration.ofSeconds(120),
-                Path.of("target", "fault-campaign", campaign.label()).toAbsolutePath(),
-                Duration.ofSeconds(Long.getLong("pledge.fault.duration", 60)));
-        System.out.println(campaign.label() + " campaign, replay with: ./pledge chaos --campaign " + campaign.label()
-                + " --seed " + settings.seed() + " --rounds " + settings.rounds() + (campaign == Campaign.Name.SOAK
-                ? " --duration " + settings.duration().toSeconds() + "s" : " --faults " + settings.faults())
-                + " --clients " + settings.clients());
+    private static String rounds() {
+        return Integer.toString(ROUNDS);
+    }
 
-        CampaignRow row = campaign.create().run(stack, settings, System.out::println);
-
-        System.out.println(CampaignRow.HEADER + "\n" + CampaignRow.RULE + "\n" + row.markdown());
-        assertThat(row.problems()).as("seed %d", settings.seed()).isEmpty();
-        assertThat(row.faults()).as("faults that really happened").isGreaterThanOrEqualTo(settings.faults() * settings.rounds() / 2);
-        assertThat(row.committed()).as("orders that committed through the faults").isPositive();
+    /** Runs one campaign to its end, shows its progress and row, and checks what every campaign must hold. */
+    private static JsonNode campaign(int faults, PledgeCommand.Running campaign) throws Exception {
+        System.out.println(campaign.command());
+        PledgeCommand.Result run = campaign.finish(LIMIT);
+        System.out.println(run.err());
+        assertThat(run.exitCode()).as("exit 0: every invariant holds (1: one does not)\n%s", run).isZero();
+        JsonNode row = JSON.readTree(run.out());
+        System.out.println(row.toPrettyString());
+        assertThat(strings(row.path("problems"))).as("seed %s", SEED).isEmpty();
+        assertThat(row.path("faults").asInt()).as("faults that really happened").isGreaterThanOrEqualTo(faults * ROUNDS / 2);
+        assertThat(row.path("committed").asLong()).as("orders that committed through the faults").isPositive();
         return row;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 }
