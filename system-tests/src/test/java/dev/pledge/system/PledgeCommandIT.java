@@ -89,6 +89,18 @@ class PledgeCommandIT {
 
     @Test
     @Order(3)
+    void aThreePhaseOrderTakesTheProductAndQuantityGiven() throws Exception {
+        int mugs = stock("MUG-042");
+        PledgeCommand.Result order = pledge.run("order", "--protocol", "3pc", "--sku", "MUG-042", "--qty", "2", "--json");
+        assertThat(order.exitCode()).as(order.toString()).isZero();
+        JsonNode tx = JSON.readTree(order.out());
+        assertThat(tx.path("protocol").asText()).isEqualTo("3PC");
+        assertThat(tx.path("outcome").asText()).isEqualTo("COMMITTED");
+        assertThat(stock("MUG-042")).isEqualTo(mugs - 2);
+    }
+
+    @Test
+    @Order(3)
     void anOrderThePaymentDeclinesChangesNeitherDatabase() throws Exception {
         int stock = totalStock();
         BigDecimal money = totalMoney();
@@ -117,6 +129,9 @@ class PledgeCommandIT {
                 "COMPENSATED: charge-payment: insufficient funds in acc-dave");
         assertThat(totalStock()).isEqualTo(stock);
         assertThat(totalMoney()).isEqualByComparingTo(money);
+        assertCompleted("sequential", pledge.run("order", "--protocol", "saga", "--flow", "sequential", "--wait", "60"));
+        assertCompleted("forward-recovery", pledge.run("order", "--protocol", "saga", "--flow", "forward-recovery", "--wait", "60"));
+        assertCompleted("choreography", pledge.run("order", "--protocol", "saga", "--flow", "choreography", "--wait", "60"));
         PledgeCommand.Result badFlow = pledge.run("order", "--protocol", "saga", "--flow", "sideways");
         assertThat(badFlow.exitCode()).isEqualTo(2);
         assertThat(badFlow.err()).contains("flow must be one of");
@@ -125,7 +140,7 @@ class PledgeCommandIT {
     @Test
     @Order(3)
     void sagaCompareRunsTheSameOrdersThroughEveryFlowAndKeepsTheInvariants() throws Exception {
-        PledgeCommand.Result table = pledge.run("saga", "compare", "--orders", "2");
+        PledgeCommand.Result table = pledge.run("saga", "compare", "--failure", "none", "--orders", "2");
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.out()).contains("FLOW", "INVARIANTS", "sequential", "parallel", "forward-recovery", "choreography",
                 "2pc (reference)", "3pc (reference)").doesNotContain("BROKEN");
@@ -145,6 +160,19 @@ class PledgeCommandIT {
         assertThat(parallel.path("flow").asText()).isEqualTo("parallel");
         assertThat(parallel.path("compensations").asInt()).as("the charge made alongside was refunded").isEqualTo(2);
         assertThat(report.path("rows").get(0).path("kafkaMessages").asInt()).as("reserve and its refusal, twice").isEqualTo(4);
+
+        PledgeCommand.Result declined = pledge.run("saga", "compare", "--failure", "payment-declined", "--orders", "1", "--json");
+        assertThat(declined.exitCode()).as(declined.toString()).isZero();
+        for (JsonNode row : JSON.readTree(declined.out()).path("rows")) {
+            String flow = row.path("flow").asText();
+            assertThat(row.path("invariantsHold").asBoolean()).as(flow).isTrue();
+            assertThat(row.path("outcomes").path(flow.endsWith("pc") ? "ABORTED" : "COMPENSATED").asInt()).as(flow).isEqualTo(1);
+        }
+        PledgeCommand.Result timeout = pledge.run("saga", "compare", "--failure", "payment-timeout", "--orders", "1", "--json");
+        assertThat(timeout.exitCode()).as(timeout.toString()).isZero();
+        for (JsonNode row : JSON.readTree(timeout.out()).path("rows")) {
+            assertThat(row.path("invariantsHold").asBoolean()).as(row.path("flow").asText()).isTrue();
+        }
 
         PledgeCommand.Result bad = pledge.run("saga", "compare", "--failure", "meteor");
         assertThat(bad.exitCode()).isEqualTo(2);
@@ -307,6 +335,11 @@ class PledgeCommandIT {
         assertThat(Path.of(pledge.env().get("PLEDGE_STATE_DIR"), "data", Stack.PG_INVENTORY, "PG_VERSION")).exists();
     }
 
+    private static void assertCompleted(String flow, PledgeCommand.Result saga) {
+        assertThat(saga.exitCode()).as(saga.toString()).isZero();
+        assertThat(saga.out()).contains("(" + flow + ")", "COMPLETED in");
+    }
+
     private static JsonNode status() throws Exception {
         return JSON.readTree(pledge.run("status", "--json").out());
     }
@@ -359,6 +392,17 @@ class PledgeCommandIT {
              ResultSet rs = s.executeQuery("SELECT sum(stock) FROM products")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    private static int stock(String sku) throws SQLException {
+        try (Connection c = connect(Stack.PG_INVENTORY, "inventory");
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT stock FROM products WHERE sku = ?")) {
+            s.setString(1, sku);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
