@@ -136,7 +136,7 @@ public class DecisionLog {
         boolean[] moved = new boolean[1];
         Snapshot now = write(false, c -> {
             LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
-            LogRows.acks(c, txId, acks);
+            LogRows.acks(c, txId, epoch, acks);
             if (tx.state() == TxState.PRECOMMITTING) {
                 TxState next = tx.state().moveTo(TxState.COMMITTING);
                 LogRows.moveTo(c, tx, next, null, null, Instant.now());
@@ -226,10 +226,13 @@ public class DecisionLog {
         return read(c -> LogRows.unfinished(c, UNFINISHED, node.nodeId()));
     }
 
-    /** Records the acknowledgements of a phase that has not finished yet, so they are not asked for again. */
-    public void recordAcks(UUID txId, List<Ack> acks) {
+    /**
+     * Records the acknowledgements of a phase that has not finished yet, so they are not asked for again. Fails
+     * with {@link TakenOver}, writing nothing, when the transaction is no longer driven under {@code epoch}.
+     */
+    public void recordAcks(UUID txId, long epoch, List<Ack> acks) {
         write(false, c -> {
-            LogRows.acks(c, txId, acks);
+            LogRows.acks(c, txId, epoch, acks);
             return null;
         });
     }
@@ -245,7 +248,7 @@ public class DecisionLog {
     public Ended finish(UUID txId, long epoch, List<Ack> acks) {
         Ended ended = write(false, c -> {
             LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
-            LogRows.acks(c, txId, acks);
+            LogRows.acks(c, txId, epoch, acks);
             TxState end = tx.state().ended(LogRows.snapshot(c, tx).branchStates());
             Instant now = Instant.now();
             LogRows.moveTo(c, tx, end, null, null, now);

@@ -212,18 +212,28 @@ final class LogRows {
         }
     }
 
-    static void acks(Connection c, UUID id, List<Ack> acks) throws SQLException {
+    /**
+     * Records acknowledgements under the epoch the caller drives the transaction under. Each update holds the
+     * transaction's row locked while it checks the epoch, so a takeover cannot slip in between: once the
+     * transaction has moved on to another epoch nothing is written, and the write fails with {@link TakenOver}.
+     */
+    static void acks(Connection c, UUID id, long epoch, List<Ack> acks) throws SQLException {
         if (acks.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET state = ? WHERE tx_id = ? AND participant = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET state = ? WHERE tx_id = ? AND participant = ?"
+                + " AND EXISTS (SELECT 1 FROM transactions WHERE id = ? AND epoch = ? FOR NO KEY UPDATE)")) {
             for (Ack a : acks) {
                 ps.setString(1, a.state());
                 ps.setObject(2, id);
                 ps.setString(3, a.participant());
+                ps.setObject(4, id);
+                ps.setLong(5, epoch);
                 ps.addBatch();
             }
-            ps.executeBatch();
+            if (java.util.Arrays.stream(ps.executeBatch()).anyMatch(n -> n == 0)) {
+                read(c, id).drivenUnder(epoch); // taken over: say so, and the caller's local transaction rolls back
+            }
         }
     }
 

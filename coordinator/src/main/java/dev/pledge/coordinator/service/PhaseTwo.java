@@ -76,7 +76,7 @@ public class PhaseTwo {
         if (acks.contains(null)) {
             List<Ack> some = acks.stream().filter(Objects::nonNull).toList();
             if (!some.isEmpty()) {
-                log.recordAcks(id, some);
+                log.recordAcks(id, tx.epoch(), some);
             }
             return false;
         }

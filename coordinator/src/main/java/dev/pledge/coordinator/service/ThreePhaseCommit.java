@@ -113,7 +113,7 @@ public class ThreePhaseCommit {
         }
         List<DecisionLog.Ack> acks = pending.stream().map(CompletableFuture::join).toList();
         if (acks.contains(null)) {
-            log.recordAcks(id, acks.stream().filter(java.util.Objects::nonNull).toList());
+            log.recordAcks(id, tx.epoch(), acks.stream().filter(java.util.Objects::nonNull).toList());
             return false; // recovery repeats the pre-commits
         }
         Snapshot committing = log.precommitted(id, tx.epoch(), acks);

@@ -162,9 +162,9 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void recordAcks(UUID txId, List<Ack> acks) {
+    public void recordAcks(UUID txId, long epoch, List<Ack> acks) {
         world.alive("log acks");
-        record(entry(txId), acks);
+        record(drivenUnder(txId, epoch), acks);
     }
 
     private static void record(Entry e, List<Ack> acks) {
