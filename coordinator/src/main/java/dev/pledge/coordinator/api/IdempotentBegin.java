@@ -17,14 +17,16 @@ import dev.pledge.coordinator.log.GlobalTransaction;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.service.Coordinator;
 import dev.pledge.coordinator.service.InFlight;
+import dev.pledge.coordinator.service.Replicas;
 import dev.pledge.coordinator.service.Transactions;
 
 /**
  * Begins a transaction for a request, honouring the client's {@code Idempotency-Key}: a repeat of a
  * request that already began a transaction answers with that transaction (201, {@code Idempotent-Replayed:
- * true}) instead of beginning another; a repeat while the first is still running is a 409; the same key
- * with a different request is a 422. Two requests racing with one key: the begin record's unique key
- * lets one of them begin, the other answers as a repeat.
+ * true}) instead of beginning another; a repeat while the first is still running (in this process, or on
+ * another replica whose lease is live) is a 409; the same key with a different request is a 422. Two
+ * requests racing with one key: the begin record's unique key lets one of them begin, the other answers as
+ * a repeat.
  */
 @ApplicationScoped
 public class IdempotentBegin {
@@ -36,6 +38,8 @@ public class IdempotentBegin {
     InFlight inFlight;
     @Inject
     Transactions transactions;
+    @Inject
+    Replicas replicas;
 
     /**
      * @param header    the Idempotency-Key header, or null
@@ -66,7 +70,7 @@ public class IdempotentBegin {
         if (!key.requestHash().equals(t.requestHash)) {
             throw key.mismatch(location);
         }
-        if (inFlight.isRunning(t.id)) {
+        if (inFlight.isRunning(t.id) || replicas.drivenByAnotherReplica(t.id)) {
             throw key.stillRunning(location);
         }
         return Optional.of(created(t.id, true, minimal));

@@ -164,6 +164,24 @@ public class Leases {
         });
     }
 
+    /**
+     * Whether the unfinished transaction is owned by a replica other than {@code node} whose lease is live on
+     * the database's clock: that replica may be driving it right now.
+     */
+    public boolean drivenElsewhere(UUID id, String node) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM transactions t JOIN coordinator_leases l"
+                    + " ON l.node_id = t.owner WHERE t.id = ? AND t.state = ANY (?) AND t.owner <> ? AND l.expires_at > now()")) {
+                ps.setObject(1, id);
+                ps.setArray(2, unfinished(c));
+                ps.setString(3, node);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** Every lease in the table, with how many unfinished transactions each holder owns. */
     public List<Lease> list() {
         return read(c -> {

@@ -2,6 +2,7 @@ package dev.pledge.coordinator.service;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,6 +131,14 @@ public class Replicas {
     /** Whether this replica's lease is certainly live now, so that it may begin a transaction. */
     public boolean holdsLease() {
         return held && System.nanoTime() - renewedAt < sureFor.toNanos();
+    }
+
+    /**
+     * Whether another replica with a live lease owns the unfinished transaction, and so may be driving it now
+     * (what this process drives itself, {@link InFlight} knows).
+     */
+    public boolean drivenByAnotherReplica(UUID id) {
+        return leases.drivenElsewhere(id, node.nodeId());
     }
 
     public String nodeId() {

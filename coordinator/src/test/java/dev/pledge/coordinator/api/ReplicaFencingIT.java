@@ -3,6 +3,7 @@ package dev.pledge.coordinator.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
@@ -25,8 +26,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * This replica among others on its real PostgreSQL log: writes under an epoch the transaction has moved on
- * from. The other replicas are rows in the log, written as theirs would be.
+ * This replica among others on its real PostgreSQL log: another replica that owns a transaction, and writes
+ * under an epoch the transaction has moved on from. The other replicas are rows in the log, written as
+ * theirs would be.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -40,7 +42,7 @@ class ReplicaFencingIT {
 
     @Test
     void acknowledgementsUnderAStaleEpochWriteNothing() throws SQLException {
-        String id = aborting();
+        String id = aborting(null);
         String other = takenOverByALiveReplica(id);
         try {
             long epoch = epochOf(id);
@@ -58,9 +60,26 @@ class ReplicaFencingIT {
         }
     }
 
+    @Test
+    void aRetryReachingThisReplicaWhileAnotherLiveReplicaDrivesTheTransactionIsAConflict() throws SQLException {
+        String key = "retry-" + UUID.randomUUID();
+        String id = aborting(key);
+        String other = takenOverByALiveReplica(id);
+        try {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(ORDER).post("/orders")
+                    .then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("Idempotency-Key '" + key + "' is still running"))
+                    .body("detail", containsString("/transactions/" + id));
+        } finally {
+            update("DELETE FROM coordinator_leases WHERE node_id = ?", other);
+        }
+        assertThat(((Number) one("SELECT count(*) FROM transactions WHERE idempotency_key = ?", key)).longValue()).isEqualTo(1);
+    }
+
     /** An order this replica began and could not finish: its participants are unreachable, so it stays ABORTING. */
-    private static String aborting() {
-        return given().contentType(ContentType.JSON).body(ORDER).post("/orders").then().statusCode(201)
+    private static String aborting(String key) {
+        var request = given().contentType(ContentType.JSON).body(ORDER);
+        return (key == null ? request : request.header("Idempotency-Key", key)).post("/orders").then().statusCode(201)
                 .body("state", equalTo("ABORTING")).extract().path("id");
     }
 
