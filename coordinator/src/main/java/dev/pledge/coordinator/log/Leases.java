@@ -33,8 +33,11 @@ public class Leases {
     public record Lease(String nodeId, String url, Instant acquiredAt, Instant expiresAt, boolean live, long owned) {
     }
 
-    /** What starting a lease found: whether a live lease of the same name was displaced, and how many transactions it adopted. */
-    public record Acquired(boolean displacedLive, int adopted) {
+    /**
+     * What starting a lease found: whether a live lease of the same name was displaced, how many transactions it
+     * adopted, and when the new lease expires (on the database's clock) unless renewed.
+     */
+    public record Acquired(boolean displacedLive, int adopted, Instant expiresAt) {
     }
 
     /** A transaction taken from a replica whose lease expired (or that never had one). */
@@ -48,6 +51,7 @@ public class Leases {
     public Acquired acquire(String node, UUID incarnation, String url, Duration ttl) {
         return write(c -> {
             boolean displaced;
+            Instant expiresAt;
             try (PreparedStatement ps = c.prepareStatement("SELECT incarnation <> ? AND expires_at > now()"
                     + " FROM coordinator_leases WHERE node_id = ? FOR UPDATE")) {
                 ps.setObject(1, incarnation);
@@ -59,36 +63,54 @@ public class Leases {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO coordinator_leases (node_id, incarnation, url,"
                     + " acquired_at, expires_at) VALUES (?, ?, ?, now(), now() + ?::interval) ON CONFLICT (node_id) DO UPDATE"
                     + " SET incarnation = EXCLUDED.incarnation, url = EXCLUDED.url, acquired_at = now(),"
-                    + " expires_at = EXCLUDED.expires_at")) {
+                    + " expires_at = EXCLUDED.expires_at RETURNING expires_at")) {
                 ps.setString(1, node);
                 ps.setObject(2, incarnation);
                 ps.setString(3, url);
                 ps.setString(4, interval(ttl));
-                ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    expiresAt = rs.getObject(1, OffsetDateTime.class).toInstant();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE transactions SET epoch = epoch + 1"
                     + " WHERE owner = ? AND state = ANY (?)")) {
                 ps.setString(1, node);
                 ps.setArray(2, unfinished(c));
-                return new Acquired(displaced, ps.executeUpdate());
+                return new Acquired(displaced, ps.executeUpdate(), expiresAt);
             }
         });
     }
 
     /**
-     * Renews this process's lease. False when it has none any more: another replica took its work. An
-     * asynchronous commit, like the log's other bookkeeping: a renewal lost with the database only makes the
-     * lease expire sooner, and forcing one every second would flush the log's own asynchronous commits with it.
+     * What renewing a lease found: renewed until {@code expiresAt} (on the database's clock), or not renewed
+     * because this process has no lease any more (another replica took its work).
      */
-    public boolean renew(String node, UUID incarnation, Duration ttl) {
+    public record Renewal(Outcome outcome, Instant expiresAt) {
+        public enum Outcome {
+            RENEWED, GONE
+        }
+    }
+
+    /**
+     * Renews this process's lease. An asynchronous commit, like the log's other bookkeeping: a renewal lost with
+     * the database only makes the lease expire sooner, and forcing one every second would flush the log's own
+     * asynchronous commits with it.
+     */
+    public Renewal renew(String node, UUID incarnation, Duration ttl) {
         return LogRows.write(dataSource, false, "lease table", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE coordinator_leases SET expires_at = now() + ?::interval"
-                    + " WHERE node_id = ? AND incarnation = ?")) {
+                    + " WHERE node_id = ? AND incarnation = ? RETURNING expires_at")) {
                 ps.setString(1, interval(ttl));
                 ps.setString(2, node);
                 ps.setObject(3, incarnation);
-                return ps.executeUpdate() == 1;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Renewal(Renewal.Outcome.RENEWED, rs.getObject(1, OffsetDateTime.class).toInstant());
+                    }
+                }
             }
+            return new Renewal(Renewal.Outcome.GONE, null);
         });
     }
 

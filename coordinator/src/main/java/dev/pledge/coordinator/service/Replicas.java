@@ -1,7 +1,9 @@
 package dev.pledge.coordinator.service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.Priority;
@@ -23,8 +25,8 @@ import io.quarkus.scheduler.Scheduled;
  * This replica's lease, and the takeover of dead replicas' work. At start-up it takes its lease (adopting
  * what a previous process of the same name left unfinished, which recovery then drives); then, every
  * renew interval, it renews the lease and takes over the transactions of replicas whose lease expired,
- * handing them to recovery at once. A replica that cannot be sure its lease is live begins nothing new; one
- * that stops cleanly ends its lease, so its work is taken over at once.
+ * handing them to recovery at once. A replica that cannot be sure its lease is live begins nothing new and
+ * reports not ready; one that stops cleanly ends its lease, so its work is taken over at once.
  */
 @ApplicationScoped
 public class Replicas {
@@ -43,6 +45,8 @@ public class Replicas {
     /** How long after a renewal began the lease is still certainly live here: the ttl less one renew interval. */
     private final Duration sureFor;
     private volatile long renewedAt;
+    /** When the lease expires on the database's clock unless renewed, as of the last acquire or renewal. */
+    private volatile Instant expiresAt;
     private volatile boolean held;
     private volatile boolean stopping;
 
@@ -76,8 +80,7 @@ public class Replicas {
     private void acquire() {
         long t0 = System.nanoTime();
         Leases.Acquired acquired = leases.acquire(node.nodeId(), node.incarnation(), node.url(), ttl);
-        renewedAt = t0;
-        held = true;
+        renewed(t0, acquired.expiresAt());
         if (acquired.displacedLive()) {
             LOG.warnf("another process named %s held a live lease: it is fenced off now; give each replica its own"
                     + " pledge.coordinator.node-id", node.nodeId());
@@ -102,14 +105,21 @@ public class Replicas {
     /** Renews this replica's lease; when another replica had taken its work (it was away), starts a new one. */
     public void renewOnce() {
         long t0 = System.nanoTime();
-        if (leases.renew(node.nodeId(), node.incarnation(), ttl)) {
-            renewedAt = t0;
-            held = true;
-        } else {
-            LOG.warnf("replica %s had lost its lease: another replica took over its transactions; taking a new lease",
-                    node.nodeId());
-            acquire();
+        Leases.Renewal renewal = leases.renew(node.nodeId(), node.incarnation(), ttl);
+        switch (renewal.outcome()) {
+            case RENEWED -> renewed(t0, renewal.expiresAt());
+            case GONE -> {
+                LOG.warnf("replica %s had lost its lease: another replica took over its transactions; taking a new lease",
+                        node.nodeId());
+                acquire();
+            }
         }
+    }
+
+    private void renewed(long startedAt, Instant expires) {
+        renewedAt = startedAt;
+        expiresAt = expires;
+        held = true;
     }
 
     /**
@@ -130,7 +140,20 @@ public class Replicas {
 
     /** Whether this replica's lease is certainly live now, so that it may begin a transaction. */
     public boolean holdsLease() {
-        return held && System.nanoTime() - renewedAt < sureFor.toNanos();
+        return notHeldBecause().isEmpty();
+    }
+
+    /** Why this replica cannot be sure its lease is live now; empty when it can. */
+    public Optional<String> notHeldBecause() {
+        if (stopping) {
+            return Optional.of("stopping: the lease was ended");
+        }
+        if (!held) {
+            return Optional.of("no lease yet");
+        }
+        long since = System.nanoTime() - renewedAt;
+        return since < sureFor.toNanos() ? Optional.empty()
+                : Optional.of("lease not renewed for " + Duration.ofNanos(since).toMillis() + " ms");
     }
 
     /**
@@ -139,6 +162,11 @@ public class Replicas {
      */
     public boolean drivenByAnotherReplica(UUID id) {
         return leases.drivenElsewhere(id, node.nodeId());
+    }
+
+    /** When the lease expires on the database's clock unless renewed, as of the last renewal; null before the first. */
+    public Instant expiresAt() {
+        return expiresAt;
     }
 
     public String nodeId() {

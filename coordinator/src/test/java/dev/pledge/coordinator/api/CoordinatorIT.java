@@ -205,7 +205,10 @@ class CoordinatorIT {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'lease' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'lease' }.data.node", equalTo("127.0.0.1:8080"))
+                .body("checks.find { it.name == 'lease' }.data.'expires-at'", org.hamcrest.Matchers.notNullValue());
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/orders"));
     }
