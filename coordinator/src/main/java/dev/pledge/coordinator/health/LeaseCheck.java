@@ -13,8 +13,9 @@ import dev.pledge.coordinator.service.Replicas;
 
 /**
  * Ready only while this replica is sure its lease is live, which is when it begins transactions: so a
- * balancer sends nothing to a replica that has no lease yet (before start-up has taken it) or cannot renew
- * it. Names the node, so a check through a balancer shows which replica answered.
+ * balancer sends nothing to a replica that has no lease yet (before start-up has taken it), cannot renew it,
+ * or stood down for a newer process under its node id. Names the node, so a check through a balancer shows
+ * which replica answered.
  */
 @Readiness
 @ApplicationScoped

@@ -46,7 +46,9 @@ public class Leases {
 
     /**
      * Starts this process's lease under its node id, and adopts the unfinished transactions a previous
-     * process of the same name left (their epoch moves on, fencing that process off should it still run).
+     * process of the same name left (their epoch moves on, fencing that process off should it still run). The
+     * newest process wins: a live lease of another process under the same name is displaced, and that process
+     * stands down when its next renewal finds the row held by another process.
      */
     public Acquired acquire(String node, UUID incarnation, String url, Duration ttl) {
         return write(c -> {
@@ -83,12 +85,13 @@ public class Leases {
     }
 
     /**
-     * What renewing a lease found: renewed until {@code expiresAt} (on the database's clock), or not renewed
-     * because this process has no lease any more (another replica took its work).
+     * What renewing a lease found: renewed until {@code expiresAt} (on the database's clock); or the row was
+     * gone (another replica took this process's work while it was away, and removed its expired lease); or the
+     * row now belongs to another incarnation, a newer process started under the same node id.
      */
     public record Renewal(Outcome outcome, Instant expiresAt) {
         public enum Outcome {
-            RENEWED, GONE
+            RENEWED, GONE, HELD_BY_ANOTHER_PROCESS
         }
     }
 
@@ -110,7 +113,12 @@ public class Leases {
                     }
                 }
             }
-            return new Renewal(Renewal.Outcome.GONE, null);
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM coordinator_leases WHERE node_id = ?")) {
+                ps.setString(1, node);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return new Renewal(rs.next() ? Renewal.Outcome.HELD_BY_ANOTHER_PROCESS : Renewal.Outcome.GONE, null);
+                }
+            }
         });
     }
 

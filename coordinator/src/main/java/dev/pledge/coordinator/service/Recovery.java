@@ -57,6 +57,8 @@ public class Recovery {
     ExecutorService executor;
     @Inject
     NodeIdentity node;
+    @Inject
+    Replicas replicas;
 
     void onStart(@Observes StartupEvent event) {
         Thread first = new Thread(() -> scan(AFTER_RESTART), "recovery-at-start");
@@ -67,7 +69,9 @@ public class Recovery {
     @Scheduled(every = "${pledge.coordinator.recovery-interval}", delayed = "${pledge.coordinator.recovery-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodically() {
-        scanOnce();
+        if (!replicas.stoodDown()) { // a newer process under this node id drives what this one owned
+            scanOnce();
+        }
     }
 
     /**

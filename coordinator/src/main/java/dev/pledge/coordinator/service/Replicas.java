@@ -26,7 +26,8 @@ import io.quarkus.scheduler.Scheduled;
  * what a previous process of the same name left unfinished, which recovery then drives); then, every
  * renew interval, it renews the lease and takes over the transactions of replicas whose lease expired,
  * handing them to recovery at once. A replica that cannot be sure its lease is live begins nothing new and
- * reports not ready; one that stops cleanly ends its lease, so its work is taken over at once.
+ * reports not ready; one that stops cleanly ends its lease, so its work is taken over at once. Of two
+ * processes given the same node id the newest wins: the older one stands down for good.
  */
 @ApplicationScoped
 public class Replicas {
@@ -49,6 +50,8 @@ public class Replicas {
     private volatile Instant expiresAt;
     private volatile boolean held;
     private volatile boolean stopping;
+    /** A newer process took the lease under this node id: this one renews, takes over and recovers nothing more. */
+    private volatile boolean stoodDown;
 
     Replicas(CoordinatorConfig config) {
         this.ttl = config.lease().ttl();
@@ -82,8 +85,8 @@ public class Replicas {
         Leases.Acquired acquired = leases.acquire(node.nodeId(), node.incarnation(), node.url(), ttl);
         renewed(t0, acquired.expiresAt());
         if (acquired.displacedLive()) {
-            LOG.warnf("another process named %s held a live lease: it is fenced off now; give each replica its own"
-                    + " pledge.coordinator.node-id", node.nodeId());
+            LOG.warnf("another process named %s held a live lease: it is fenced off now and stands down; give each"
+                    + " replica its own pledge.coordinator.node-id", node.nodeId());
         }
         LOG.infof("replica %s holds its lease (ttl %s); %d unfinished transaction(s) of its own to recover", node.nodeId(),
                 ttl, acquired.adopted());
@@ -91,8 +94,8 @@ public class Replicas {
 
     @Scheduled(every = "${pledge.coordinator.lease.renew-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodically() {
-        if (stopping) {
-            return; // the lease was ended for a clean stop: renewing it would hold back the takeover
+        if (stopping || stoodDown) {
+            return; // the lease was ended for a clean stop (renewing it would hold back the takeover), or is another's
         }
         try {
             renewOnce();
@@ -102,7 +105,10 @@ public class Replicas {
         }
     }
 
-    /** Renews this replica's lease; when another replica had taken its work (it was away), starts a new one. */
+    /**
+     * Renews this replica's lease; when another replica had taken its work (it was away), starts a new one;
+     * when a newer process holds the lease under the same node id, stands down.
+     */
     public void renewOnce() {
         long t0 = System.nanoTime();
         Leases.Renewal renewal = leases.renew(node.nodeId(), node.incarnation(), ttl);
@@ -113,6 +119,7 @@ public class Replicas {
                         node.nodeId());
                 acquire();
             }
+            case HELD_BY_ANOTHER_PROCESS -> standDown();
         }
     }
 
@@ -122,12 +129,27 @@ public class Replicas {
         held = true;
     }
 
+    /** Taking the lease back would only make the two processes take it from each other every renew interval. */
+    private void standDown() {
+        held = false;
+        if (stoodDown) {
+            return;
+        }
+        stoodDown = true;
+        LOG.errorf("another process runs under node id %s and now holds its lease: this process stands down (it begins,"
+                + " takes over and recovers nothing, and reports not ready); each replica needs its own"
+                + " pledge.coordinator.node-id", node.nodeId());
+    }
+
     /**
      * Takes over the unfinished transactions of replicas whose lease expired, and starts recovering them.
      *
      * @return how many were taken
      */
     public int takeOverOnce() {
+        if (stoodDown) {
+            return 0;
+        }
         List<Leases.Taken> taken = leases.takeOver(node.nodeId());
         if (!taken.isEmpty()) {
             LOG.infof("replica %s took over %d transaction(s) from %s", node.nodeId(), taken.size(),
@@ -145,6 +167,10 @@ public class Replicas {
 
     /** Why this replica cannot be sure its lease is live now; empty when it can. */
     public Optional<String> notHeldBecause() {
+        if (stoodDown) {
+            return Optional.of("stood down: another process runs under node id " + node.nodeId()
+                    + "; each replica needs its own pledge.coordinator.node-id");
+        }
         if (stopping) {
             return Optional.of("stopping: the lease was ended");
         }
@@ -162,6 +188,11 @@ public class Replicas {
      */
     public boolean drivenByAnotherReplica(UUID id) {
         return leases.drivenElsewhere(id, node.nodeId());
+    }
+
+    /** Whether a newer process under the same node id made this one stand down. */
+    public boolean stoodDown() {
+        return stoodDown;
     }
 
     /** When the lease expires on the database's clock unless renewed, as of the last renewal; null before the first. */

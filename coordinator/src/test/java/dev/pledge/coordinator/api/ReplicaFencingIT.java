@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,7 +20,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.Leases;
+import dev.pledge.coordinator.log.Leases.Renewal;
 import dev.pledge.coordinator.log.TakenOver;
+import dev.pledge.coordinator.service.Replicas;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -26,19 +31,54 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * This replica among others on its real PostgreSQL log: another replica that owns a transaction, and writes
- * under an epoch the transaction has moved on from. The other replicas are rows in the log, written as
- * theirs would be.
+ * This replica among others on its real PostgreSQL log: another process under its node id, another replica
+ * that owns a transaction, and writes under an epoch the transaction has moved on from. The other replicas
+ * are rows in the log, written as theirs would be.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class ReplicaFencingIT {
     private static final String ORDER = "{\"sku\":\"BOOK-001\",\"qty\":1,\"account\":\"acc-alice\",\"amount\":\"25.00\",\"protocol\":\"2PC\"}";
+    private static final Duration TTL = Duration.ofMinutes(1);
 
     @Inject
     AgroalDataSource db;
     @Inject
+    Leases leases;
+    @Inject
+    Replicas replicas;
+    @Inject
     DecisionLog log;
+
+    @Test
+    void aRenewalFindsTheLeaseANewerProcessOfTheSameNameTook() throws SQLException {
+        String node = "twin-" + UUID.randomUUID();
+        UUID older = UUID.randomUUID();
+        UUID newer = UUID.randomUUID();
+        try {
+            leases.acquire(node, older, "http://127.0.0.1:1", TTL);
+            assertThat(leases.acquire(node, newer, "http://127.0.0.1:2", TTL).displacedLive()).isTrue();
+
+            assertThat(leases.renew(node, older, TTL).outcome()).isEqualTo(Renewal.Outcome.HELD_BY_ANOTHER_PROCESS);
+            Renewal renewed = leases.renew(node, newer, TTL);
+            assertThat(renewed.outcome()).isEqualTo(Renewal.Outcome.RENEWED);
+            assertThat(renewed.expiresAt()).isAfter(Instant.now().plus(TTL).minusSeconds(30));
+        } finally {
+            update("DELETE FROM coordinator_leases WHERE node_id = ?", node);
+        }
+    }
+
+    @Test
+    void aRenewalFindsTheLeaseGoneOnceAnotherReplicaTookOverAfterItExpired() {
+        String node = "away-" + UUID.randomUUID();
+        UUID incarnation = UUID.randomUUID();
+        leases.acquire(node, incarnation, "http://127.0.0.1:1", TTL);
+        leases.release(node, incarnation);
+
+        replicas.takeOverOnce(); // this replica removes the expired lease, as it would after a frozen one's ttl
+
+        assertThat(leases.renew(node, incarnation, TTL).outcome()).isEqualTo(Renewal.Outcome.GONE);
+    }
 
     @Test
     void acknowledgementsUnderAStaleEpochWriteNothing() throws SQLException {

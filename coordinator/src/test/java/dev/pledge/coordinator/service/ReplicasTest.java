@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,20 +22,34 @@ import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.Leases.Renewal;
 import io.quarkus.runtime.StartupEvent;
 
-/** Whether this replica is sure of its lease, as its readiness check reports it. */
+/** This replica's lease as the table answers it, and what the replica does about each answer. */
 class ReplicasTest {
     private static final String NODE = "coordinator-1";
 
-    /** A lease table that grants every lease. */
+    /** A lease table that answers renewals as scripted, and counts what was asked of it. */
     static final class ScriptedLeases extends Leases {
+        final Deque<Renewal.Outcome> renewals = new ArrayDeque<>();
+        int acquired;
+        int renewed;
+        int takeOvers;
+
         @Override
         public Acquired acquire(String node, UUID incarnation, String url, Duration ttl) {
+            acquired++;
             return new Acquired(false, 0, Instant.now().plus(ttl));
         }
 
         @Override
         public Renewal renew(String node, UUID incarnation, Duration ttl) {
-            return new Renewal(Renewal.Outcome.RENEWED, Instant.now().plus(ttl));
+            renewed++;
+            Renewal.Outcome outcome = renewals.isEmpty() ? Renewal.Outcome.RENEWED : renewals.poll();
+            return new Renewal(outcome, outcome == Renewal.Outcome.RENEWED ? Instant.now().plus(ttl) : null);
+        }
+
+        @Override
+        public List<Taken> takeOver(String node) {
+            takeOvers++;
+            return List.of();
         }
     }
 
@@ -68,6 +85,37 @@ class ReplicasTest {
         assertThat(check.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(check.getData().orElseThrow()).containsEntry("node", NODE);
         assertThat((String) check.getData().orElseThrow().get("reason")).startsWith("lease not renewed for");
+    }
+
+    @Test
+    void standsDownForGoodWhenANewerProcessHoldsTheLeaseUnderItsNodeId() {
+        Replicas replicas = started(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        leases.renewals.add(Renewal.Outcome.HELD_BY_ANOTHER_PROCESS);
+
+        replicas.periodically();
+        replicas.periodically();
+
+        assertThat(replicas.stoodDown()).isTrue();
+        assertThat(replicas.holdsLease()).isFalse();
+        assertThat(replicas.notHeldBecause().orElseThrow()).contains("another process runs under node id " + NODE)
+                .contains("pledge.coordinator.node-id");
+        assertThat(check(replicas).getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(leases.acquired).as("never takes the lease back").isEqualTo(1);
+        assertThat(leases.renewed).as("renews nothing after standing down").isEqualTo(1);
+        assertThat(leases.takeOvers).as("takes nothing over").isZero();
+    }
+
+    @Test
+    void takesANewLeaseWhenAnotherReplicaRemovedItsExpiredOne() {
+        Replicas replicas = started(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        leases.renewals.add(Renewal.Outcome.GONE);
+
+        replicas.periodically();
+
+        assertThat(leases.acquired).isEqualTo(2);
+        assertThat(replicas.stoodDown()).isFalse();
+        assertThat(replicas.holdsLease()).isTrue();
+        assertThat(leases.takeOvers).isEqualTo(1);
     }
 
     private Replicas started(Duration ttl, Duration renew) {
