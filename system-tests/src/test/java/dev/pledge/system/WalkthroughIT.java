@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,13 @@ class WalkthroughIT {
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as("%s", up).isZero();
         ledger = TestStacks.ledger(pledge.stack());
+    }
+
+    /** Each walkthrough starts from a whole stack, whatever the one before left down. */
+    @BeforeEach
+    void everythingRuns() throws Exception {
+        PledgeCommand.Result up = pledge.run("up");
+        assertThat(up.exitCode()).as("%s", up).isZero();
     }
 
     @AfterAll
@@ -103,12 +111,15 @@ class WalkthroughIT {
         assertThat(pause.out()).contains("pause of 4000 ms set at after-decision on coordinator");
         PledgeCommand.Running order = pledge.start("order", "--protocol", "2pc", "--json");
         JsonNode[] inDoubt = new JsonNode[1];
-        await("the paused order is listed in doubt", () -> {
-            inDoubt[0] = JSON.readTree(pledge.run("in-doubt", "--json").out());
-            return inDoubt[0].size() == 1;
-        });
-        assertThat(inDoubt[0].get(0).path("state").asText()).isEqualTo("COMMITTING");
-        PledgeCommand.Result done = order.finish(DEADLINE);
+        PledgeCommand.Result done;
+        try {
+            await("the paused order is listed in doubt, decided", () -> {
+                inDoubt[0] = JSON.readTree(pledge.run("in-doubt", "--json").out());
+                return inDoubt[0].size() == 1 && inDoubt[0].get(0).path("state").asText().equals("COMMITTING");
+            });
+        } finally {
+            done = order.finish(DEADLINE); // whatever happened, the next test starts with this order ended
+        }
         assertThat(done.exitCode()).as("%s", done).isZero();
         assertThat(JSON.readTree(done.out()).path("outcome").asText()).isEqualTo("COMMITTED");
         assertThat(inDoubt[0].get(0).path("id").asText()).isEqualTo(JSON.readTree(done.out()).path("id").asText());
@@ -122,13 +133,16 @@ class WalkthroughIT {
     void aTransactionStuckOnACrashedParticipantIsResolvedByHandAndEndsWhenItReturns() throws Exception {
         PledgeCommand.Result armed = pledge.run("crash", "payment", "--at", "before-commit");
         assertThat(armed.exitCode()).as("%s", armed).isZero();
-        PledgeCommand.Running order = pledge.start("order", "--protocol", "2pc", "--json");
+        PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--json");
+        assertThat(order.exitCode()).as("exit 4: in doubt; %s", order).isEqualTo(4);
+        assertThat(JSON.readTree(order.out()).path("outcome").asText()).isEqualTo("IN_DOUBT");
+        String id = JSON.readTree(order.out()).path("id").asText();
         JsonNode[] stuck = new JsonNode[1];
         await("the order is in doubt, payment unreachable", () -> {
             stuck[0] = JSON.readTree(pledge.run("in-doubt", "--json").out());
             return stuck[0].size() == 1 && stuck[0].get(0).path("branches").toString().contains("UNREACHABLE");
         });
-        String id = stuck[0].get(0).path("id").asText();
+        assertThat(stuck[0].get(0).path("id").asText()).isEqualTo(id);
         assertThat(stuck[0].get(0).path("state").asText()).isEqualTo("COMMITTING");
 
         PledgeCommand.Result reversal = pledge.run("resolve", id, "--abort", "--by", "alice", "--reason", "payment is gone");
@@ -146,7 +160,6 @@ class WalkthroughIT {
         awaitQuiet();
         assertThat(ledger.branches(false).get(id)).isEqualTo("COMMITTED");
         assertThat(ledger.violations()).isEmpty();
-        order.finish(DEADLINE);
     }
 
     /** docs/experiments.md, "Watch the failure detector". */
