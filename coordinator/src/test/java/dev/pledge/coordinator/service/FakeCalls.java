@@ -15,7 +15,8 @@ import dev.pledge.coordinator.protocol.TxState;
 /**
  * The network between the coordinator and its participants, in the simulation: each call is delivered,
  * lost on the way (no effect) or its reply lost (effect taken, the caller sees a failure), as the script
- * says. Every phase-2 message that reaches a participant is checked against the log at that moment.
+ * says. Every phase-2 message that reaches a participant is checked against the log at that moment; every
+ * call carries the epoch it is made under, and passes the participant's fence.
  */
 final class FakeCalls extends ParticipantCalls {
     private final SimWorld world;
@@ -27,18 +28,18 @@ final class FakeCalls extends ParticipantCalls {
 
     @Override
     public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs) {
-        return call("prepare", gid, () -> world.participants().vote(gid));
+        return call("prepare", gid, epoch, () -> world.participants().vote(gid));
     }
 
     @Override
     public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
-        return call("can-commit", gid, () -> world.participants().vote(gid));
+        return call("can-commit", gid, epoch, () -> world.participants().vote(gid));
     }
 
     @Override
     public BranchReply preCommit(String url, String gid, long epoch) {
         requireLogged("pre-commit", gid, Set.of(TxState.PRECOMMITTING, TxState.COMMITTING, TxState.COMMITTED));
-        return call("pre-commit", gid, () -> world.participants().preCommit(gid));
+        return call("pre-commit", gid, epoch, () -> world.participants().preCommit(gid));
     }
 
     @Override
@@ -49,18 +50,18 @@ final class FakeCalls extends ParticipantCalls {
     @Override
     public BranchReply commit(String url, String gid, long epoch) {
         requireLogged("commit", gid, Set.of(TxState.COMMITTING, TxState.COMMITTED));
-        return call("commit", gid, () -> world.participants().commit(gid));
+        return call("commit", gid, epoch, () -> world.participants().commit(gid));
     }
 
     @Override
     public BranchReply abort(String url, String gid, long epoch) {
         requireLogged("abort", gid, Set.of(TxState.ABORTING, TxState.ABORTED));
-        return call("abort", gid, () -> world.participants().abort(gid));
+        return call("abort", gid, epoch, () -> world.participants().abort(gid));
     }
 
     @Override
     public BranchReply state(String url, String gid) {
-        return call("state", gid, () -> world.participants().state(gid));
+        return call("state", gid, null, () -> world.participants().state(gid));
     }
 
     /** The rule under test: a decision's message leaves only after the decision is in the log. */
@@ -72,13 +73,14 @@ final class FakeCalls extends ParticipantCalls {
         }
     }
 
-    private BranchReply call(String message, String gid, java.util.function.Supplier<BranchReply> effect) {
+    /** @param epoch the call's {@code Pledge-Epoch}, or null for a call that carries none */
+    private BranchReply call(String message, String gid, Long epoch, java.util.function.Supplier<BranchReply> effect) {
         world.alive("send " + message);
         SimWorld.Fault fault = world.nextFault();
         if (fault == SimWorld.Fault.LOSE_REQUEST) {
             throw new ProcessingException(message + " to " + gid + " lost on the way");
         }
-        BranchReply reply = effect.get(); // may throw WebApplicationException, the participant's 4xx
+        BranchReply reply = world.participants().fenced(gid, epoch, effect); // may throw the participant's 4xx
         if (fault == SimWorld.Fault.LOSE_REPLY) {
             throw new ProcessingException("reply to " + message + " for " + gid + " lost");
         }

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Decision;
@@ -28,11 +30,12 @@ final class FakeLog extends DecisionLog {
         final List<String> branchStates = new ArrayList<>();
         final List<TxState> history = new ArrayList<>();
         TxState state = TxState.PREPARING;
-        String owner = SimWorld.NODE;
-        long epoch = 1;
+        String owner;
+        long epoch = Epochs.FIRST;
 
-        Entry(Protocol protocol, List<BranchSpec> branches) {
+        Entry(Protocol protocol, List<BranchSpec> branches, String owner) {
             this.protocol = protocol;
+            this.owner = owner;
             this.branches = List.copyOf(branches);
             branches.forEach(b -> branchStates.add("WORKING"));
             history.add(state);
@@ -44,13 +47,12 @@ final class FakeLog extends DecisionLog {
         }
 
         Entry copy() {
-            Entry c = new Entry(protocol, branches);
+            Entry c = new Entry(protocol, branches, owner);
             c.branchStates.clear();
             c.branchStates.addAll(branchStates);
             c.history.clear();
             c.history.addAll(history);
             c.state = state;
-            c.owner = owner;
             c.epoch = epoch;
             return c;
         }
@@ -92,7 +94,7 @@ final class FakeLog extends DecisionLog {
     public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout,
             dev.pledge.common.idempotency.IdempotencyKey key) {
         world.alive("log begin");
-        entries.put(id, new Entry(protocol, branches));
+        entries.put(id, new Entry(protocol, branches, world.node()));
     }
 
     @Override
@@ -158,7 +160,31 @@ final class FakeLog extends DecisionLog {
 
     @Override
     public List<UUID> unfinishedOwned() {
-        return unfinished();
+        return unfinished().stream().filter(id -> world.node().equals(entries.get(id).owner)).toList();
+    }
+
+    /**
+     * What {@code Leases.takeOver} does once {@code from}'s lease expired: each of its unfinished transactions
+     * becomes {@code to}'s under the next epoch, in one forced write.
+     */
+    List<Leases.Taken> takeOver(String from, String to) {
+        world.alive("log takeover");
+        List<Leases.Taken> taken = new ArrayList<>();
+        entries.forEach((id, e) -> {
+            if (!e.state.isFinal() && from.equals(e.owner)) {
+                e.owner = to;
+                e.epoch++;
+                taken.add(new Leases.Taken(id, from));
+            }
+        });
+        forced();
+        return taken;
+    }
+
+    /** What {@code Leases.acquire} does for a new process: its node's unfinished transactions move to the next epoch. */
+    void adopt(String node) {
+        entries.values().stream().filter(e -> !e.state.isFinal() && node.equals(e.owner)).forEach(e -> e.epoch++);
+        forced();
     }
 
     @Override

@@ -1,15 +1,20 @@
 package dev.pledge.coordinator.service;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 
 /**
  * The participants' branches in the simulation, durable like their prepared transactions, with the
  * transitions of the real participant: an abort of a branch never seen leaves it aborted (a late prepare
- * then votes NO), a decided branch repeats its answer, and a commit of an aborted branch is refused.
+ * then votes NO), a decided branch repeats its answer, and a commit of an aborted branch is refused. Each
+ * branch is fenced as participant-kit's {@code Fences} does it: a call older than the newest epoch above the
+ * first that reached the branch is refused (412).
  */
 final class SimParticipants {
     enum State {
@@ -18,10 +23,44 @@ final class SimParticipants {
 
     private final Map<String, State> branches = new HashMap<>();
     private final Map<String, Boolean> votes;
+    /** The participants' fences: the newest epoch above the first each branch was called with. */
+    private final Map<String, Long> fences = new HashMap<>();
+    /** The newest epoch that ever reached each branch, kept apart from the fences to check them. */
+    private final Map<String, Long> newest = new HashMap<>();
+    private final List<String> staleCalls = new ArrayList<>();
 
     /** @param votes each participant's vote, by participant name */
     SimParticipants(Map<String, Boolean> votes) {
         this.votes = votes;
+    }
+
+    /**
+     * A coordinator's call reaching a branch: refused with 412 when its epoch is stale, otherwise carried out.
+     *
+     * @param epoch the call's epoch, or null for a call that carries none (let through, recording nothing)
+     */
+    BranchReply fenced(String gid, Long epoch, Supplier<BranchReply> call) {
+        if (epoch == null) {
+            return call.get();
+        }
+        long seen = fences.getOrDefault(gid, Epochs.FIRST);
+        if (epoch < seen) {
+            throw FakeCalls.status(412);
+        }
+        if (epoch > seen) {
+            fences.put(gid, epoch);
+        }
+        long newestBefore = newest.getOrDefault(gid, epoch);
+        newest.merge(gid, epoch, Math::max);
+        if (epoch < newestBefore) {
+            staleCalls.add(gid + " carried out a call under epoch " + epoch + " after one under " + newestBefore);
+        }
+        return call.get();
+    }
+
+    /** Calls a branch carried out although a newer epoch had reached it before: a fence let them through. */
+    List<String> staleCalls() {
+        return staleCalls;
     }
 
     State of(String gid) {

@@ -1,7 +1,5 @@
 package dev.pledge.coordinator.service;
 
-import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,33 +7,22 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.pledge.common.crash.CrashPoints;
-import dev.pledge.coordinator.config.CoordinatorConfig;
-import dev.pledge.coordinator.config.NodeIdentity;
-import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
-import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * A deterministic simulation of one coordinator process driving one transaction with the real
+ * A deterministic simulation of coordinator processes ({@link SimProcess}) driving one transaction with the real
  * {@link TwoPhaseCommit}, {@link ThreePhaseCommit}, {@link PhaseTwo} and {@link Recovery} code, over a
  * scripted network and scripted crashes. The log and the participants survive a crash; everything else is
  * built again on restart, as in a new process. Calls run on the calling thread, so a script always plays
  * out the same way.
  */
 final class SimWorld {
-    /** The one coordinator replica of the simulation. */
+    /** The coordinator replica of a simulation with one. */
     static final String NODE = "coordinator";
     enum Fault {
         DELIVER, LOSE_REQUEST, LOSE_REPLY
@@ -68,10 +55,11 @@ final class SimWorld {
     private final Deque<Fault> faults;
     private final Set<String> crashPoints;
     private final List<String> violations = new ArrayList<>();
-    private final ExecutorService inline = new Inline();
     /** Shared by every process of the run, as Prometheus would sum a counter over restarts. */
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private boolean up = true;
+    private SimProcess running;
+    /** How a run with two replicas freezes one; null in a run with one. */
+    private Pauses pauses;
     private int operations;
     private int crashes;
 
@@ -80,6 +68,23 @@ final class SimWorld {
         this.participants = new SimParticipants(script.votes());
         this.faults = new ArrayDeque<>(script.faults());
         this.crashPoints = new HashSet<>(script.crashPoints());
+    }
+
+    /** How a run with two replicas freezes a process instead of crashing it, and resumes it later. */
+    interface Pauses {
+        /** @return true once the process, frozen here, has been resumed; false to crash it instead */
+        boolean freeze(SimProcess process);
+
+        /** Before each operation of any process: may first resume a frozen one. */
+        void beforeOperation(SimProcess process);
+    }
+
+    void pauses(Pauses p) {
+        pauses = p;
+    }
+
+    SimpleMeterRegistry meters() {
+        return meters;
     }
 
     FakeLog log() {
@@ -117,13 +122,27 @@ final class SimWorld {
         return UUID.fromString(gid.substring(0, gid.indexOf('.')));
     }
 
-    /** Every fake operation passes here: it fails once the process is down, or crashes it as scripted. */
+    /**
+     * Every fake operation passes here: it fails once the running process is down, or stops it as scripted
+     * (a crash, or in a run with two replicas perhaps a freeze).
+     */
     void alive(String where) {
-        if (!up) {
+        if (!running.up) {
             throw new SimulatedCrash(where + " (already down)");
         }
-        if (script.crashBeforeOperation().contains(++operations)) {
-            crash(where);
+        operations++;
+        if (pauses != null) {
+            pauses.beforeOperation(running);
+        }
+        if (script.crashBeforeOperation().contains(operations)) {
+            stop(where);
+        }
+    }
+
+    /** A crash point of the running process's code: it stops there the first time, if scripted. */
+    void crashPoint(String point) {
+        if (crashPoints.remove(point)) {
+            stop(point);
         }
     }
 
@@ -131,8 +150,14 @@ final class SimWorld {
         return faults.isEmpty() ? Fault.DELIVER : faults.poll();
     }
 
+    private void stop(String where) {
+        if (pauses == null || !pauses.freeze(running)) {
+            crash(where);
+        }
+    }
+
     private void crash(String where) {
-        up = false;
+        running.up = false;
         crashes++;
         if (script.databaseCrashes()) {
             log.loseUnforced();
@@ -146,22 +171,17 @@ final class SimWorld {
      * @return its id
      */
     UUID play() {
-        Services s = boot();
-        List<BranchSpec> branches = script.votes().keySet().stream()
-                .map(p -> new BranchSpec(p, "http://" + p, "{\"participant\":\"" + p + "\"}")).toList();
-        Services first = s;
-        UUID id = survive(() -> script.protocol() == Protocol.TWO_PC
-                ? first.twoPhase.run(branches, Duration.ofSeconds(5), null)
-                        : first.threePhase.run(branches, Duration.ofSeconds(5), null));
+        SimProcess s = boot(NODE);
+        UUID id = survive(() -> first(s));
         if (id == null || !log.knows(id)) {
             id = log.entries.keySet().stream().findFirst().orElse(null);
         }
-        if (id == null && !up) {
-            restart(); // the transaction is not in the log: its participants hear so when they ask
+        if (id == null && !running.up) {
+            restart(NODE); // the transaction is not in the log: its participants hear so when they ask
         }
         for (int pass = 0; id != null && pass < MAX_RECOVERY_PASSES; pass++) {
-            if (!up) {
-                s = restart();
+            if (!running.up) {
+                restart(NODE);
             }
             if (!log.knows(id)) {
                 return null; // a crash of the database lost its begin record (and the participants asked)
@@ -169,143 +189,62 @@ final class SimWorld {
             if (log.entry(id).state.isFinal()) {
                 break;
             }
-            Services now = s;
-            survive(() -> now.recovery.scanOnce());
+            survive(() -> running.recovery.scanOnce());
         }
         return id;
     }
 
+    /** Runs the script's transaction in the process given. */
+    UUID first(SimProcess process) {
+        return process.run(script.protocol(), script.votes().keySet());
+    }
+
     /**
-     * A new process: nothing of the old one's memory is left. While it was down, 3PC participants may have
-     * terminated; once it is up, participants holding a prepared branch of a transaction the log does not
-     * know ask, and abort it (presumed abort).
+     * A new process under a node id: nothing of the old one's memory is left, and it adopts the unfinished
+     * transactions the old one owned under a new epoch, as it takes its lease. While it was down, 3PC
+     * participants may have terminated; once it is up, participants holding a prepared branch of a
+     * transaction the log does not know ask, and abort it (presumed abort).
      */
-    private Services restart() {
-        if (script.participantsTerminate() && script.protocol() == Protocol.THREE_PC) {
-            participants.terminate(participants.gids());
-        }
-        up = true;
-        Services s = boot();
+    SimProcess restart(String node) {
+        coordinatorUnreachable();
+        SimProcess s = boot(node);
+        log.adopt(node);
         participants.inquire(log::knows);
         return s;
     }
 
-    /** Runs one piece of the process; a crash ends it quietly, anything else is a failure of the code. */
-    private <T> T survive(java.util.function.Supplier<T> work) {
+    /** While no coordinator answers, 3PC participants may run their termination protocol, as scripted. */
+    void coordinatorUnreachable() {
+        if (script.participantsTerminate() && script.protocol() == Protocol.THREE_PC) {
+            participants.terminate(participants.gids());
+        }
+    }
+
+    /** Starts a process under a node id; it runs from now on (see {@link #runAs}). */
+    SimProcess boot(String node) {
+        running = new SimProcess(this, node);
+        return running;
+    }
+
+    /** The process whose operations come next. */
+    void runAs(SimProcess process) {
+        running = process;
+    }
+
+    /** The node id of the process running now. */
+    String node() {
+        return running.node;
+    }
+
+    /** Runs one piece of the process running now; a crash ends it quietly, anything else is a failure of the code. */
+    <T> T survive(java.util.function.Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException | SimulatedCrash e) {
-            if (up) {
+            if (running.up) {
                 throw e;
             }
             return null;
-        }
-    }
-
-    private Services boot() {
-        Services s = new Services();
-        CrashPoints points = new CrashPoints(Optional.empty()) {
-            @Override
-            public void hit(String point) {
-                if (crashPoints.remove(point)) {
-                    crash(point);
-                }
-            }
-        };
-        FakeCalls calls = new FakeCalls(this);
-        InFlight inFlight = new InFlight();
-        ObjectMapper json = new ObjectMapper();
-
-        CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
-        Votes votes = new Votes();
-        votes.log = log;
-        votes.metrics = metrics;
-        votes.crashPoints = points;
-        votes.executor = inline;
-        votes.json = json;
-
-        PhaseTwo phaseTwo = new PhaseTwo();
-        phaseTwo.log = log;
-        phaseTwo.calls = calls;
-        phaseTwo.executor = inline;
-        phaseTwo.crashPoints = points;
-        phaseTwo.metrics = metrics;
-
-        s.twoPhase = new TwoPhaseCommit();
-        s.twoPhase.log = log;
-        s.twoPhase.calls = calls;
-        s.twoPhase.votes = votes;
-        s.twoPhase.phaseTwo = phaseTwo;
-        s.twoPhase.inFlight = inFlight;
-        s.twoPhase.crashPoints = points;
-
-        s.threePhase = new ThreePhaseCommit();
-        s.threePhase.log = log;
-        s.threePhase.calls = calls;
-        s.threePhase.votes = votes;
-        s.threePhase.phaseTwo = phaseTwo;
-        s.threePhase.inFlight = inFlight;
-        s.threePhase.crashPoints = points;
-        s.threePhase.config = config();
-        s.threePhase.executor = inline;
-
-        s.recovery = new Recovery();
-        s.recovery.log = log;
-        s.recovery.phaseTwo = phaseTwo;
-        s.recovery.threePhase = s.threePhase;
-        s.recovery.inFlight = inFlight;
-        s.recovery.executor = inline;
-        s.recovery.metrics = metrics;
-        s.recovery.node = new NodeIdentity(config());
-        return s;
-    }
-
-    private static CoordinatorConfig config() {
-        return (CoordinatorConfig) Proxy.newProxyInstance(CoordinatorConfig.class.getClassLoader(),
-                new Class<?>[] {CoordinatorConfig.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "url" -> "http://coordinator";
-                    case "nodeId" -> Optional.of(NODE);
-                    case "callTimeout" -> Duration.ofSeconds(1);
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    /** One process's services. */
-    private static final class Services {
-        TwoPhaseCommit twoPhase;
-        ThreePhaseCommit threePhase;
-        Recovery recovery;
-    }
-
-    /** Runs every task on the caller's thread, so a run is deterministic. */
-    private static final class Inline extends AbstractExecutorService {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
     }
 
