@@ -16,7 +16,6 @@ import net.jqwik.api.Tuple;
 
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
-import dev.pledge.coordinator.service.SimParticipants.State;
 import dev.pledge.coordinator.service.SimWorld.Fault;
 import dev.pledge.coordinator.service.SimWorld.Script;
 
@@ -37,31 +36,7 @@ class CoordinatorPropertiesTest {
         SimWorld world = new SimWorld(script);
         UUID id = world.play();
 
-        assertThat(world.violations()).as("messages sent ahead of the log").isEmpty();
-        assertThat(world.participants().staleCalls()).as("calls carried out under a stale epoch").isEmpty();
-        if (id == null) { // crashed before the transaction was logged, or the crash of the database lost its begin
-            assertThat(world.participants().gids()).as("branches of a transaction the log lost")
-                    .allSatisfy(gid -> assertThat(world.participants().of(gid)).isIn(State.ABORTED, State.WORKING));
-            return;
-        }
-        FakeLog.Entry tx = world.log().entry(id);
-        assertThat(tx.state.isFinal()).as("ends after recovery; log history %s", tx.history).isTrue();
-        assertDecisionNeverChanged(tx.history);
-        assertThat(world.endsCounted()).as("its end counted once in pledge_transactions_total").isEqualTo(1.0);
-        assertThat(world.endsCounted(tx.state)).as("counted as %s", tx.state).isEqualTo(1.0);
-
-        boolean allYes = script.votes().values().stream().allMatch(Boolean::booleanValue);
-        if (tx.state == TxState.COMMITTED) {
-            assertThat(allYes).as("committed only when everyone voted YES").isTrue();
-        }
-        for (String participant : script.votes().keySet()) {
-            State branch = world.participants().of(id + "." + participant);
-            if (tx.state == TxState.COMMITTED) {
-                assertThat(branch).as("%s after a commit", participant).isEqualTo(State.COMMITTED);
-            } else {
-                assertThat(branch).as("%s after an abort", participant).isIn(State.ABORTED, State.WORKING);
-            }
-        }
+        SimChecks.endsAsTheLogSays(world, script, id);
     }
 
     @Property // jqwik enumerates both protocols
@@ -73,20 +48,6 @@ class CoordinatorPropertiesTest {
         assertThat(world.crashes()).isZero();
     }
 
-    /** After the first COMMITTING or ABORTING, only that decision's own end may follow. */
-    private static void assertDecisionNeverChanged(List<TxState> history) {
-        TxState decided = null;
-        for (TxState s : history) {
-            if (decided == null && (s == TxState.COMMITTING || s == TxState.ABORTING)) {
-                decided = s;
-            } else if (decided == TxState.COMMITTING) {
-                assertThat(s).as("after COMMITTING in %s", history).isIn(TxState.COMMITTING, TxState.COMMITTED);
-            } else if (decided == TxState.ABORTING) {
-                assertThat(s).as("after ABORTING in %s", history).isIn(TxState.ABORTING, TxState.ABORTED);
-            }
-        }
-    }
-
     @Provide
     Arbitrary<Protocol> protocols() {
         return Arbitraries.of(Protocol.class);
@@ -94,11 +55,16 @@ class CoordinatorPropertiesTest {
 
     @Provide
     Arbitrary<Script> scripts() {
+        return anyScript();
+    }
+
+    /** Also the scripts of {@link ReplicaTakeoverPropertiesTest}, where the first stop halts the replica that began. */
+    static Arbitrary<Script> anyScript() {
         Arbitrary<Boolean> vote = Arbitraries.frequency(Tuple.of(3, true), Tuple.of(1, false));
         Arbitrary<Fault> fault = Arbitraries.frequency(Tuple.of(4, Fault.DELIVER), Tuple.of(1, Fault.LOSE_REQUEST),
                 Tuple.of(1, Fault.LOSE_REPLY));
         return Combinators.combine(
-                protocols(),
+                Arbitraries.of(Protocol.class),
                 vote, vote,
                 fault.list().ofMaxSize(12),
                 Arbitraries.of(CRASH_POINTS).set().ofMaxSize(2),

@@ -62,6 +62,7 @@ final class FakeLog extends DecisionLog {
     final Map<UUID, Entry> entries = new LinkedHashMap<>();
     /** The log as of its last forced write. */
     private Map<UUID, Entry> durable = new LinkedHashMap<>();
+    private int endsLost;
 
     FakeLog(SimWorld world) {
         this.world = world;
@@ -71,8 +72,17 @@ final class FakeLog extends DecisionLog {
         return entries.containsKey(id);
     }
 
+    /**
+     * Ends the database crashes lost: an end is an unforced write, so recovery ends such a transaction (and
+     * counts its end) again.
+     */
+    int endsLost() {
+        return endsLost;
+    }
+
     /** A database crash: the writes since the last forced one are gone. */
     void loseUnforced() {
+        entries.forEach((id, e) -> endsLost += e.state.isFinal() && !durable.get(id).state.isFinal() ? 1 : 0);
         entries.clear();
         durable.forEach((id, e) -> entries.put(id, e.copy()));
     }
@@ -220,6 +230,9 @@ final class FakeLog extends DecisionLog {
         Entry e = entry(txId);
         if (e.epoch != epoch) {
             throw new dev.pledge.coordinator.log.TakenOver(txId, e.owner, e.epoch, epoch);
+        }
+        if (!world.node().equals(e.owner)) {
+            world.violation(world.node() + " wrote to " + txId + ", which " + e.owner + " owns");
         }
         return e;
     }

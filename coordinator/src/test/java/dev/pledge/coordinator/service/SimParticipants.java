@@ -28,6 +28,7 @@ final class SimParticipants {
     /** The newest epoch that ever reached each branch, kept apart from the fences to check them. */
     private final Map<String, Long> newest = new HashMap<>();
     private final List<String> staleCalls = new ArrayList<>();
+    private int refusals;
 
     /** @param votes each participant's vote, by participant name */
     SimParticipants(Map<String, Boolean> votes) {
@@ -45,6 +46,7 @@ final class SimParticipants {
         }
         long seen = fences.getOrDefault(gid, Epochs.FIRST);
         if (epoch < seen) {
+            refusals++;
             throw FakeCalls.status(412);
         }
         if (epoch > seen) {
@@ -56,6 +58,11 @@ final class SimParticipants {
             staleCalls.add(gid + " carried out a call under epoch " + epoch + " after one under " + newestBefore);
         }
         return call.get();
+    }
+
+    /** How many calls the fences refused. */
+    int refusals() {
+        return refusals;
     }
 
     /** Calls a branch carried out although a newer epoch had reached it before: a fence let them through. */

@@ -130,11 +130,10 @@ final class SimWorld {
         if (!running.up) {
             throw new SimulatedCrash(where + " (already down)");
         }
-        operations++;
         if (pauses != null) {
             pauses.beforeOperation(running);
         }
-        if (script.crashBeforeOperation().contains(operations)) {
+        if (script.crashBeforeOperation().contains(++operations)) {
             stop(where);
         }
     }
