@@ -2,7 +2,6 @@ package dev.pledge.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.chaos.net.Partition;
-import dev.pledge.stack.FileTrees;
 
 /**
  * The fault campaigns against a whole stack, run as a user runs them ({@code ./pledge chaos ... --json}) and
@@ -36,9 +34,7 @@ class FaultCampaignIT {
 
     @BeforeAll
     static void up() throws Exception {
-        Path state = Path.of("target", "fault-campaign").toAbsolutePath();
-        FileTrees.delete(state);
-        pledge = new PledgeCommand(Path.of(System.getProperty("pledge.home")).toAbsolutePath(), state);
+        pledge = PledgeCommand.inFreshState("fault-campaign");
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as("%s", up).isZero();
     }

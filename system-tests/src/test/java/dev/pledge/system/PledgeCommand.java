@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Net;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
@@ -28,6 +29,13 @@ final class PledgeCommand {
     private final Path stateDir;
     private final Map<String, String> env = new HashMap<>();
     private int runs;
+
+    /** For a test class: the repository Maven names ({@code pledge.home}), and an empty state in {@code target/<name>}. */
+    static PledgeCommand inFreshState(String name) throws IOException {
+        Path state = Path.of("target", name).toAbsolutePath();
+        FileTrees.delete(state);
+        return new PledgeCommand(Path.of(System.getProperty("pledge.home")).toAbsolutePath(), state);
+    }
 
     PledgeCommand(Path home, Path stateDir) {
         this.home = home;

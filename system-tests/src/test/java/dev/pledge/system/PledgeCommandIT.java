@@ -25,7 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Stack;
 
@@ -46,10 +45,7 @@ class PledgeCommandIT {
 
     @BeforeAll
     static void freshState() throws IOException {
-        Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
-        Path state = Path.of("target", "pledge-system-test").toAbsolutePath();
-        FileTrees.delete(state);
-        pledge = new PledgeCommand(home, state);
+        pledge = PledgeCommand.inFreshState("pledge-system-test");
     }
 
     @AfterAll

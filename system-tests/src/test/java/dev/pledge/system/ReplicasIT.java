@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -55,10 +53,7 @@ class ReplicasIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
-        Path state = Path.of("target", "pledge-replicas-test").toAbsolutePath();
-        FileTrees.delete(state);
-        pledge = new PledgeCommand(home, state);
+        pledge = PledgeCommand.inFreshState("pledge-replicas-test");
         pledge.env().put("PLEDGE_COORDINATOR_LEASE_TTL", LEASE_TTL);
         pledge.env().put("PLEDGE_COORDINATOR_RECOVERY_INTERVAL", "1s");
         PledgeCommand.Result up = pledge.run("up", "--coordinators", "2", "--orchestrators", "2");

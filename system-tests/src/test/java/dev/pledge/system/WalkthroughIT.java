@@ -21,7 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Stack;
 
@@ -42,10 +41,7 @@ class WalkthroughIT {
 
     @BeforeAll
     static void up() throws Exception {
-        Path home = Path.of(System.getProperty("pledge.home")).toAbsolutePath();
-        Path state = Path.of("target", "pledge-walkthrough-test").toAbsolutePath();
-        FileTrees.delete(state);
-        pledge = new PledgeCommand(home, state);
+        pledge = PledgeCommand.inFreshState("pledge-walkthrough-test");
         PledgeCommand.Result up = pledge.run("up");
         assertThat(up.exitCode()).as("%s", up).isZero();
         ledger = TestStacks.ledger(pledge.stack());
