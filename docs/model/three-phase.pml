@@ -1,177 +1,352 @@
 /*
- * Three-phase commit with its termination protocol, as Pledge runs it (docs/protocol-3pc.md).
+ * Three-phase commit with its termination and recovery protocols, as Pledge runs it
+ * (docs/protocol-3pc.md): one coordinator with a durable log, two participants whose YES is a durable
+ * prepared transaction and whose pre-commit is a durable mark.
  *
- * One coordinator, two participants. A YES is a durable prepared transaction; pre-commit marks it.
- * A prepared participant that suspects its coordinator asks the peers it can reach and decides by
- * TerminationRule: commit if itself or a reachable peer is pre-committed or committed, else abort.
+ * Calls from the coordinator are requests that a participant handles atomically under its branch lock
+ * (participant-kit's BranchLocks), with a reply that may be lost. A participant's termination protocol is
+ * not atomic: it reads its own state, asks its peer, may pre-commit its peer, and acts, in separate steps
+ * between which anything else may happen, the coordinator's calls and crashes included.
+ *
  * Faults, chosen with -D when the model is generated:
- *   CRASH      the coordinator may crash at any step between its actions, and stays down
+ *   CRASH      the coordinator may crash at any step (at most MAXCRASH times)
+ *   RECOVERY   a crashed coordinator restarts and recovers from its log, while participants may still be
+ *              terminating (their failure detector lags: they may suspect it after it is back)
+ *   PCRASH     each participant may crash once, at any step of its termination or between calls, and
+ *              restart; a down participant answers nothing
+ *   LOSS       any request from the coordinator, or its reply, may be lost; the coordinator re-sends
  *   PARTITION  at any moment the network may cut participant 1 off from the coordinator and from
- *              participant 0; messages across the cut are lost and participant 1 suspects the
- *              coordinator, though it may be alive
+ *              participant 0; participant 1 then suspects the coordinator, though it may be alive
+ *   OLDRULES   the rules Pledge ran before: a pre-committed participant commits whatever its peer says,
+ *              termination acts without re-reading its own state, and recovery sends the pre-commits
+ *              again without applying the termination rule itself
  *
- * Suspicion: without a partition the failure detector is accurate and delays are bounded, so a
- * participant suspects the coordinator only once it has crashed and every message in flight has been
- * delivered (Promela's timeout: nothing else can move). Participant 1 behind a cut suspects as soon as
- * nothing else can move, whatever the coordinator's state.
+ * Suspicion: a participant may start its termination protocol at any moment once the coordinator has
+ * crashed, also after it restarted (a detector that is wrong for a while), and behind a cut.
+ * Peers: a peer that is up and not cut off answers; no peer answer is lost otherwise (a live peer that
+ * does not answer is a partition, the PARTITION switch).
  *
- * Checked (see ProtocolModelsIT):
- *   - with CRASH: atomicity holds and every participant always ends (no invalid end state): 3PC does
- *     not block on a coordinator crash;
- *   - with CRASH and PARTITION: atomicity is violated; the shortest counterexample is kept in
- *     three-phase-partition.trail and explained in docs/protocol-3pc.md.
+ * Checked (see ProtocolModelsIT): atomicity (no participant commits while the other aborted) as an
+ * assertion at every step that ends a branch; with CRASH alone, no participant is left waiting forever.
  */
 
 #define N 2
 
-mtype = { CANCOMMIT, YES, NO, PRECOMMIT, DOCOMMIT, ABORT, ACK };
+/* the rules before the fix, each a switch of its own (see the header) */
+#ifdef OLDRULES
+#define BLIND_RECOVERY
+#define OWN_STATE_FIRST
+#define RECOVERING_DECIDES
+#define COMMIT_WITHOUT_PEER_PRECOMMIT
+#define ACT_ON_STALE_READ
+#endif
 
 #define working      0
 #define prepared     1
 #define precommitted 2
 #define committed    3
 #define aborted      4
+#define NOANSWER     5
 
 /* the coordinator's log */
 #define undecided     0
 #define precommitting 1
 #define committing    2
 #define aborting      3
+#define ended         4
 
-byte part[N];
-byte logged = undecided;
+#ifndef MAXCRASH
+#define MAXCRASH 2
+#endif
+
+byte part[N];              /* durable: the branch as its database holds it */
+bool up[N];                /* the participant's process is running */
+bool recovering[N];        /* restarted since its branch last moved: never decides from its own state alone */
+byte pcrashes[N];
+byte logged = undecided;   /* durable: the coordinator's log */
 bool coordUp = true;
-bool cut = false;       /* participant 1 is cut off from the coordinator and from participant 0 */
+byte crashes = 0;
+bool cut = false;          /* participant 1 is cut off from the coordinator and from participant 0 */
 
-chan toPart[N] = [3] of { mtype };
-chan toCoord = [6] of { mtype, byte };
+#define OTHER(i) (1 - (i))
+#define ACROSS_CUT(i) (cut && (i) == 1)
+#define COORD_REACHES(i) (up[i] && !ACROSS_CUT(i))
+#define PEER_REACHES(i, j) (up[j] && !ACROSS_CUT(i) && !ACROSS_CUT(j))
 
-#define BECOME_COMMITTED(i) assert(part[0] != aborted && part[1] != aborted); part[i] = committed
-#define BECOME_ABORTED(i) assert(part[0] != committed && part[1] != committed); part[i] = aborted
-
-#define REACHABLE(i) (!(cut && (i) == 1))
-#define SEND(i, m) atomic { if :: REACHABLE(i) && nfull(toPart[i]) -> toPart[i]!m :: !REACHABLE(i) || full(toPart[i]) -> skip fi }
-#define REPLY(m, i) atomic { if :: REACHABLE(i) && nfull(toCoord) -> toCoord!m, i :: !REACHABLE(i) || full(toCoord) -> skip fi }
+/* atomicity, asserted wherever a branch ends */
+#define COMMIT_BRANCH(i) assert(part[OTHER(i)] != aborted); part[i] = committed; recovering[i] = false
+#define ABORT_BRANCH(i) assert(part[OTHER(i)] != committed); part[i] = aborted; recovering[i] = false
 
 #ifdef CRASH
-#define MAYBE_CRASH if :: goto crashed :: skip fi
+#define MAYBE_CRASH if :: crashes < MAXCRASH -> crashes++; goto crashed :: skip fi
 #else
 #define MAYBE_CRASH skip
 #endif
 
-#ifdef PARTITION
-#define SUSPECTS(i) (timeout && (!coordUp || (cut && (i) == 1)))
+#ifdef LOSS
+#define MAYBE_LOST if :: r = NOANSWER :: skip fi
 #else
-#define SUSPECTS(i) (timeout && !coordUp)
+#define MAYBE_LOST skip
 #endif
 
-/* sends m to every participant that has not acknowledged it, until all have; a NO means a participant
-   aborted on its own, which ends a pre-commit round (the coordinator then aborts) */
-inline round(m) {
-    acked[0] = false;
-    acked[1] = false;
-    refused = false;
-    do
-    :: (acked[0] && acked[1]) || refused -> break
-    :: else ->
-        i = 0;
-        do
-        :: i < N && !acked[i] -> SEND(i, m); MAYBE_CRASH; i++
-        :: i < N && acked[i] -> i++
-        :: i == N -> break
-        od;
-        do
-        :: toCoord?ACK, from -> acked[from] = true
-        :: toCoord?NO, from -> refused = true; break
-        :: toCoord?YES, from -> skip     /* a late or repeated vote */
-        :: (acked[0] && acked[1]) -> break
-        :: timeout -> break              /* re-send to whoever has not acknowledged */
-        od
-    od
+#ifdef PARTITION
+#define SUSPECTS(i) (crashes > 0 || ACROSS_CUT(i))
+#else
+#define SUSPECTS(i) (crashes > 0)
+#endif
+
+/* the participant's handlers, each atomic under the branch lock; r is the branch's state after */
+#define VOTE 0
+#define PRECOMMIT 1
+#define DOCOMMIT 2
+#define ABORT 3
+#define STATE 4
+
+inline handle(i, m) {
+    if
+    :: m == VOTE && part[i] == working ->
+        if
+        :: part[i] = prepared
+        :: ABORT_BRANCH(i)           /* votes NO */
+        fi
+    :: m == PRECOMMIT && part[i] == prepared -> part[i] = precommitted; recovering[i] = false
+    :: m == DOCOMMIT && (part[i] == prepared || part[i] == precommitted) -> COMMIT_BRANCH(i)
+    :: m == ABORT && part[i] != committed && part[i] != aborted -> ABORT_BRANCH(i)
+    :: else -> skip                  /* repeated, or refused (409): the reply says the state */
+    fi;
+    r = part[i]
 }
 
-active proctype Coordinator() {
-    bool voted[N];
-    bool acked[N];
-    bool refused;
-    byte yes = 0, votes = 0, i = 0, from;
-
-    do
-    :: i < N -> SEND(i, CANCOMMIT); MAYBE_CRASH; i++
-    :: i == N -> break
-    od;
-    do
-    :: votes == N -> break
-    :: votes < N ->
-        if
-        :: toCoord?YES, from -> if :: !voted[from] -> voted[from] = true; votes++; yes++ :: else -> skip fi
-        :: toCoord?NO, from -> if :: !voted[from] -> voted[from] = true; votes++ :: else -> skip fi
-        :: toCoord?ACK, from -> skip
-        :: timeout -> break              /* a vote that does not come counts as NO */
-        fi
-    od;
-    MAYBE_CRASH;
-    if
-    :: yes == N ->
-        logged = precommitting;
-        MAYBE_CRASH;
-        round(PRECOMMIT);
-        if
-        :: refused -> logged = aborting   /* someone aborted by termination: no one can have committed */
-        :: else -> logged = committing
-        fi
-    :: else -> logged = aborting
-    fi;
-    MAYBE_CRASH;
-    if
-    :: logged == committing -> round(DOCOMMIT)
-    :: else -> round(ABORT)
-    fi;
-    goto finished;
-crashed:
-    coordUp = false;
-finished:
-    skip
-}
-
-/* the termination protocol: the peer is asked only when reachable; an unreachable peer is left out */
-#define PEER_SAYS_COMMIT(i) (REACHABLE(1 - i) && REACHABLE(i) && (part[1 - i] == precommitted || part[1 - i] == committed))
-inline terminate(i) {
+/* a request from the coordinator: carried out if the participant is up and reachable, reply maybe lost */
+inline call(i, m) {
     atomic {
         if
-        :: part[i] == precommitted -> BECOME_COMMITTED(i)
-        :: part[i] == prepared && PEER_SAYS_COMMIT(i) -> BECOME_COMMITTED(i)
-        :: else -> BECOME_ABORTED(i)
+        :: COORD_REACHES(i) ->
+#ifdef LOSS
+            if
+            :: handle(i, m); MAYBE_LOST
+            :: r = NOANSWER          /* the request is lost */
+            fi
+#else
+            handle(i, m)
+#endif
+        :: else -> r = NOANSWER
         fi
     }
 }
 
-proctype Participant(byte i) {
-end_working:
+active proctype Coordinator() {
+    byte i, r;
+    bool acked[N];
+    bool allYes, anyFinalAbort, anyCommitted, anyPrecommitted, unknown;
+
+    /* phase 1: can-commit */
+    allYes = true;
+    i = 0;
     do
-    :: toPart[i]?CANCOMMIT ->
+    :: i < N -> call(i, VOTE); if :: r != prepared -> allYes = false :: else -> skip fi; MAYBE_CRASH; i++
+    :: i == N -> break
+    od;
+    if
+    :: allYes -> logged = precommitting
+    :: else -> logged = aborting
+    fi;
+    MAYBE_CRASH;
+    if
+    :: logged == precommitting -> goto precommitRound
+    :: else -> goto phaseTwo
+    fi;
+
+recover:   /* after a restart: what the log says decides where to go on */
+    if
+    :: logged == undecided -> logged = aborting; MAYBE_CRASH; goto phaseTwo   /* presumed abort */
+    :: logged == precommitting -> goto askStates
+    :: logged == committing || logged == aborting -> goto phaseTwo
+    :: logged == ended -> goto finished
+    fi;
+
+askStates:   /* recovery of a transaction logged PRECOMMITTING: how far did the pre-commits get? */
+    anyFinalAbort = false; anyCommitted = false; anyPrecommitted = false; unknown = false;
+    i = 0;
+    do
+    :: i < N -> call(i, STATE);
         if
-        :: part[i] = prepared; REPLY(YES, i); goto ready
-        :: BECOME_ABORTED(i); REPLY(NO, i); goto end_done
+        :: r == aborted || r == working -> anyFinalAbort = true
+        :: r == committed -> anyCommitted = true
+        :: r == precommitted -> anyPrecommitted = true
+        :: r == NOANSWER -> unknown = true
+        :: r == prepared -> skip
+        fi;
+        MAYBE_CRASH; i++
+    :: i == N -> break
+    od;
+#ifdef BLIND_RECOVERY
+    if
+    :: anyFinalAbort -> logged = aborting; MAYBE_CRASH; goto phaseTwo
+    :: unknown -> goto askStates
+    :: else -> goto precommitRound
+    fi;
+#else
+    /* the termination rule, applied by the coordinator as Skeen's backup coordinator would */
+    if
+    :: anyCommitted -> logged = committing; MAYBE_CRASH; goto phaseTwo
+    :: anyFinalAbort -> logged = aborting; MAYBE_CRASH; goto phaseTwo
+    :: unknown -> goto askStates
+    :: anyPrecommitted -> goto precommitRound
+    :: else -> logged = aborting; MAYBE_CRASH; goto phaseTwo   /* all merely prepared */
+    fi;
+#endif
+
+precommitRound:
+    acked[0] = false; acked[1] = false;
+    i = 0;
+    do
+    :: i < N -> call(i, PRECOMMIT); if :: r == precommitted || r == committed -> acked[i] = true :: else -> skip fi;
+        MAYBE_CRASH; i++
+    :: i == N -> break
+    od;
+    if
+    :: acked[0] && acked[1] -> logged = committing; MAYBE_CRASH; goto phaseTwo
+    :: else -> goto askStates   /* a later recovery pass */
+    fi;
+
+phaseTwo:
+    acked[0] = false; acked[1] = false;
+    do
+    :: acked[0] && acked[1] -> break
+    :: else ->
+        i = 0;
+        do
+        :: i < N && !acked[i] ->
+            call(i, (logged == committing -> DOCOMMIT : ABORT));
+            if
+            :: r == committed || r == aborted -> acked[i] = true   /* final, as decided or (a split) not */
+            :: else -> skip
+            fi;
+            MAYBE_CRASH; i++
+        :: i < N && acked[i] -> i++
+        :: i == N -> break
+        od
+    od;
+    logged = ended;
+    goto finished;
+
+crashed:
+    coordUp = false;
+#ifdef RECOVERY
+    coordUp = true;
+    goto recover;
+#endif
+finished:
+    skip
+}
+
+#ifdef PCRASH
+#define MAYBE_PCRASH if :: pcrashes[i] == 0 -> goto pcrash :: skip fi
+#else
+#define MAYBE_PCRASH skip
+#endif
+
+/* a participant's process: its termination protocol, and its crash and restart */
+proctype Participant(byte i) {
+    byte s0, peer, r;
+    bool commit;
+idle:
+    do
+    :: part[i] == committed || part[i] == aborted -> goto end_done
+    :: up[i] && part[i] == working && SUSPECTS(i) ->
+        atomic { if :: part[i] == working -> ABORT_BRANCH(i) :: else -> skip fi }   /* prepare budget lapsed */
+    :: up[i] && (part[i] == prepared || part[i] == precommitted) && SUSPECTS(i) -> goto terminate
+#ifdef PCRASH
+    :: up[i] && pcrashes[i] == 0 -> goto pcrash
+#endif
+    od;
+
+terminate:
+    s0 = part[i];                     /* 1. read its own state */
+    if
+    :: s0 != prepared && s0 != precommitted -> goto idle   /* ended meanwhile */
+    :: else -> skip
+    fi;
+    MAYBE_PCRASH;
+    atomic {                          /* 2. ask the peer */
+        if
+        :: PEER_REACHES(i, OTHER(i)) -> peer = part[OTHER(i)]
+#ifdef PEERLOSS
+        :: PEER_REACHES(i, OTHER(i)) -> peer = NOANSWER   /* the answer of a live peer is lost */
+#endif
+        :: else -> peer = NOANSWER
         fi
-    :: toPart[i]?ABORT -> BECOME_ABORTED(i); REPLY(ACK, i); goto end_done
-    :: timeout -> BECOME_ABORTED(i); goto end_done    /* its prepare wait budget lapsed */
-    od;
-ready:  /* prepared or pre-committed, holding its locks */
-    do
-    :: toPart[i]?CANCOMMIT -> REPLY(YES, i)
-    :: toPart[i]?PRECOMMIT -> part[i] = precommitted; REPLY(ACK, i)
-    :: toPart[i]?DOCOMMIT -> BECOME_COMMITTED(i); REPLY(ACK, i); goto end_done
-    :: toPart[i]?ABORT -> BECOME_ABORTED(i); REPLY(ACK, i); goto end_done
-    :: SUSPECTS(i) -> terminate(i); goto end_done
-    od;
+    }
+    MAYBE_PCRASH;
+#ifdef OWN_STATE_FIRST
+    commit = (s0 == precommitted || peer == precommitted || peer == committed);
+#else
+    /* 3. the rule (TerminationRule): a final peer decides; a recovering site adopts or waits; otherwise a
+       pre-commit anywhere means commit, and all merely prepared (the peer down) means abort */
+    if
+    :: peer == committed -> commit = true
+    :: peer == aborted || peer == working -> commit = false
+    :: else ->
+        if
+#ifndef RECOVERING_DECIDES
+        :: recovering[i] -> goto idle                         /* wait for the others' outcome */
+#endif
+        :: else -> commit = (s0 == precommitted || peer == precommitted)
+        fi
+    fi;
+#endif
+#ifndef COMMIT_WITHOUT_PEER_PRECOMMIT
+    /* 4. before committing, bring a merely prepared peer to pre-committed (Skeen's backup coordinator):
+       it refuses once it aborted; an unreachable peer ends the attempt */
+    if
+    :: commit && peer == prepared ->
+        atomic {
+            if
+            :: PEER_REACHES(i, OTHER(i)) ->
+                if :: part[OTHER(i)] == prepared -> part[OTHER(i)] = precommitted; recovering[OTHER(i)] = false
+                   :: else -> skip fi;
+                r = part[OTHER(i)]
+            :: else -> r = NOANSWER
+            fi
+        }
+        if
+        :: r == precommitted || r == committed -> skip
+        :: else -> goto idle                                  /* decide again on the next pass */
+        fi;
+        MAYBE_PCRASH
+    :: else -> skip
+    fi;
+#endif
+    atomic {                          /* 5. act, under the branch lock */
+        if
+#ifdef ACT_ON_STALE_READ
+        :: up[i] && (part[i] == prepared || part[i] == precommitted) ->
+#else
+        :: up[i] && part[i] == s0 ->  /* unchanged since it was read: otherwise decide again */
+#endif
+            if
+            :: commit -> COMMIT_BRANCH(i)
+            :: else -> ABORT_BRANCH(i)
+            fi
+        :: else -> skip
+        fi
+    }
+    goto idle;
+
+pcrash:
+    atomic {
+        up[i] = false;
+        pcrashes[i]++;
+    }
+    atomic {                          /* restart: a branch it held undecided makes it a recovering site */
+        up[i] = true;
+        recovering[i] = (part[i] == prepared || part[i] == precommitted);
+    }
+    goto idle;
+
 end_done:
-    do
-    :: toPart[i]?CANCOMMIT -> REPLY(NO, i)
-    :: toPart[i]?PRECOMMIT -> if :: part[i] == committed -> REPLY(ACK, i) :: else -> REPLY(NO, i) fi
-    :: toPart[i]?DOCOMMIT -> assert(part[i] == committed); REPLY(ACK, i)
-    :: toPart[i]?ABORT -> assert(part[i] == aborted); REPLY(ACK, i)
-    od
+    skip
 }
 
 #ifdef PARTITION
@@ -185,6 +360,8 @@ active proctype Network() {
 
 init {
     atomic {
+        up[0] = true;
+        up[1] = true;
         run Participant(0);
         run Participant(1)
     }
