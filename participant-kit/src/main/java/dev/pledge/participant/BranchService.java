@@ -22,7 +22,7 @@ import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.api.BranchView;
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
 import dev.pledge.participant.store.BranchStore;
 import dev.pledge.participant.store.BranchStore.Decided;
 
@@ -67,6 +67,11 @@ public class BranchService {
             throw ProblemException.notFound("no branch " + gid + " on this participant");
         }
         return new BranchView(gid, d.state(), null, d.reason());
+    }
+
+    /** The branch's state as its database holds it now; WORKING when this participant never heard of it. */
+    public BranchState stateOf(String gid) throws SQLException {
+        return store.state(checkGid(gid)).state();
     }
 
     /**
@@ -231,13 +236,23 @@ public class BranchService {
 
     /**
      * An abort for a branch whose prepare is still running here (typically waiting for a row lock) cancels
-     * that prepare's statement, so the abort need not wait for it: the prepare then answers NO.
+     * that prepare's statement, so the abort need not wait for it: the prepare then answers NO. The cancel is
+     * sent while the map holds the prepare's entry, and the prepare removes its entry before its connection
+     * goes back to the pool, so a cancel can never reach another branch's prepare on a reused connection.
      */
     private void cancelRunningPrepare(String gid) throws SQLException {
-        Integer backend = preparing.get(gid);
-        if (backend != null) {
+        SQLException[] failed = new SQLException[1];
+        preparing.computeIfPresent(gid, (g, backend) -> {
             LOG.infof("abort of %s cancels its running prepare (backend %d)", gid, backend);
-            store.cancelBackend(backend);
+            try {
+                store.cancelBackend(backend);
+            } catch (SQLException e) {
+                failed[0] = e;
+            }
+            return backend;
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
     }
 

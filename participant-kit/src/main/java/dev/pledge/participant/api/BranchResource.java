@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.pledge.common.fencing.Epochs;
 import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.store.Fences;
 
 /** The participant's protocol endpoints, one resource per branch (global transaction id). */
@@ -35,11 +36,22 @@ public class BranchResource {
     BranchService branches;
     @Inject
     Fences fences;
+    @Inject
+    BranchLocks locks;
 
     @GET
-    @Operation(summary = "State of a branch: PREPARED, COMMITTED or ABORTED")
-    public BranchView get(@PathParam("gid") String gid) throws SQLException {
-        return branches.get(gid);
+    @Operation(summary = "State of a branch: PREPARED, PRECOMMITTED, COMMITTED or ABORTED. With an epoch (a coordinator"
+            + " replica recovering the transaction), read under the branch's lock after raising its fence: no call of an"
+            + " older epoch changes the branch after this answer")
+    public BranchView get(@PathParam("gid") String gid,
+            @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        if (epoch == null) {
+            return branches.get(gid);
+        }
+        return locks.with(BranchService.checkGid(gid), () -> {
+            fences.admit(gid, epoch);
+            return branches.get(gid);
+        });
     }
 
     @POST
@@ -67,7 +79,9 @@ public class BranchResource {
     @Operation(summary = "ROLLBACK PREPARED, or refuse any later prepare when none happened yet")
     public BranchView abort(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
-        fences.admit(BranchService.checkGid(gid), epoch);
-        return branches.abort(gid, "aborted by the coordinator");
+        return locks.with(BranchService.checkGid(gid), () -> { // never beside a 3PC termination or pre-commit
+            fences.admit(gid, epoch);
+            return branches.abort(gid, "aborted by the coordinator");
+        });
     }
 }

@@ -2,7 +2,7 @@ package dev.pledge.participant.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
 
 /** A branch as a participant reports it: its state, and for a prepare the vote with the reason for a NO. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

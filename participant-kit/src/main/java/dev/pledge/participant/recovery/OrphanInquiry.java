@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.problem.Problem;
 import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.BranchLocks;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 
@@ -56,6 +57,8 @@ public class OrphanInquiry {
     AgroalDataSource dataSource;
     @Inject
     BranchService branches;
+    @Inject
+    BranchLocks locks;
     @Inject
     ObjectMapper json;
     @ConfigProperty(name = "pledge.participant.coordinator-url")
@@ -92,7 +95,7 @@ public class OrphanInquiry {
                 String why = "presumed abort: coordinator " + h.coordinatorUrl() + " has no record of transaction "
                         + h.txId();
                 LOG.warnf("%s: %s", h.gid(), why);
-                branches.abort(h.gid(), why);
+                locks.with(h.gid(), () -> branches.abort(h.gid(), why));
                 aborted++;
             }
         }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
 import io.agroal.api.AgroalDataSource;
 
 /**

@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
 
 /**
- * One termination pass's questions to the peers. A peer that does not answer within the timeout is taken as
+ * One termination pass's questions to the peers, and its pre-commits of peers before it commits. A peer that does not answer within the timeout is taken as
  * unreachable for the rest of the pass, so a partition costs one timeout per peer and pass instead of one per
  * branch in doubt: the branches a cut leaves are all terminated in the same second.
  */
@@ -33,16 +33,30 @@ final class PeerQuestions {
 
     /** The peer's branch state, or empty when it cannot be reached. 404 means it never prepared. */
     Optional<BranchState> stateOf(Peer peer) {
+        return ask(peer, "GET", "");
+    }
+
+    /**
+     * Asks a peer to pre-commit its branch, as its coordinator would (without an epoch: a peer does not fence).
+     *
+     * @return the peer's branch state after it, or empty when it refused (409: it has aborted) or cannot be reached
+     */
+    Optional<BranchState> preCommit(Peer peer) {
+        return ask(peer, "POST", "/pre-commit");
+    }
+
+    private Optional<BranchState> ask(Peer peer, String method, String verb) {
         URI base = URI.create(peer.url());
         String where = base.getScheme() + "://" + base.getAuthority();
         if (silent.contains(where)) {
             return Optional.empty();
         }
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid()))
-                    .timeout(timeout).header("Accept", "application/json").build();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid() + verb))
+                    .timeout(timeout).header("Accept", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() == 404) {
+            if (resp.statusCode() == 404 && verb.isEmpty()) {
                 return Optional.of(BranchState.WORKING);
             }
             if (resp.statusCode() != 200) {

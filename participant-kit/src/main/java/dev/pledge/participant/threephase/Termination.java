@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,16 +26,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.participant.BranchService;
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.participant.store.BranchLocks;
+import dev.pledge.common.protocol.BranchState;
+import dev.pledge.common.protocol.TerminationRule;
 import dev.pledge.participant.threephase.ThreePhaseStore.Pending;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Three-phase commit's participant-side timeouts and termination protocol. A prepared branch whose wait
  * timeout has passed while its coordinator is suspected (phi above the threshold) asks its peers for their
- * states and decides by {@link TerminationRule}; with no peer reachable, the protocol's own timeout rule
- * applies (prepared: abort; pre-committed: commit). A coordinator that still answers heartbeats is waited
- * for, however slow: the detector, not one fixed timeout, says it is gone.
+ * states and decides by {@link TerminationRule}, leaving out the peers that do not answer. A participant that
+ * restarted since its branch last moved is a recovering site: it adopts what its peers decided and waits while
+ * none has. A coordinator that still answers heartbeats is waited for, however slow: the detector, not one
+ * fixed timeout, says it is gone.
  */
 @ApplicationScoped
 public class Termination {
@@ -50,6 +55,8 @@ public class Termination {
     @Inject
     BranchService branches;
     @Inject
+    BranchLocks locks;
+    @Inject
     ObjectMapper json;
     @ConfigProperty(name = "pledge.participant.three-phase.phi-threshold", defaultValue = "8")
     double phiThreshold;
@@ -57,6 +64,8 @@ public class Termination {
     Duration checkInterval;
     @ConfigProperty(name = "pledge.participant.three-phase.acceptable-heartbeat-pause", defaultValue = "1s")
     Duration acceptablePause;
+
+    private volatile Instant startedAt;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
     private final ExecutorService terminations = Executors.newFixedThreadPool(TERMINATION_THREADS, r -> {
@@ -109,27 +118,89 @@ public class Termination {
         terminations.shutdownNow();
     }
 
+    /**
+     * One branch's termination, in the steps the model in docs/model/three-phase.pml checks: read its own state,
+     * ask the peers, decide by {@link TerminationRule}; before committing, pre-commit every peer that answered
+     * merely prepared; then act under the branch's lock, and only if its own state is still the one it decided
+     * from. Anything that moved the branch meanwhile (a pre-commit, the coordinator's decision) sends it back
+     * to the next pass.
+     */
     private void terminate(Pending p, double phi, PeerQuestions questions) throws SQLException {
+        String gid = p.gid();
+        BranchState self = branches.stateOf(gid);
+        if (self != BranchState.PREPARED && self != BranchState.PRECOMMITTED) {
+            return; // ended since the scan
+        }
+        boolean recovering = p.since().isBefore(startedAt());
         List<Peer> peers = json.convertValue(parse(p.peersJson()), new TypeReference<List<Peer>>() { });
         List<Optional<BranchState>> states = new ArrayList<>();
+        List<Peer> merelyPrepared = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (Peer peer : peers) {
-            if (!peer.gid().equals(p.gid())) {
+            if (!peer.gid().equals(gid)) {
                 Optional<BranchState> s = questions.stateOf(peer);
                 states.add(s);
                 seen.add(peer.participant() + "=" + s.map(Enum::name).orElse("unreachable"));
+                if (s.equals(Optional.of(BranchState.PREPARED))) {
+                    merelyPrepared.add(peer);
+                }
             }
         }
-        BranchState self = p.precommitted() ? BranchState.PRECOMMITTED : BranchState.PREPARED;
-        TerminationRule.Outcome outcome = TerminationRule.decide(self, states);
-        String why = String.format("3PC termination protocol: coordinator suspected (phi %s), self %s, peers %s -> %s",
-                phi > 1000 ? "> 1000" : String.format("%.1f", phi), self, seen, outcome);
-        LOG.warnf("%s: %s", p.gid(), why);
-        if (outcome == TerminationRule.Outcome.COMMIT) {
-            branches.commit(p.gid());
-        } else {
-            branches.abort(p.gid(), why);
+        TerminationRule.Outcome outcome = TerminationRule.decide(self, recovering, states);
+        String why = String.format("3PC termination protocol: coordinator suspected (phi %s), self %s%s, peers %s -> %s",
+                phi > 1000 ? "> 1000" : String.format("%.1f", phi), self, recovering ? " (recovering: restarted since)" : "",
+                seen, outcome);
+        switch (outcome) {
+            case WAIT -> LOG.infof("%s: %s: a recovering participant adopts what the others decided, and none has yet",
+                    gid, why);
+            case SPLIT -> LOG.errorf("%s: %s: one peer committed and another aborted; atomicity is broken and needs"
+                    + " an operator", gid, why);
+            case COMMIT -> {
+                if (preCommitted(gid, merelyPrepared, questions)) {
+                    act(gid, self, true, why);
+                }
+            }
+            case ABORT -> act(gid, self, false, why);
         }
+    }
+
+    /** Brings every peer that answered merely prepared to pre-committed; false when one did not get there. */
+    private boolean preCommitted(String gid, List<Peer> merelyPrepared, PeerQuestions questions) {
+        for (Peer peer : merelyPrepared) {
+            Optional<BranchState> s = questions.preCommit(peer);
+            if (s.isEmpty() || (s.get() != BranchState.PRECOMMITTED && s.get() != BranchState.COMMITTED)) {
+                LOG.infof("%s: 3PC termination protocol: pre-commit of %s before committing answered %s; deciding again"
+                        + " on the next pass", gid, peer.participant(), s.map(Enum::name).orElse("nothing"));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Commits or aborts the branch under its lock, if it is still in the state the decision was taken from. */
+    private void act(String gid, BranchState decidedFrom, boolean commit, String why) throws SQLException {
+        locks.with(gid, () -> {
+            BranchState now = branches.stateOf(gid);
+            if (now != decidedFrom) {
+                LOG.infof("%s: 3PC termination protocol: the branch moved from %s to %s while its peers were asked;"
+                        + " deciding again on the next pass", gid, decidedFrom, now);
+                return null;
+            }
+            LOG.warnf("%s: %s", gid, why);
+            return commit ? branches.commit(gid) : branches.abort(gid, why);
+        });
+    }
+
+    /** When this process started, on its database's clock: a branch that last moved before is recovering. */
+    private Instant startedAt() throws SQLException {
+        if (startedAt == null) {
+            startedAt = store.databaseNow();
+        }
+        return startedAt;
+    }
+
+    void onStart(@Observes StartupEvent event) throws SQLException {
+        startedAt();
     }
 
     private JsonNode parse(String peersJson) {

@@ -17,13 +17,18 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.fencing.Epochs;
 import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.store.Fences;
 import dev.pledge.participant.api.BranchView;
 import static dev.pledge.participant.api.BranchResource.EPOCH_DOC;
 
-/** Three-phase commit, participant side. do-commit is the same COMMIT PREPARED as a two-phase commit. */
+/**
+ * Three-phase commit, participant side. do-commit is the same COMMIT PREPARED as a two-phase commit.
+ * Pre-commit and do-commit run under the branch's lock, their epoch checked under it too.
+ */
 @Path("/branches/{gid}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Branches")
@@ -35,6 +40,10 @@ public class ThreePhaseResource {
     BranchService branches;
     @Inject
     Fences fences;
+    @Inject
+    BranchLocks locks;
+    @Inject
+    CrashPoints crashPoints;
 
     @POST
     @Path("/can-commit")
@@ -52,8 +61,12 @@ public class ThreePhaseResource {
     @Operation(summary = "3PC: everyone voted YES; from now on a timeout commits")
     public BranchView preCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
-        fences.admit(BranchService.checkGid(gid), epoch);
-        return threePhase.preCommit(gid);
+        BranchService.checkGid(gid);
+        crashPoints.hit("before-precommit"); // a pause here stands for a pre-commit that is late on the wire
+        return locks.with(gid, () -> {
+            fences.admit(gid, epoch); // under the lock: no call of an older epoch can act after it
+            return threePhase.preCommit(gid);
+        });
     }
 
     @POST
@@ -61,7 +74,9 @@ public class ThreePhaseResource {
     @Operation(summary = "3PC: COMMIT PREPARED; repeating it is harmless")
     public BranchView doCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
-        fences.admit(BranchService.checkGid(gid), epoch);
-        return branches.commit(gid);
+        return locks.with(BranchService.checkGid(gid), () -> {
+            fences.admit(gid, epoch);
+            return branches.commit(gid);
+        });
     }
 }

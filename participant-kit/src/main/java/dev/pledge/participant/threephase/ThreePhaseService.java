@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.api.BranchView;
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
+import dev.pledge.participant.store.BranchLocks;
 
 /**
  * The participant side of three-phase commit: can-commit prepares like two-phase commit (a real
@@ -47,15 +48,20 @@ public class ThreePhaseService {
         return branches.prepare(gid, request.operation(), request.timeoutMs());
     }
 
+    /**
+     * Pre-commits a prepared branch. Called under the branch's lock ({@link BranchLocks}), so that it cannot
+     * interleave with this participant's own termination protocol: a branch that has ended, or never prepared,
+     * is refused (409), and the caller (the coordinator, or a peer terminating) learns it did not get there.
+     */
     public BranchView preCommit(String gid) throws SQLException {
-        BranchView now = branches.get(gid);
-        if (now.state() == BranchState.PRECOMMITTED || now.state() == BranchState.COMMITTED) {
-            return now; // a repeated or late pre-commit
+        BranchState now = branches.get(gid).state();
+        if (now == BranchState.PREPARED && store.markPrecommitted(gid)) {
+            return new BranchView(gid, BranchState.PRECOMMITTED, null, null);
         }
-        if (!now.state().canMoveTo(BranchState.PRECOMMITTED)) {
-            throw ProblemException.conflict("branch " + gid + " is " + now.state() + "; it cannot pre-commit");
+        BranchState after = now == BranchState.PREPARED ? branches.get(gid).state() : now; // not marked: ended meanwhile
+        if (after == BranchState.PRECOMMITTED || after == BranchState.COMMITTED) {
+            return new BranchView(gid, after, null, null); // a repeated or late pre-commit
         }
-        store.markPrecommitted(gid);
-        return new BranchView(gid, BranchState.PRECOMMITTED, null, null);
+        throw ProblemException.conflict("branch " + gid + " is " + after + "; it cannot pre-commit");
     }
 }

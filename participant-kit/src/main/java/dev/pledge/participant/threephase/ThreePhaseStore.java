@@ -33,18 +33,34 @@ public class ThreePhaseStore {
      * the vote may lose it, with a branch that never prepared.
      */
     public void record(String gid, String coordinatorUrl, String peersJson, long waitTimeoutMs) throws SQLException {
+        update(false, "INSERT INTO branch_3pc (gid, coordinator_url, peers, wait_timeout_ms) VALUES (?, ?, ?::jsonb, ?)"
+                + " ON CONFLICT (gid) DO NOTHING", gid, coordinatorUrl, peersJson, waitTimeoutMs);
+    }
+
+    /**
+     * Marks a branch pre-committed if it still holds its prepared transaction and was not marked before. Forced
+     * to the disk before the acknowledgement leaves: a pre-committed participant may commit on its own later.
+     *
+     * @return whether this call marked it (false: not prepared any more, or marked already)
+     */
+    public boolean markPrecommitted(String gid) throws SQLException {
+        return update(true, "UPDATE branch_3pc SET precommitted_at = now() WHERE gid = ? AND precommitted_at IS NULL"
+                + " AND EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.gid = ? AND p.database = current_database())",
+                gid, gid) == 1;
+    }
+
+    /** One statement in a transaction of its own, forced to the disk or not, said outright either way. */
+    private int update(boolean forced, String sql, Object... params) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO branch_3pc (gid, coordinator_url, peers, wait_timeout_ms) VALUES (?, ?, ?::jsonb, ?)"
-                            + " ON CONFLICT (gid) DO NOTHING")) {
-                s.execute("SET LOCAL synchronous_commit = off");
-                ps.setString(1, gid);
-                ps.setString(2, coordinatorUrl);
-                ps.setString(3, peersJson);
-                ps.setLong(4, waitTimeoutMs);
-                ps.executeUpdate();
+            try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement(sql)) {
+                s.execute(forced ? "SET LOCAL synchronous_commit = on" : "SET LOCAL synchronous_commit = off");
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                int rows = ps.executeUpdate();
                 c.commit();
+                return rows;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -54,11 +70,12 @@ public class ThreePhaseStore {
         }
     }
 
-    public void markPrecommitted(String gid) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE branch_3pc SET precommitted_at = now() WHERE gid = ? AND precommitted_at IS NULL")) {
-            ps.setString(1, gid);
-            ps.executeUpdate();
+    /** Now, on the database's clock (the clock of {@link Pending#since()}). */
+    public Instant databaseNow() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
         }
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.pledge.participant.protocol.BranchState;
+import dev.pledge.common.protocol.BranchState;
 
 class PeerQuestionsTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);

@@ -1,4 +1,4 @@
-package dev.pledge.participant.protocol;
+package dev.pledge.common.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
