@@ -43,6 +43,10 @@ public interface BranchApi {
     @jakarta.ws.rs.GET
     BranchReply state(@PathParam("gid") String gid);
 
+    /** The state, read under the epoch a transaction is driven under: older calls are refused from then on. */
+    @jakarta.ws.rs.GET
+    BranchReply state(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+
     @POST
     @Path("/can-commit")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -103,6 +103,14 @@ public class ParticipantCalls {
         return guarded(url, () -> client(url).state(gid));
     }
 
+    /**
+     * A branch's state, read under an epoch: the participant raises its fence first, so no call of an older
+     * epoch (a frozen replica's late pre-commit) can change the branch after this read.
+     */
+    public BranchReply state(String url, String gid, long epoch) {
+        return guarded(url, () -> client(url).state(gid, epoch));
+    }
+
     @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
     public BranchReply commit(String url, String gid, long epoch) {
         return guarded(url, () -> client(url).commit(gid, epoch));

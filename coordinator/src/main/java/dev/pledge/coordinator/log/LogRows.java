@@ -55,10 +55,8 @@ final class LogRows {
     static <T> T inTransaction(Connection c, boolean forced, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
         try {
-            if (!forced) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit = off");
-                }
+            try (Statement s = c.createStatement()) { // said outright: never left to the server's default
+                s.execute(forced ? "SET LOCAL synchronous_commit = on" : "SET LOCAL synchronous_commit = off");
             }
             T result = work.on(c);
             c.commit();

@@ -24,7 +24,7 @@ import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.TxState;
 import io.opentelemetry.context.Scope;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -60,7 +60,11 @@ public class Recovery {
     @Inject
     Replicas replicas;
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * The first pass starts once the HTTP server listens, so participants' heartbeats find this process up
+     * while it recovers (before, they could still be running their termination protocol against it).
+     */
+    void onStart(@Observes HttpServerStart event) {
         Thread first = new Thread(() -> scan(AFTER_RESTART), "recovery-at-start");
         first.setDaemon(true);
         first.start();

@@ -83,19 +83,32 @@ public class ThreePhaseCommit {
     }
 
     /**
-     * Recovery of a transaction logged PRECOMMITTING: if a participant already aborted (by the termination
-     * protocol, which aborts only when no one was pre-committed), abort everywhere; otherwise finish the
-     * pre-commits and commit. Takes the transaction as the caller read it (and checked that it owns it), so
-     * that every write goes under the epoch the caller drives it under.
+     * Recovery of a transaction logged PRECOMMITTING. The participants may have run their termination protocol
+     * while this coordinator was away, and may still be running it, so recovery applies the same rule as they
+     * do (Skeen's backup coordinator): a branch that ended decides; otherwise a pre-committed branch means
+     * finish the pre-commits and commit; otherwise, every branch merely prepared, abort, since no participant
+     * can have committed and a terminating one may be aborting right now. Sending pre-commits to merely prepared
+     * branches here could meet a participant that decided to abort from an older read of its peers. A branch
+     * that cannot be asked ends the pass: the next one asks again. Takes the transaction as the caller read it
+     * (and checked that it owns it), so that every write goes under the epoch the caller drives it under.
      */
     public boolean recoverPrecommitting(Snapshot tx) {
         UUID id = tx.id();
+        boolean precommitted = false;
         for (BranchSpec b : tx.branches()) {
-            String state = stateOf(b, DecisionLog.gid(id, b.participant()));
+            String state = stateOf(b, DecisionLog.gid(id, b.participant()), tx.epoch());
+            if ("COMMITTED".equals(state)) {
+                return preCommitAll(tx); // the termination protocol committed it: commit everywhere
+            }
             if ("ABORTED".equals(state) || "WORKING".equals(state)) {
                 return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(), b.participant()
                         + " had already aborted (termination protocol)"));
             }
+            precommitted |= "PRECOMMITTED".equals(state);
+        }
+        if (!precommitted) {
+            return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(),
+                    "no participant was pre-committed, so none can have committed (termination rule)"));
         }
         return preCommitAll(tx);
     }
@@ -140,9 +153,10 @@ public class ThreePhaseCommit {
         }
     }
 
-    private String stateOf(BranchSpec b, String gid) {
+    /** Read under the epoch: from then on the branch refuses calls of older epochs (a frozen replica's). */
+    private String stateOf(BranchSpec b, String gid, long epoch) {
         try {
-            return calls.state(b.url(), gid).state();
+            return calls.state(b.url(), gid, epoch).state();
         } catch (WebApplicationException e) {
             if (e.getResponse().getStatus() == 404) {
                 return "WORKING";

@@ -42,7 +42,7 @@ class CoordinatorPropertiesTest {
     @Property // jqwik enumerates both protocols
     void withoutFaultsEveryoneYesCommits(@ForAll("protocols") Protocol protocol) {
         SimWorld world = new SimWorld(new Script(protocol, SimWorld.votes(true, true), List.of(), Set.of(), Set.of(),
-                false, false));
+                SimWorld.Participants.QUIET, false));
         UUID id = world.play();
         assertThat(world.log().entry(id).history).endsWith(TxState.COMMITTED).doesNotContain(TxState.ABORTING);
         assertThat(world.crashes()).isZero();
@@ -69,9 +69,21 @@ class CoordinatorPropertiesTest {
                 fault.list().ofMaxSize(12),
                 Arbitraries.of(CRASH_POINTS).set().ofMaxSize(2),
                 Arbitraries.integers().between(1, 40).set().ofMaxSize(2),
-                Arbitraries.of(true, false),
+                participantPlans(),
                 Arbitraries.of(true, false))
-                .as((protocol, inventory, payment, faults, points, operations, terminate, database) -> new Script(protocol,
-                        SimWorld.votes(inventory, payment), faults, points, operations, terminate, database));
+                .as((protocol, inventory, payment, faults, points, operations, participants, database) -> new Script(protocol,
+                        SimWorld.votes(inventory, payment), faults, points, operations, participants, database));
+    }
+
+    /** Participants that terminate (or not), interleaved with recovery, and up to two crashes and restarts. */
+    static Arbitrary<SimWorld.Participants> participantPlans() {
+        Arbitrary<SimWorld.Crash> crash = Combinators.combine(Arbitraries.of("inventory", "payment"),
+                Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 40)).as(SimWorld.Crash::new);
+        return Combinators.combine(
+                Arbitraries.of(true, false),
+                Arbitraries.integers().between(1, 80).set().ofMaxSize(40),
+                Arbitraries.longs(),
+                crash.list().ofMaxSize(2).uniqueElements(SimWorld.Crash::participant))
+                .as(SimWorld.Participants::new);
     }
 }

@@ -64,6 +64,11 @@ final class FakeCalls extends ParticipantCalls {
         return call("state", gid, null, () -> world.participants().state(gid));
     }
 
+    @Override
+    public BranchReply state(String url, String gid, long epoch) {
+        return call("state", gid, epoch, () -> world.participants().state(gid));
+    }
+
     /**
      * The rule under test: a decision's message leaves only after the decision is in the log. A replica that
      * lost the transaction sends what it logged under its older epoch, perhaps changed since by the new owner
@@ -81,6 +86,9 @@ final class FakeCalls extends ParticipantCalls {
     /** @param epoch the call's {@code Pledge-Epoch}, or null for a call that carries none */
     private BranchReply call(String message, String gid, Long epoch, java.util.function.Supplier<BranchReply> effect) {
         world.alive("send " + message);
+        if (world.participants().isDown(gid.substring(gid.indexOf('.') + 1))) {
+            throw new ProcessingException(message + " to " + gid + ": connection refused (the participant is down)");
+        }
         SimWorld.Fault fault = world.nextFault();
         if (fault == SimWorld.Fault.LOSE_REQUEST) {
             throw new ProcessingException(message + " to " + gid + " lost on the way");

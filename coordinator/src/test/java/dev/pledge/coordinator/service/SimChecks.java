@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.pledge.coordinator.protocol.TxState;
-import dev.pledge.coordinator.service.SimParticipants.State;
+import dev.pledge.common.protocol.BranchState;
 import dev.pledge.coordinator.service.SimWorld.Script;
 
 /** The invariants every simulated run must keep, however many coordinator processes played it. */
@@ -27,7 +27,7 @@ final class SimChecks {
         assertThat(world.participants().staleCalls()).as("calls carried out under a stale epoch").isEmpty();
         if (id == null) { // crashed before the transaction was logged, or the crash of the database lost its begin
             assertThat(world.participants().gids()).as("branches of a transaction the log lost")
-                    .allSatisfy(gid -> assertThat(world.participants().of(gid)).isIn(State.ABORTED, State.WORKING));
+                    .allSatisfy(gid -> assertThat(world.participants().of(gid)).isIn(BranchState.ABORTED, BranchState.WORKING));
             return;
         }
         FakeLog.Entry tx = world.log().entry(id);
@@ -44,11 +44,11 @@ final class SimChecks {
             assertThat(allYes).as("committed only when everyone voted YES").isTrue();
         }
         for (String participant : script.votes().keySet()) {
-            State branch = world.participants().of(id + "." + participant);
+            BranchState branch = world.participants().of(id + "." + participant);
             if (tx.state == TxState.COMMITTED) {
-                assertThat(branch).as("%s after a commit", participant).isEqualTo(State.COMMITTED);
+                assertThat(branch).as("%s after a commit", participant).isEqualTo(BranchState.COMMITTED);
             } else {
-                assertThat(branch).as("%s after an abort", participant).isIn(State.ABORTED, State.WORKING);
+                assertThat(branch).as("%s after an abort", participant).isIn(BranchState.ABORTED, BranchState.WORKING);
             }
         }
     }

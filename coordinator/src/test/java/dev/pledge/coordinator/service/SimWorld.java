@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.pledge.common.protocol.TerminationRule;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,15 +32,32 @@ final class SimWorld {
     /**
      * What happens in one run: the protocol, each participant's vote, the fate of each call in order (then
      * all delivered), the crash points that halt the process when first reached, the operations (log
-     * writes, reads and sends, counted from the start) before which it crashes, whether 3PC
-     * participants run their termination protocol while it is down, and whether its database crashes with
-     * it (losing the log's writes since the last forced one).
+     * writes, reads and sends, counted from the start) before which it crashes, what the participants do
+     * meanwhile, and whether its database crashes with it (losing the log's writes since the last forced one).
      */
     record Script(Protocol protocol, Map<String, Boolean> votes, List<Fault> faults, Set<String> crashPoints,
-            Set<Integer> crashBeforeOperation, boolean participantsTerminate, boolean databaseCrashes) {
+            Set<Integer> crashBeforeOperation, Participants participants, boolean databaseCrashes) {
+    }
+
+    /**
+     * What the participants do in a run. {@code terminate}: 3PC participants run their termination protocol,
+     * to its end while no coordinator answers, and, once a coordinator process has crashed (their failure
+     * detectors lag behind its restart), one step of each branch before every coordinator operation listed in
+     * {@code stepsBefore}, interleaved with its recovery; {@code order}'s bits choose which branch steps first.
+     * Each of {@code crashes} takes a participant down before a coordinator operation and back up some
+     * operations later (or at the next recovery pass, should the run get there first).
+     */
+    record Participants(boolean terminate, Set<Integer> stepsBefore, long order, List<Crash> crashes) {
+        static final Participants QUIET = new Participants(false, Set.of(), 0, List.of());
+    }
+
+    /** A participant's process down before coordinator operation {@code before}, for {@code downFor} operations. */
+    record Crash(String participant, int before, int downFor) {
     }
 
     private static final int MAX_RECOVERY_PASSES = 60;
+    /** The recovery pass from which a participant still down is restarted, whatever its plan said. */
+    static final int RESTART_PASS = 6;
     /** Recovery logs each pass a simulated crash cut short; thousands of runs would flood the test output. */
     private static final java.util.logging.Logger RECOVERY_LOG = quiet(Recovery.class);
 
@@ -64,8 +82,13 @@ final class SimWorld {
     private int crashes;
 
     SimWorld(Script script) {
+        this(script, TerminationRule::decide);
+    }
+
+    /** A world whose participants terminate by {@code rule}: the real one, or a broken one the checks must catch. */
+    SimWorld(Script script, SimParticipants.Rule rule) {
         this.script = script;
-        this.participants = new SimParticipants(script.votes());
+        this.participants = new SimParticipants(script.votes(), rule);
         this.faults = new ArrayDeque<>(script.faults());
         this.crashPoints = new HashSet<>(script.crashPoints());
     }
@@ -77,6 +100,9 @@ final class SimWorld {
 
         /** Before each operation of any process: may first resume a frozen one. */
         void beforeOperation(SimProcess process);
+
+        /** Whether a process froze in this run. */
+        boolean froze();
     }
 
     void pauses(Pauses p) {
@@ -133,8 +159,31 @@ final class SimWorld {
         if (pauses != null) {
             pauses.beforeOperation(running);
         }
-        if (script.crashBeforeOperation().contains(++operations)) {
+        participantsBefore(++operations);
+        if (script.crashBeforeOperation().contains(operations)) {
             stop(where);
+        }
+    }
+
+    /** Before a coordinator operation: a participant may crash or restart, and terminations take a step. */
+    private void participantsBefore(int operation) {
+        Participants plan = script.participants();
+        for (Crash c : plan.crashes()) {
+            if (operation == c.before()) {
+                participants.crash(c.participant());
+            }
+            if (operation == c.before() + c.downFor()) {
+                participants.restart(c.participant());
+            }
+        }
+        boolean lagging = plan.terminate() && script.protocol() == Protocol.THREE_PC && crashes > 0
+                && (pauses == null || !pauses.froze()); // a frozen coordinator is a partition in disguise: left out
+        if (lagging && plan.stepsBefore().contains(operation)) {
+            List<String> gids = new ArrayList<>(participants.gids());
+            if ((plan.order() >>> (operation % 64) & 1) == 1) {
+                java.util.Collections.reverse(gids);
+            }
+            gids.forEach(participants::step);
         }
     }
 
@@ -188,6 +237,9 @@ final class SimWorld {
             if (log.entry(id).state.isFinal()) {
                 break;
             }
+            if (pass >= RESTART_PASS) {
+                participants.restartAll(); // a participant still down comes back in the end
+            }
             survive(() -> running.recovery.scanOnce());
         }
         return id;
@@ -214,8 +266,8 @@ final class SimWorld {
 
     /** While no coordinator answers, 3PC participants may run their termination protocol, as scripted. */
     void coordinatorUnreachable() {
-        if (script.participantsTerminate() && script.protocol() == Protocol.THREE_PC) {
-            participants.terminate(participants.gids());
+        if (script.participants().terminate() && script.protocol() == Protocol.THREE_PC) {
+            participants.terminate(participants.gids(), script.participants().order());
         }
     }
 

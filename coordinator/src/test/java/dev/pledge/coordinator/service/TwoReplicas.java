@@ -1,7 +1,10 @@
 package dev.pledge.coordinator.service;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+
+import dev.pledge.common.protocol.TerminationRule;
 
 import dev.pledge.coordinator.log.TakenOver;
 import dev.pledge.coordinator.service.SimWorld.Script;
@@ -48,8 +51,23 @@ final class TwoReplicas implements SimWorld.Pauses {
     private RuntimeException failure;
 
     TwoReplicas(Plan plan) {
+        this(plan, TerminationRule::decide);
+    }
+
+    /**
+     * A frozen replica whose participants terminate meanwhile is a partition in disguise: it may resume and
+     * pre-commit a branch whose peer has aborted. With a participant crash on top, that peer may not answer
+     * the pre-committed one, which then commits alone, as across a cut (the model's PEERLOSS shows it). So a
+     * run whose replica freezes keeps its participants up; crashes of participants come with crashes of
+     * replicas only.
+     */
+    TwoReplicas(Plan plan, SimParticipants.Rule rule) {
         this.plan = plan;
-        this.world = new SimWorld(plan.script());
+        Script s = plan.script();
+        Script script = !plan.freezes() ? s : new Script(s.protocol(), s.votes(), s.faults(), s.crashPoints(),
+                s.crashBeforeOperation(), new SimWorld.Participants(s.participants().terminate(),
+                        s.participants().stepsBefore(), s.participants().order(), List.of()), s.databaseCrashes());
+        this.world = new SimWorld(script, rule);
         world.pauses(this);
     }
 
@@ -87,6 +105,9 @@ final class TwoReplicas implements SimWorld.Pauses {
                 }
                 if (!b.up) {
                     b = world.restart(B);
+                }
+                if (pass >= SimWorld.RESTART_PASS) {
+                    world.participants().restartAll(); // a participant still down comes back in the end
                 }
                 world.participants().inquire(world.log()::knows); // as they do while a branch stays prepared
                 SimProcess now = b;
@@ -150,6 +171,11 @@ final class TwoReplicas implements SimWorld.Pauses {
             throw new SimulatedCrash("abandoned while frozen");
         }
         return true;
+    }
+
+    @Override
+    public boolean froze() {
+        return froze;
     }
 
     @Override
