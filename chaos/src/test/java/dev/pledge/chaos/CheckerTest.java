@@ -49,7 +49,9 @@ class CheckerTest {
         Snapshot after = consistentAfter();
         Snapshot split = snapshot(8, "99.00", after.inventoryCommitted(), Map.of(), after.reservations(),
                 after.sagaCharges(), after.coordinator(), after.sagas(), 0);
-        assertThat(Checker.check(before, split, new History()).atomicity()).anyMatch(p -> p.contains("inventory only"));
+        CheckResult r = Checker.check(before, split, new History());
+        assertThat(r.atomicity()).anyMatch(p -> p.contains("inventory only"));
+        assertThat(r.splits()).as("a split between the two participants").hasSize(1);
     }
 
     @Test
@@ -57,8 +59,9 @@ class CheckerTest {
         Snapshot after = consistentAfter();
         Snapshot abortedInLog = snapshot(7, "97.00", after.inventoryCommitted(), after.paymentCommitted(),
                 after.reservations(), after.sagaCharges(), Map.of(TX, "ABORTING"), after.sagas(), 0);
-        assertThat(Checker.check(before, abortedInLog, new History()).atomicity())
-                .anyMatch(p -> p.contains("ABORTING in the log"));
+        CheckResult both = Checker.check(before, abortedInLog, new History());
+        assertThat(both.atomicity()).anyMatch(p -> p.contains("ABORTING in the log"));
+        assertThat(both.splits()).as("the participants agree: no partition excuses this").isEmpty();
 
         Snapshot abortedBranch = new Snapshot(abortedInLog.stock(), abortedInLog.balances(), Map.of(), Map.of(),
                 after.reservations(), after.sagaCharges(), Map.of(TX, "COMMITTING"), after.sagas(), Set.of(TX), 0);

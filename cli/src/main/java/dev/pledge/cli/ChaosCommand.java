@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
                 "clients' history, nothing left in doubt). Prints the campaign's row of docs/reliability.md."},
         footer = {"", "Campaigns:",
                 "  crash     SIGKILL of each service, PostgreSQL server and the Kafka broker, and a halt at each",
-                "            named crash point, in an order and at moments the seed decides; each restarted.",
+                "            named crash point the load reaches, in an order and at moments the seed decides; each",
+                "            restarted. A planned crash point that is not reached fails the campaign.",
+                "  3pc-crashes  under 3PC load, the coordinator halts at a 3PC crash point the seed chooses and",
+                "            restarts 0-5 s later; meanwhile inventory or payment is killed and restarted 0-10 s",
+                "            later. No split is excused. --faults counts these episodes.",
                 "  messages  the coordinator reaches the participants through a fault proxy that drops, delays,",
                 "            reorders and duplicates 10% of the HTTP messages; 10% of the saga records are",
                 "            published again; every few seconds a Kafka consumer dies before committing offsets.",
@@ -54,7 +58,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, messages, partitions, bad-input or soak.")
+    @Option(names = "--campaign", required = true, paramLabel = "NAME", description = "The campaign: crash, 3pc-crashes, messages, partitions, bad-input or soak.")
     String campaign;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
@@ -101,6 +105,10 @@ final class ChaosCommand implements Callable<Integer> {
         Duration duration = duration();
         check(name != Campaign.Name.SOAK || faultsOption == null,
                 "the soak injects a fault every 3-6 s for --duration; it takes no --faults");
+        if (name == Campaign.Name.THREE_PC_CRASHES) {
+            check(protocols.contains("3pc"), "the 3pc-crashes campaign runs 3PC orders: keep 3pc in --protocols");
+            protocols = List.of("3pc");
+        }
         if (name == Campaign.Name.PARTITIONS) {
             // partitions cut 2PC and 3PC transactions; saga flows are left out
             protocols = protocols.stream().filter(p -> p.equals("2pc") || p.equals("3pc")).toList();

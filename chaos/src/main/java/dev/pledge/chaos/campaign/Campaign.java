@@ -25,6 +25,7 @@ public interface Campaign {
     /** The campaigns by name, as {@code pledge chaos --campaign NAME} takes them. */
     enum Name {
         CRASH("crash"),
+        THREE_PC_CRASHES("3pc-crashes"),
         MESSAGES("messages"),
         PARTITIONS("partitions"),
         BAD_INPUT("bad-input"),
@@ -43,6 +44,7 @@ public interface Campaign {
         public Campaign create() {
             return switch (this) {
                 case CRASH -> new CrashCampaign();
+                case THREE_PC_CRASHES -> new ThreePhaseCrashCampaign();
                 case MESSAGES -> new MessageCampaign();
                 case PARTITIONS -> new PartitionCampaign();
                 case BAD_INPUT -> new BadInputCampaign();

@@ -79,7 +79,7 @@ final class MessageCampaign implements Campaign {
                             faults.reviveAll();
                             CrashCampaign.Fault fault = schedule.get(next[0]++ % schedule.size());
                             if (!fault.inject(faults)) {
-                                progress.accept("  " + fault.describe() + ": not reached, skipped");
+                                rounds.problem("round " + round + ": planned fault " + fault.describe() + " was not reached");
                                 continue;
                             }
                             kills++;

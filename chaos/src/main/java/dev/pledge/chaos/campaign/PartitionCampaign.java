@@ -153,7 +153,7 @@ final class PartitionCampaign implements Campaign {
                         }
                         return injected;
                     });
-            tally.splits += result.atomicity().size();
+            tally.splits += result.splits().size();
         }
 
         private int cutOnce(Rounds.Round r, Kind kind, Tally tally) throws Exception {

@@ -84,7 +84,8 @@ public final class Checker {
         List<String> historyProblems = new ArrayList<>();
         List<String> inDoubt = new ArrayList<>();
 
-        atomicity.addAll(atomicCommits(before, after));
+        List<String> splits = new ArrayList<>();
+        atomicity.addAll(atomicCommits(before, after, splits));
         atomicity.addAll(sagaOutcomes(after, id -> !isFinalSaga(before.sagas().get(id))));
 
         conserveStock(before, after, conservation);
@@ -101,7 +102,7 @@ public final class Checker {
         long aborted = newIds(before.coordinator(), after.coordinator(), "ABORTED")
                 + newIds(before.sagas(), after.sagas(), "COMPENSATED");
         return new CheckResult(committed, aborted, atomicity, conservation, historyProblems, inDoubt,
-                after.prepared() + after.unfinished().size());
+                after.prepared() + after.unfinished().size(), splits);
     }
 
     /**
@@ -110,7 +111,7 @@ public final class Checker {
      * COMMITTING or COMMITTED against ABORTING or ABORTED, so a split outcome whose last phase can never
      * finish (a participant refusing the other decision) is caught too.
      */
-    private static List<String> atomicCommits(Snapshot before, Snapshot after) {
+    private static List<String> atomicCommits(Snapshot before, Snapshot after, List<String> splits) {
         Set<String> ids = new TreeSet<>(union(after.inventoryCommitted().keySet(), after.paymentCommitted().keySet()));
         ids.addAll(after.coordinator().keySet());
         List<String> problems = new ArrayList<>();
@@ -124,7 +125,9 @@ public final class Checker {
             boolean commitDecided = logged.equals("COMMITTING") || logged.equals("COMMITTED");
             boolean abortDecided = logged.equals("ABORTING") || logged.equals("ABORTED");
             if (inv != pay) {
-                problems.add(id + " committed in " + (inv ? "inventory" : "payment") + " only (log: " + logged + ")");
+                String split = id + " committed in " + (inv ? "inventory" : "payment") + " only (log: " + logged + ")";
+                problems.add(split);
+                splits.add(split);
             } else if (inv && abortDecided) {
                 problems.add(id + " committed by both participants but " + logged + " in the log");
             } else if (commitDecided && after.abortedBranches().contains(id)) {
