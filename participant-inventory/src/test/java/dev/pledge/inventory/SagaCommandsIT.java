@@ -3,6 +3,7 @@ package dev.pledge.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -162,6 +163,45 @@ class SagaCommandsIT {
         assertThat(dead.get(0).headers().lastHeader("dead-letter-reason")).isNotNull();
         assertThat(consume(replyTopic, 1, any -> true)).hasSize(1);
         assertThat(stock("BOOK-001")).isEqualTo(before - 1);
+    }
+
+    /**
+     * A command whose SQL fails the same way every time (here a constraint on the inbox that refuses its saga,
+     * a real PostgreSQL error, SQLSTATE 23514) is tried a few times, then sent to the dead-letter topic; the next
+     * command of the same partition is handled. Before, it was retried for ever and held its partition.
+     */
+    @Test
+    void aCommandWhoseSqlAlwaysFailsGoesToTheDeadLetterTopicAfterItsAttemptsAndTheNextIsHandled() throws Exception {
+        UUID poisoned = UUID.randomUUID();
+        UUID next = UUID.randomUUID();
+        String replyTopic = "saga.test.replies." + next;
+        int before = stock("BOOK-001");
+        execute("ALTER TABLE saga_inbox ADD CONSTRAINT test_refuses_saga CHECK (saga_id <> '" + poisoned + "')");
+        try {
+            String bad = JSON.writeValueAsString(new SagaCommand(poisoned, "reserve-stock", Kind.ACTION, "reserve", 1,
+                    JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), replyTopic));
+            String good = JSON.writeValueAsString(new SagaCommand(next, "reserve-stock", Kind.ACTION, "reserve", 1,
+                    JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), replyTopic));
+            send(poisoned, bad); // both under one key: one partition, in this order
+            send(poisoned, good);
+            List<ConsumerRecord<String, String>> dead = consume("saga.inventory.commands.dlq", 1, r -> r.value().equals(bad));
+            assertThat(dead).hasSize(1);
+            assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .contains("failed 3 times").contains("23514");
+            List<ConsumerRecord<String, String>> replies = consume(replyTopic, 1, any -> true);
+            assertThat(replies).hasSize(1);
+            assertThat(replies.get(0).value()).contains(next.toString());
+        } finally {
+            execute("ALTER TABLE saga_inbox DROP CONSTRAINT test_refuses_saga");
+        }
+        assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", poisoned)).as("nothing of it written").isZero();
+        assertThat(stock("BOOK-001")).as("only the next command took stock").isEqualTo(before - 1);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     @Test

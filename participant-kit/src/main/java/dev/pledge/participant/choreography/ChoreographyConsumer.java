@@ -17,6 +17,7 @@ import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.saga.OutboxRelay;
 import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
+import dev.pledge.participant.saga.UnprocessableCommand;
 import dev.pledge.participant.saga.SagaSilence;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -70,6 +71,10 @@ public class ChoreographyConsumer {
             }
         } catch (ProblemException | ConstraintViolationException e) {
             throw new PoisonCommand("invalid order event for saga " + event.sagaId() + ": " + e.getMessage(), e);
+        } catch (UnprocessableCommand e) { // the handler tried it a few times: the next event goes on
+            LOG.errorf("order event %s of saga %s cannot be processed, sent to the dead-letter topic: %s", event.type(),
+                    event.sagaId(), e.getMessage());
+            throw new PoisonCommand("order event for saga " + event.sagaId() + " cannot be processed: " + e.getMessage(), e);
         }
     }
 }

@@ -22,8 +22,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * Consumes this participant's saga commands from Kafka, one at a time in partition order (the key is the
  * saga id), and hands each to the {@link SagaCommandHandler}. The offset is committed after the command's
  * transaction, so a crash replays it, and the inbox turns the replay into the same reply. A command that
- * cannot be read or is invalid is refused: the channel's failure strategy moves it to the dead-letter topic
- * and the consumer goes on with the next.
+ * cannot be read, is invalid, or whose SQL fails the same way at every attempt ({@link UnprocessableCommand}) is
+ * refused: the channel's failure strategy moves it to the dead-letter topic and the consumer goes on with the next.
  */
 @ApplicationScoped
 public class SagaCommandConsumer {
@@ -70,6 +70,10 @@ public class SagaCommandConsumer {
         } catch (ProblemException | ConstraintViolationException e) {
             LOG.errorf("invalid saga command for saga %s, sent to the dead-letter topic: %s", command.sagaId(), e.getMessage());
             throw new PoisonCommand("invalid saga command: " + e.getMessage(), e);
+        } catch (UnprocessableCommand e) {
+            LOG.errorf("saga command %s %s of saga %s cannot be processed, sent to the dead-letter topic: %s",
+                    command.kind(), command.action(), command.sagaId(), e.getMessage());
+            throw new PoisonCommand("saga command cannot be processed: " + e.getMessage(), e);
         }
         try {
             relay.publishPending();

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,10 @@ import io.agroal.api.AgroalDataSource;
 public class SagaCommandHandler {
     /** Crash point: the command's effect and reply are committed, the reply not yet published. */
     public static final String AFTER_SAGA_EFFECT = "after-saga-effect";
+    private static final Logger LOG = Logger.getLogger(SagaCommandHandler.class);
+    /** Attempts at a command whose SQL fails the same way each time (or races with a copy of itself). */
+    static final int ATTEMPTS = 3;
+    private static final long RETRY_PAUSE_MS = 200;
 
     @Inject
     AgroalDataSource dataSource;
@@ -56,9 +61,12 @@ public class SagaCommandHandler {
 
     /**
      * Handles one command. A database failure is retried, with backoff and without end, before the next
-     * command of the partition is taken: a command is never dropped because the database was away.
+     * command of the partition is taken: a command is never dropped because the database was away. A failure
+     * no retry can change is tried {@link #ATTEMPTS} times and then raised as {@link UnprocessableCommand}, which
+     * the consumers send to the dead-letter topic, so the partition's next command goes on.
      */
-    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class,
+            abortOn = UnprocessableCommand.class) // its cause is an SQLException: say outright it is not retried
     public SagaReply handle(SagaCommand command) throws SQLException {
         return handle(command, null);
     }
@@ -91,7 +99,8 @@ public class SagaCommandHandler {
      * Handles one command, sending on what {@code answer} makes of the reply (null: the plain reply).
      * Returns null when the answer's {@link Answer#proceed} declined.
      */
-    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
+    @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class,
+            abortOn = UnprocessableCommand.class) // its cause is an SQLException: say outright it is not retried
     public SagaReply handle(SagaCommand command, Answer answer) throws SQLException {
         if (command.sagaId() == null || command.step() == null || command.step().isBlank() || command.kind() == null
                 || command.action() == null || command.replyTopic() == null || command.replyTopic().isBlank()
@@ -137,7 +146,16 @@ public class SagaCommandHandler {
                     return reply;
                 } catch (SQLException e) {
                     tx.rollback();
-                    if (!BranchStore.UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= 3) {
+                    if (UnprocessableCommand.deterministic(e)) {
+                        if (attempt >= ATTEMPTS) {
+                            throw new UnprocessableCommand(attempt, e);
+                        }
+                        LOG.warnf("saga command %s of saga %s failed (attempt %d of %d): %s", command.action(),
+                                command.sagaId(), attempt, ATTEMPTS, e.getMessage());
+                        pause(RETRY_PAUSE_MS * attempt);
+                        continue;
+                    }
+                    if (!BranchStore.UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt >= ATTEMPTS) {
                         throw e;
                     }
                     // the same command handled concurrently: the next round finds its inbox row
@@ -148,6 +166,15 @@ public class SagaCommandHandler {
                     tx.setAutoCommit(true);
                 }
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted between attempts of a saga command", e);
         }
     }
 
