@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
                 "With --pause MS the point holds the next transaction that long instead, once, and lets it go on:",
                 "a window at a chosen protocol moment (e.g. to cut the network after the decision is logged)."},
         footer = {"", "Coordinator points, 2PC: before-prepare, after-first-prepare, after-votes, after-decision, after-first-commit;",
-                "3PC: after-votes, after-first-precommit, after-precommits, after-first-docommit.",
-                "Participant points (inventory, payment): after-prepare, before-precommit, before-commit, after-saga-effect.",
+                "3PC: before-prepare, after-first-prepare, after-votes, after-decision, after-first-precommit, after-precommits,",
+                "after-first-docommit.",
+                "Participant points (inventory, payment): after-prepare, before-precommit, termination-decided, before-commit,",
+                "after-saga-effect.",
                 "Saga orchestrator points: after-saga-start, after-first-step, before-compensation, before-reply-commit."})
 final class CrashCommand implements Callable<Integer> {
 

@@ -74,13 +74,17 @@ class CrashRecoveryIT {
         "2PC, payment, after-prepare",
         "2PC, payment, before-commit",
         "3PC, coordinator, before-prepare",
+        "3PC, coordinator, after-first-prepare",
         "3PC, coordinator, after-votes",
+        "3PC, coordinator, after-decision",
         "3PC, coordinator, after-first-precommit",
         "3PC, coordinator, after-precommits",
         "3PC, coordinator, after-first-docommit",
         "3PC, inventory, after-prepare",
+        "3PC, inventory, before-precommit",
         "3PC, inventory, before-commit",
         "3PC, payment, after-prepare",
+        "3PC, payment, before-precommit",
         "3PC, payment, before-commit",
     })
     void recoversFromACrashAndKeepsTheInvariants(String protocol, String service, String point) throws Exception {
@@ -100,6 +104,89 @@ class CrashRecoveryIT {
 
         awaitQuiet();
         assertThat(ledger.violations()).as("%s: after %s crashed at %s", protocol, service, point).isEmpty();
+    }
+
+    /**
+     * A split the earlier termination rules allowed with no partition at all: the coordinator halts between its
+     * two pre-commits, the pre-committed participant is killed, and the other, merely prepared and alone, aborts
+     * by termination. The first then restarts: a recovering site adopts the outcome its peer reached instead of
+     * committing from its own pre-committed state, and the coordinator, back last, finds it decided.
+     */
+    @Test
+    void aPrecommittedParticipantThatRestartsAdoptsTheAbortItsPeerReachedAlone() throws Exception {
+        QuarkusService coordinator = stack.service(Stack.COORDINATOR);
+        long coordinatorPid = coordinator.runningPid().orElseThrow();
+        // payment's pre-commit is late on the wire (held before it is handled); inventory's arrives, and the
+        // coordinator halts once inventory has acknowledged it
+        put(stack.service(Stack.PAYMENT).baseUrl() + "/admin/crash-points/before-precommit/pause?millis=30000");
+        put(coordinator.baseUrl() + "/admin/crash-points/after-first-precommit");
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> order("3PC", "BOOK-001", nextAccount()), clients);
+        assertThat(Processes.awaitExit(coordinatorPid, Duration.ofSeconds(60))).as("coordinator halted").isTrue();
+
+        List<String> precommitted = ledger.precommitted(true);
+        assertThat(precommitted).as("inventory pre-committed").hasSize(1);
+        assertThat(ledger.precommitted(false)).as("payment merely prepared").isEmpty();
+        String gid = precommitted.get(0);
+        String id = gid.substring(0, gid.lastIndexOf('.'));
+        QuarkusService victim = stack.service(Stack.INVENTORY);
+        long victimPid = victim.runningPid().orElseThrow();
+        Processes.signal(victimPid, "KILL");
+        assertThat(Processes.awaitExit(victimPid, Duration.ofSeconds(30))).as("inventory killed").isTrue();
+
+        String alone = awaitBranchDecided(false, id);
+        assertThat(alone).as("the merely prepared participant, alone, aborts").isEqualTo("ABORTED");
+        victim.start();
+        victim.awaitReady(Duration.ofSeconds(120));
+        assertThat(awaitBranchDecided(true, id)).as("the restarted participant adopts its peer's abort")
+                .isEqualTo("ABORTED");
+
+        coordinator.start();
+        coordinator.awaitReady(Duration.ofSeconds(120));
+        assertThat(answer.join()).isEqualTo("no answer");
+        awaitQuiet();
+        assertThat(ledger.violations()).isEmpty();
+    }
+
+    /**
+     * A participant halted in the middle of its termination protocol, once it has decided and before it acts:
+     * the other, alone, aborts; the first, restarted, is a recovering site and adopts that abort.
+     */
+    @Test
+    void aParticipantHaltedMidTerminationAdoptsOnRestartWhatItsPeerDecided() throws Exception {
+        QuarkusService coordinator = stack.service(Stack.COORDINATOR);
+        QuarkusService inventory = stack.service(Stack.INVENTORY);
+        long coordinatorPid = coordinator.runningPid().orElseThrow();
+        long inventoryPid = inventory.runningPid().orElseThrow();
+        put(inventory.baseUrl() + "/admin/crash-points/termination-decided");
+        put(coordinator.baseUrl() + "/admin/crash-points/after-decision");
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> order("3PC", "BOOK-001", nextAccount()), clients);
+        assertThat(Processes.awaitExit(coordinatorPid, Duration.ofSeconds(60))).as("coordinator halted").isTrue();
+        List<String> held = ledger.preparedBranches(false);
+        assertThat(held).as("payment's branch prepared").hasSize(1);
+        String id = held.get(0).substring(0, held.get(0).lastIndexOf('.'));
+        assertThat(Processes.awaitExit(inventoryPid, Duration.ofSeconds(60))).as("inventory halted mid-termination").isTrue();
+
+        assertThat(awaitBranchDecided(false, id)).as("payment, alone, aborts").isEqualTo("ABORTED");
+        inventory.start();
+        inventory.awaitReady(Duration.ofSeconds(120));
+        assertThat(awaitBranchDecided(true, id)).as("inventory, restarted, adopts it").isEqualTo("ABORTED");
+
+        coordinator.start();
+        coordinator.awaitReady(Duration.ofSeconds(120));
+        assertThat(answer.join()).isEqualTo("no answer");
+        awaitQuiet();
+        assertThat(ledger.violations()).isEmpty();
+    }
+
+    /** The branch's final state on one participant, once it has one. */
+    private static String awaitBranchDecided(boolean inventory, String id) throws Exception {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (ledger.branches(inventory).get(id) == null) {
+            assertThat(System.nanoTime()).as("%s's branch of %s still undecided after %s", inventory ? "inventory"
+                    : "payment", id, SETTLE).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        return ledger.branches(inventory).get(id);
     }
 
     @Test

@@ -61,6 +61,31 @@ final class Ledger {
         return out;
     }
 
+    /** The branches one participant holds prepared. */
+    List<String> preparedBranches(boolean inventory) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(inventory ? inventoryUrl : paymentUrl);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** The 3PC branches of one participant held prepared and marked pre-committed. */
+    List<String> precommitted(boolean inventory) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(inventory ? inventoryUrl : paymentUrl);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT b.gid FROM branch_3pc b"
+                     + " JOIN pg_prepared_xacts p ON p.gid = b.gid WHERE b.precommitted_at IS NOT NULL")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     int prepared() throws SQLException {
         return count(inventoryUrl, "SELECT count(*) FROM pg_prepared_xacts") + count(paymentUrl, "SELECT count(*) FROM pg_prepared_xacts");
     }

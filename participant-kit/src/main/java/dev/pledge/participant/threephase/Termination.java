@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.common.protocol.BranchState;
@@ -56,6 +57,8 @@ public class Termination {
     BranchService branches;
     @Inject
     BranchLocks locks;
+    @Inject
+    CrashPoints crashPoints;
     @Inject
     ObjectMapper json;
     @ConfigProperty(name = "pledge.participant.three-phase.phi-threshold", defaultValue = "8")
@@ -179,6 +182,7 @@ public class Termination {
 
     /** Commits or aborts the branch under its lock, if it is still in the state the decision was taken from. */
     private void act(String gid, BranchState decidedFrom, boolean commit, String why) throws SQLException {
+        crashPoints.hit("termination-decided"); // a participant halted mid-termination: it decided, and did nothing
         locks.with(gid, () -> {
             BranchState now = branches.stateOf(gid);
             if (now != decidedFrom) {
