@@ -94,23 +94,20 @@ public class ThreePhaseCommit {
      */
     public boolean recoverPrecommitting(Snapshot tx) {
         UUID id = tx.id();
-        boolean precommitted = false;
+        List<String> states = new ArrayList<>();
         for (BranchSpec b : tx.branches()) {
-            String state = stateOf(b, DecisionLog.gid(id, b.participant()), tx.epoch());
-            if ("COMMITTED".equals(state)) {
-                return preCommitAll(tx); // the termination protocol committed it: commit everywhere
-            }
-            if ("ABORTED".equals(state) || "WORKING".equals(state)) {
-                return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(), b.participant()
-                        + " had already aborted (termination protocol)"));
-            }
-            precommitted |= "PRECOMMITTED".equals(state);
+            states.add(stateOf(b, DecisionLog.gid(id, b.participant()), tx.epoch()));
         }
-        if (!precommitted) {
-            return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(),
-                    "no participant was pre-committed, so none can have committed (termination rule)"));
+        int aborted = Math.max(states.indexOf("ABORTED"), states.indexOf("WORKING"));
+        if (aborted >= 0) { // beside a COMMITTED branch too: a split, which the abort's phase two records as MIXED
+            return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(), tx.branches().get(aborted).participant()
+                    + " had already aborted (termination protocol)"));
         }
-        return preCommitAll(tx);
+        if (states.contains("COMMITTED") || states.contains("PRECOMMITTED")) {
+            return preCommitAll(tx); // the termination protocol committed it, or the pre-commits got that far
+        }
+        return phaseTwo.complete(log.abortAfterTermination(id, tx.epoch(),
+                "no participant was pre-committed, so none can have committed (termination rule)"));
     }
 
     /** Sends pre-commit to every branch not yet pre-committed; once all acknowledged, commits. */
