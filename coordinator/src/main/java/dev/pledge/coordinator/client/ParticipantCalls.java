@@ -62,12 +62,14 @@ public class ParticipantCalls {
     /**
      * One guard per participant (SmallRye Fault Tolerance's programmatic Guard): a timeout one second past
      * the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls failed, calls
-     * fail at once for two seconds instead of each waiting. Both read as "unreachable" to the protocol.
+     * fail at once for {@code pledge.coordinator.circuit-breaker-delay} (2 s) instead of each waiting. Both read
+     * as "unreachable" to the protocol.
      */
     private BranchReply guarded(String url, Supplier<BranchReply> call) {
         Guard guard = guards.computeIfAbsent(url, u -> Guard.create().withDescription("participant " + u)
                 .withTimeout().duration(config.callTimeout().toMillis() + 1000, ChronoUnit.MILLIS).done()
-                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6).delay(2, ChronoUnit.SECONDS)
+                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6)
+                .delay(config.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(2).failOn(List.of(ProcessingException.class, TimeoutException.class))
                 .onStateChange(state -> circuitStates.put(u, state.name())).done()
                 .build());

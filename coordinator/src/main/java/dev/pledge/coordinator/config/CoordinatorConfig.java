@@ -13,6 +13,10 @@ public interface CoordinatorConfig {
     @WithDefault("5s")
     Duration callTimeout();
 
+    /** How long a participant's circuit breaker stays open (calls fail at once) before it tries again. */
+    @WithDefault("2s")
+    Duration circuitBreakerDelay();
+
     /** How long the prepare phase may take when a request names no timeout. */
     @WithDefault("10s")
     Duration defaultTransactionTimeout();
