@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -64,7 +64,7 @@ public class Recovery {
      * The first pass starts once the HTTP server listens, so participants' heartbeats find this process up
      * while it recovers (before, they could still be running their termination protocol against it).
      */
-    void onStart(@Observes HttpServerStart event) {
+    void onStart(@ObservesAsync HttpServerStart event) { // Quarkus fires it asynchronously
         Thread first = new Thread(() -> scan(AFTER_RESTART), "recovery-at-start");
         first.setDaemon(true);
         first.start();
