@@ -3,9 +3,7 @@ package dev.pledge.participant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -19,9 +17,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.problem.ProblemException;
+import dev.pledge.common.contention.LockPolicy;
+import dev.pledge.common.contention.Priority;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.api.BranchView;
+import dev.pledge.participant.api.Locking;
+import dev.pledge.participant.contention.Conflict;
+import dev.pledge.participant.contention.LockWatch;
+import dev.pledge.participant.metrics.ParticipantMetrics;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.participant.store.BranchStore;
 import dev.pledge.participant.store.BranchStore.Decided;
@@ -35,6 +39,10 @@ import dev.pledge.participant.store.BranchStore.Decided;
 public class BranchService {
     private static final Logger LOG = Logger.getLogger(BranchService.class);
     private static final int ATTEMPTS = 3;
+    /** How long after its budget the database's own lock timeout ends a wait the lock watch did not end. */
+    private static final Duration BACKSTOP = Duration.ofMillis(100);
+    /** How long an abort waits for the prepare it cancelled to end. */
+    private static final Duration PREPARE_END_WAIT = Duration.ofSeconds(2);
 
     @Inject
     BranchStore store;
@@ -44,6 +52,10 @@ public class BranchService {
     Operations operations;
     @Inject
     CrashPoints crashPoints;
+    @Inject
+    LockWatch watch;
+    @Inject
+    ParticipantMetrics metrics;
     @ConfigProperty(name = "pledge.participant.lock-timeout", defaultValue = "30s")
     Duration lockTimeout;
 
@@ -53,9 +65,6 @@ public class BranchService {
      * release those locks (otherwise waiting prepares can take every connection, and nothing moves).
      */
     private final Semaphore prepareSlots;
-
-    /** Prepares running in this process: gid -> the PostgreSQL backend running its transaction. */
-    private final Map<String, Integer> preparing = new ConcurrentHashMap<>();
 
     BranchService(@ConfigProperty(name = "pledge.participant.max-concurrent-prepares", defaultValue = "30") int slots) {
         this.prepareSlots = new Semaphore(slots, true);
@@ -75,16 +84,17 @@ public class BranchService {
     }
 
     /**
-     * @param callerTimeoutMs how long the caller waits for the vote, or null; lock waits stay within it
+     * @param callerTimeoutMs how long the caller waits for the vote, or null; lock waits end within it
+     * @param locking         the caller's lock policy and the order's age, or null (then the prepare waits)
      */
-    public BranchView prepare(String gid, JsonNode operation, Long callerTimeoutMs) throws SQLException {
+    public BranchView prepare(String gid, JsonNode operation, Long callerTimeoutMs, Locking locking) throws SQLException {
         checkGid(gid);
-        return prepareTyped(gid, action, operation, callerTimeoutMs);
+        return prepareTyped(gid, action, operation, callerTimeoutMs, locking);
     }
 
     /** Validates the operation first (bad input changes nothing), then prepares within a prepare slot. */
-    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Long callerTimeoutMs)
-            throws SQLException {
+    private <T> BranchView prepareTyped(String gid, BusinessAction<T> typed, JsonNode raw, Long callerTimeoutMs,
+            Locking locking) throws SQLException {
         T op = operations.read(typed.operationType(), raw);
         String opJson = raw.toString();
         Duration lockWait = callerTimeoutMs == null ? lockTimeout
@@ -101,14 +111,21 @@ public class BranchService {
         }
         try {
             Duration left = lockWait.minusNanos(System.nanoTime() - t0);
-            return prepareInSlot(gid, typed, op, opJson, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+            Prepare<T> p = new Prepare<>(gid, typed, op, opJson, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left,
+                    locking == null ? LockPolicy.WAIT : locking.lockPolicy(), locking == null ? null : locking.priority());
+            return prepareInSlot(p);
         } finally {
             prepareSlots.release();
         }
     }
 
-    private <T> BranchView prepareInSlot(String gid, BusinessAction<T> typed, T op, String opJson, Duration lockWait)
-            throws SQLException {
+    /** One prepare's inputs: the branch, its validated operation, how long it may wait, and under which policy. */
+    private record Prepare<T>(String gid, BusinessAction<T> typed, T op, String opJson, Duration lockWait, LockPolicy policy,
+                              Priority priority) {
+    }
+
+    private <T> BranchView prepareInSlot(Prepare<T> p) throws SQLException {
+        String gid = p.gid();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<BranchView> known = answerFromState(gid, store.state(gid));
             if (known.isPresent()) {
@@ -116,33 +133,41 @@ public class BranchService {
             }
             try (Connection tx = store.connection()) {
                 tx.setAutoCommit(false);
-                preparing.put(gid, store.backendPid(tx));
+                LockWatch.Running watched = watch.begin(gid, store.backendPid(tx), p.policy(), p.priority(), p.lockWait());
+                boolean prepared = false;
                 try {
-                    store.insertCommittedRow(tx, gid, opJson);
-                    store.lockTimeout(tx, lockWait);
+                    store.insertCommittedRow(tx, gid, p.opJson());
+                    store.lockTimeout(tx, p.lockWait().plus(BACKSTOP)); // the watch ends the wait first, naming its holder
+                    abortedMeanwhile(watched);
                     Optional<String> no;
                     try {
-                        no = typed.apply(tx, op);
+                        no = p.typed().apply(tx, p.op());
                     } catch (SQLException e) {
                         if (!BranchStore.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                             throw e;
                         }
-                        no = Optional.of("timed out after " + lockWait.toMillis() + " ms waiting for a lock held by"
-                                + " another transaction");
+                        tx.rollback(); // the database's own lock timeout, a backstop a scan usually beats
+                        return conflictVote(gid, p.opJson(), watched.timedOut());
                     }
                     if (no.isPresent()) {
                         tx.rollback();
-                        store.recordAborted(gid, opJson, no.get());
+                        store.recordAborted(gid, p.opJson(), no.get());
                         return answerFromState(gid, store.state(gid)).orElseThrow();
                     }
+                    abortedMeanwhile(watched); // a cancel sent between two statements finds nothing to cancel
                     store.prepareTransaction(tx, gid);
+                    prepared = true;
                     crashPoints.hit("after-prepare");
                     return BranchView.yes(gid, BranchState.PREPARED);
                 } catch (SQLException e) {
                     tx.rollback();
                     if (BranchStore.QUERY_CANCELED.equals(e.getSQLState())) {
+                        Optional<Conflict> conflict = watched.verdict();
+                        if (conflict.isPresent()) { // the lock policy ended its wait
+                            return conflictVote(gid, p.opJson(), conflict.get());
+                        }
                         // an abort cancelled this prepare: the branch is aborted, the vote NO
-                        store.recordAborted(gid, opJson, "aborted while preparing");
+                        store.recordAborted(gid, p.opJson(), "aborted while preparing");
                         return answerFromState(gid, store.state(gid)).orElseThrow();
                     }
                     if (!isRace(e)) {
@@ -153,12 +178,30 @@ public class BranchService {
                     tx.rollback(); // never let the autocommit switch below commit half a change
                     throw e;
                 } finally {
-                    preparing.remove(gid);
+                    watch.end(watched, prepared); // before the connection goes back: no cancel reaches its next user
                     tx.setAutoCommit(true);
                 }
             }
         }
         throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the prepare");
+    }
+
+    /** An abort arrived while this prepare ran: end it as the cancel it sent would have. */
+    private static void abortedMeanwhile(LockWatch.Running watched) throws SQLException {
+        if (watched.abortRequested()) {
+            throw new SQLException("an abort arrived while the prepare ran", BranchStore.QUERY_CANCELED);
+        }
+    }
+
+    /** The NO of a prepare whose lock wait the policy or its time ended, with the conflict that ended it. */
+    private BranchView conflictVote(String gid, String opJson, Conflict conflict) throws SQLException {
+        metrics.lockConflict(conflict.policy(), conflict.outcome());
+        store.recordAborted(gid, opJson, conflict.reason());
+        Decided d = store.state(gid);
+        if (d.state() != BranchState.ABORTED || !conflict.reason().equals(d.reason())) {
+            return answerFromState(gid, d).orElseThrow(); // an abort got there first
+        }
+        return new BranchView(gid, BranchState.ABORTED, BranchView.Vote.NO, d.reason(), conflict);
     }
 
     /** A prepare that finds the branch already decided answers with that decision. */
@@ -181,6 +224,7 @@ public class BranchService {
             crashPoints.hit("before-commit");
             try {
                 store.commitPrepared(gid);
+                watch.ended(gid);
                 return new BranchView(gid, BranchState.COMMITTED, null, null);
             } catch (SQLException e) {
                 if (!BranchStore.UNDEFINED_OBJECT.equals(e.getSQLState())) {
@@ -215,10 +259,16 @@ public class BranchService {
                     case PREPARED:
                     case PRECOMMITTED:
                         store.rollbackPrepared(gid);
+                        watch.ended(gid);
                         store.recordAborted(gid, null, reason);
                         break;
                     default:
-                        cancelRunningPrepare(gid);
+                        if (watch.cancelForAbort(gid)) {
+                            // its prepare runs here: once cancelled it ends (aborted, or prepared just before), and
+                            // only then can this abort's row be written beside the prepare's own
+                            watch.awaitEnd(gid, PREPARE_END_WAIT);
+                            continue;
+                        }
                         store.recordAborted(gid, null, reason); // before any prepare: no later prepare can succeed
                 }
                 Decided after = store.state(gid);
@@ -232,28 +282,6 @@ public class BranchService {
             }
         }
         throw new ProblemException(503, "Service Unavailable", "branch " + gid + " is busy; retry the abort");
-    }
-
-    /**
-     * An abort for a branch whose prepare is still running here (typically waiting for a row lock) cancels
-     * that prepare's statement, so the abort need not wait for it: the prepare then answers NO. The cancel is
-     * sent while the map holds the prepare's entry, and the prepare removes its entry before its connection
-     * goes back to the pool, so a cancel can never reach another branch's prepare on a reused connection.
-     */
-    private void cancelRunningPrepare(String gid) throws SQLException {
-        SQLException[] failed = new SQLException[1];
-        preparing.computeIfPresent(gid, (g, backend) -> {
-            LOG.infof("abort of %s cancels its running prepare (backend %d)", gid, backend);
-            try {
-                store.cancelBackend(backend);
-            } catch (SQLException e) {
-                failed[0] = e;
-            }
-            return backend;
-        });
-        if (failed[0] != null) {
-            throw failed[0];
-        }
     }
 
     private static boolean isRace(SQLException e) {

@@ -62,7 +62,7 @@ public class BranchResource {
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch,
             @Valid @NotNull PrepareRequest body) throws SQLException {
         fences.admit(BranchService.checkGid(gid), epoch);
-        return branches.prepare(gid, body.operation(), body.timeoutMs());
+        return branches.prepare(gid, body.operation(), body.timeoutMs(), body.locking());
     }
 
     @POST

@@ -97,7 +97,8 @@ public class PreparedBranches {
         return keys;
     }
 
-    private static String primaryKey(Connection c, String table) throws SQLException {
+    /** The primary key's columns of {@code table}, quoted and comma-separated, or null when it has none. */
+    public static String primaryKey(Connection c, String table) throws SQLException {
         String sql = "SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
                 + " FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
                 + " WHERE i.indrelid = ?::regclass AND i.indisprimary";

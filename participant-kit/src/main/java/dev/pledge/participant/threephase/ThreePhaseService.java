@@ -45,7 +45,7 @@ public class ThreePhaseService {
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("peers are not valid JSON: " + e.getOriginalMessage());
         }
-        return branches.prepare(gid, request.operation(), request.timeoutMs());
+        return branches.prepare(gid, request.operation(), request.timeoutMs(), request.locking());
     }
 
     /**
