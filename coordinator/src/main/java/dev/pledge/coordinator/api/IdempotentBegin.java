@@ -70,10 +70,11 @@ public class IdempotentBegin {
         if (!key.requestHash().equals(t.requestHash)) {
             throw key.mismatch(location);
         }
-        if (inFlight.isRunning(t.id) || replicas.drivenByAnotherReplica(t.id)) {
+        UUID newest = log.newestAttempt(t.id); // an order retried after lock conflicts answers with its last attempt
+        if (inFlight.isRunning(t.id) || inFlight.isRunning(newest) || replicas.drivenByAnotherReplica(newest)) {
             throw key.stillRunning(location);
         }
-        return Optional.of(created(t.id, true, minimal));
+        return Optional.of(created(newest, true, minimal));
     }
 
     /**

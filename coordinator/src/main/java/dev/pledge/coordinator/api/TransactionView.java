@@ -16,11 +16,14 @@ import dev.pledge.coordinator.protocol.TxState;
 
 /**
  * A global transaction with its branches and its full timeline; {@code owner} is the coordinator replica that
- * drives it and {@code epoch} counts its owners (1 until another replica takes it over).
+ * drives it and {@code epoch} counts its owners (1 until another replica takes it over). An order tried again
+ * after lock conflicts is several transactions: {@code attempt} numbers them, {@code firstAttempt} and
+ * {@code previousAttempt} link them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TransactionView(UUID id, String protocol, TxState state, Outcome outcome, String decision, String reason,
                               Instant createdAt, Instant updatedAt, String traceId, String owner, Long epoch,
+                              int attempt, UUID firstAttempt, UUID previousAttempt,
                               List<Branch> branches,
                               List<Event> timeline) {
 
@@ -41,6 +44,7 @@ public record TransactionView(UUID id, String protocol, TxState state, Outcome o
                 .map(e -> new Event(e.at, java.time.Duration.between(tx.createdAt, e.at).toMillis(), e.kind,
                         e.participant, e.message, e.durationMs)).toList();
         return new TransactionView(tx.id, tx.protocol, tx.state, tx.state.outcome(), tx.decision, tx.reason,
-                tx.createdAt, tx.updatedAt, Traces.traceId(tx.traceparent), tx.owner, tx.epoch, branches == null ? null : branches.stream().map(Branch::of).toList(), timeline);
+                tx.createdAt, tx.updatedAt, Traces.traceId(tx.traceparent), tx.owner, tx.epoch, Math.max(1, tx.attempt),
+                tx.firstAttempt, tx.previousAttempt, branches == null ? null : branches.stream().map(Branch::of).toList(), timeline);
     }
 }

@@ -1,5 +1,8 @@
 package dev.pledge.coordinator.client;
 
+import java.time.Instant;
+import java.util.UUID;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -20,12 +23,25 @@ import dev.pledge.common.fencing.Epochs;
 @Produces(MediaType.APPLICATION_JSON)
 public interface BranchApi {
 
-    /** What a participant answers: its branch state and, for a prepare, its vote. */
-    record BranchReply(String gid, String state, String vote, String reason) {
+    /**
+     * What a participant answers: its branch state and, for a prepare, its vote; a NO given over a row lock
+     * carries the conflict (which row, held by which branch, what ended the wait).
+     */
+    record BranchReply(String gid, String state, String vote, String reason, JsonNode conflict) {
+        public BranchReply(String gid, String state, String vote, String reason) {
+            this(gid, state, vote, reason, null);
+        }
     }
 
-    /** The operation, and how long the coordinator waits for this vote (the participant's lock-wait bound). */
-    record PrepareBody(JsonNode operation, long timeoutMs) {
+    /** The lock policy the participant applies, and the order's age for wait-die. */
+    record Locking(String policy, Instant begunAt, UUID firstAttempt) {
+    }
+
+    /**
+     * The operation; how long the participant may take to vote (less than the coordinator listens, so a vote
+     * always arrives); and how it treats rows other branches hold.
+     */
+    record PrepareBody(JsonNode operation, long timeoutMs, Locking locking) {
     }
 
     @POST
@@ -34,7 +50,8 @@ public interface BranchApi {
     BranchReply prepare(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, PrepareBody body);
 
     /** 3PC's can-commit: the operation plus the coordinator to watch and the peers to ask. */
-    record CanCommitBody(JsonNode operation, long timeoutMs, String coordinatorUrl, java.util.List<Peer> peers) {
+    record CanCommitBody(JsonNode operation, long timeoutMs, String coordinatorUrl, java.util.List<Peer> peers,
+                         Locking locking) {
     }
 
     record Peer(String participant, String url, String gid) {

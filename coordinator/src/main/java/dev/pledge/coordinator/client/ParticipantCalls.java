@@ -2,7 +2,6 @@ package dev.pledge.coordinator.client;
 
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +43,50 @@ public class ParticipantCalls {
     }
 
     /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
-    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs) {
+    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
+            BranchApi.Locking locking) {
         failFastIfSuspected(url);
-        return guarded(url, () -> client(url).prepare(gid, epoch, new PrepareBody(operation, timeoutMs)));
+        return guarded(url, () -> votedInTime(() -> client(url).prepare(gid, epoch, new PrepareBody(operation, timeoutMs,
+                locking))));
     }
 
     public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
         failFastIfSuspected(url);
-        return guarded(url, () -> client(url).canCommit(gid, epoch, body));
+        return guarded(url, () -> votedInTime(() -> client(url).canCommit(gid, epoch, body)));
+    }
+
+    /**
+     * A vote request times out only when a participant that was reached did not answer within the time it was
+     * given (it is paused, or overloaded): not a transport failure, so it does not count towards the circuit
+     * breaker, which opens only for participants that cannot be reached. The failure detector's heartbeats
+     * judge the paused one.
+     */
+    private static BranchReply votedInTime(Supplier<BranchReply> call) {
+        try {
+            return call.get();
+        } catch (ProcessingException e) {
+            if (isTimeout(e)) {
+                throw new NoVoteInTime(e);
+            }
+            throw e;
+        }
+    }
+
+    /** A vote that did not come within the read timeout: the participant was reached but did not answer. */
+    public static final class NoVoteInTime extends RuntimeException {
+        NoVoteInTime(Throwable cause) {
+            super("no answer within the read timeout", cause);
+        }
+    }
+
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
+                    || t.getClass().getSimpleName().contains("TimeoutException")) {
+                return !(t instanceof io.netty.channel.ConnectTimeoutException);
+            }
+        }
+        return false;
     }
 
     /** The circuit breaker of each participant's calls: CLOSED, OPEN or HALF_OPEN. */
@@ -61,16 +96,17 @@ public class ParticipantCalls {
 
     /**
      * One guard per participant (SmallRye Fault Tolerance's programmatic Guard): a timeout one second past
-     * the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls failed, calls
-     * fail at once for {@code pledge.coordinator.circuit-breaker-delay} (2 s) instead of each waiting. Both read
-     * as "unreachable" to the protocol.
+     * the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls failed to reach the
+     * participant, calls fail at once for {@code pledge.coordinator.circuit-breaker-delay} (2 s) instead of each
+     * waiting. Both read as "unreachable" to the protocol. Only transport failures count: an answer of any kind
+     * (a NO over a lock conflict, a 4xx, a 5xx) and a vote that came too late ({@link NoVoteInTime}) do not.
      */
     private BranchReply guarded(String url, Supplier<BranchReply> call) {
         Guard guard = guards.computeIfAbsent(url, u -> Guard.create().withDescription("participant " + u)
                 .withTimeout().duration(config.callTimeout().toMillis() + 1000, ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6)
                 .delay(config.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
-                .successThreshold(2).failOn(List.of(ProcessingException.class, TimeoutException.class))
+                .successThreshold(2).when(t -> t instanceof ProcessingException || t instanceof TimeoutException)
                 .onStateChange(state -> circuitStates.put(u, state.name())).done()
                 .build());
         try {

@@ -6,6 +6,8 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import dev.pledge.common.contention.LockPolicy;
+
 @ConfigMapping(prefix = "pledge.coordinator")
 public interface CoordinatorConfig {
 
@@ -16,6 +18,17 @@ public interface CoordinatorConfig {
     /** How long a participant's circuit breaker stays open (calls fail at once) before it tries again. */
     @WithDefault("2s")
     Duration circuitBreakerDelay();
+
+    /**
+     * How prepares (2PC) and can-commits (3PC) treat a row another branch holds: {@code wait-die}, {@code ordered},
+     * {@code no-wait}, or {@code wait}, which lets a distributed deadlock form (docs/protocol-2pc.md). Sent with
+     * every prepare, so every participant applies this coordinator's policy.
+     */
+    @WithDefault("wait-die")
+    LockPolicy lockPolicy();
+
+    /** Retries of an order whose attempt aborted only because of lock conflicts. */
+    ConflictRetries conflictRetries();
 
     /** How long the prepare phase may take when a request names no timeout. */
     @WithDefault("10s")

@@ -20,6 +20,7 @@ import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
+import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
@@ -66,20 +67,55 @@ public class DecisionLog {
     }
 
     /**
-     * Logs a new transaction, owned by this replica under the first epoch, asynchronously (see the class comment).
+     * Logs a new transaction (one attempt at an order), owned by this replica under the first epoch,
+     * asynchronously (see the class comment).
      *
-     * @param key the client's idempotency key, or null; a key already taken fails the begin at commit
+     * @param key the client's idempotency key, or null; only an order's first attempt keeps it, and a key
+     *            already taken fails the begin at commit
      */
-    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
+    public void begin(Attempt attempt, Protocol protocol, List<BranchSpec> branches, IdempotencyKey key) {
+        UUID id = attempt.id();
         LogRows.Tx tx = new LogRows.Tx(id, protocol, TxState.PREPARING, Traces.current(), Instant.now(), node.nodeId(),
                 Epochs.FIRST);
+        IdempotencyKey kept = attempt.number() == 1 ? key : null;
         write(false, c -> {
-            LogRows.insert(c, tx, timeout.toMillis(), key == null ? null : key.key(), key == null ? null : key.requestHash(),
+            LogRows.insert(c, tx, attempt, kept == null ? null : kept.key(), kept == null ? null : kept.requestHash(),
                     branches);
             return null;
         });
         timeline.add(id, TxEvent.Kind.LOG, null, "begin " + protocol.label() + " with " + branches.size()
-                + " branches: state PREPARING", null);
+                + " branches: state PREPARING" + (attempt.number() == 1 ? "" : "; attempt " + attempt.number()
+                + " of order " + attempt.first() + ", after attempt " + attempt.previous() + " gave way over a lock"),
+                null);
+    }
+
+    /** An attempt that aborted over lock conflicts is tried again as {@code next}, after {@code pauseMs}. */
+    public void retried(UUID id, UUID next, int nextNumber, long pauseMs) {
+        timeline.add(id, TxEvent.Kind.LOG, null, "aborted only over lock conflicts: tried again as attempt " + nextNumber
+                + " (" + next + ") after " + pauseMs + " ms", null);
+    }
+
+    /**
+     * An order that aborted over lock conflicts and is not tried again: the reason says why, so the client
+     * learns it was the retry bound or the order's time, not the conflict alone.
+     */
+    public void gaveUp(UUID id, String why) {
+        write(false, c -> {
+            try (var ps = c.prepareStatement("UPDATE transactions SET reason = coalesce(reason || '; ', '') || ? WHERE id = ?")) {
+                ps.setString(1, why);
+                ps.setObject(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        timeline.add(id, TxEvent.Kind.LOG, null, "not tried again: " + why, null);
+    }
+
+    /** The newest attempt at the order whose first attempt is {@code first} (the first itself when there is no other). */
+    @Transactional
+    public UUID newestAttempt(UUID first) {
+        return GlobalTransaction.<GlobalTransaction>find("firstAttempt = ?1 order by attempt desc", first)
+                .firstResultOptional().map(t -> t.id).orElse(first);
     }
 
     /** The transaction a client's idempotency key began, if any. */

@@ -40,4 +40,11 @@ public class GlobalTransaction extends PanacheEntityBase {
     public String owner;
     /** 1 at its begin, one more at each change of owner: the fencing token of its participant calls. */
     public long epoch;
+    /** 1 for an order's first attempt; an order retried after lock conflicts has more, each a transaction. */
+    public int attempt;
+    /** The order's first attempt, for a later attempt; null for the first itself. */
+    @Column(name = "first_attempt")
+    public UUID firstAttempt;
+    @Column(name = "previous_attempt")
+    public UUID previousAttempt;
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import dev.pledge.coordinator.log.DecisionLog.Ack;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
+import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.TxState;
@@ -86,15 +87,15 @@ final class LogRows {
         }
     }
 
-    static void insert(Connection c, Tx tx, long timeoutMs, String idempotencyKey, String requestHash,
+    static void insert(Connection c, Tx tx, Attempt attempt, String idempotencyKey, String requestHash,
             List<BranchSpec> branches) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO transactions (id, protocol, state, timeout_ms, created_at,"
-                + " updated_at, trace_parent, idempotency_key, request_hash, owner, epoch)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " updated_at, trace_parent, idempotency_key, request_hash, owner, epoch, attempt, first_attempt,"
+                + " previous_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, tx.id());
             ps.setString(2, tx.protocol().label());
             ps.setString(3, tx.state().name());
-            ps.setLong(4, timeoutMs);
+            ps.setLong(4, attempt.timeout().toMillis());
             ps.setObject(5, utc(tx.createdAt()));
             ps.setObject(6, utc(tx.createdAt()));
             ps.setString(7, tx.traceparent());
@@ -102,6 +103,9 @@ final class LogRows {
             ps.setString(9, requestHash);
             ps.setString(10, tx.owner());
             ps.setLong(11, tx.epoch());
+            ps.setInt(12, attempt.number());
+            ps.setObject(13, attempt.number() == 1 ? null : attempt.first());
+            ps.setObject(14, attempt.previous());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO branches (tx_id, position, participant, url, gid, operation,"
@@ -140,7 +144,8 @@ final class LogRows {
     /** A transaction's own row, without its branches: what a minimal answer shows. Unmanaged by Hibernate. */
     static java.util.Optional<GlobalTransaction> summary(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT protocol, state, decision, reason, timeout_ms, created_at,"
-                + " updated_at, trace_parent, owner, epoch FROM transactions WHERE id = ?")) {
+                + " updated_at, trace_parent, owner, epoch, attempt, first_attempt, previous_attempt FROM transactions"
+                + " WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -158,6 +163,9 @@ final class LogRows {
                 tx.traceparent = rs.getString(8);
                 tx.owner = rs.getString(9);
                 tx.epoch = rs.getLong(10);
+                tx.attempt = rs.getInt(11);
+                tx.firstAttempt = rs.getObject(12, UUID.class);
+                tx.previousAttempt = rs.getObject(13, UUID.class);
                 return java.util.Optional.of(tx);
             }
         }

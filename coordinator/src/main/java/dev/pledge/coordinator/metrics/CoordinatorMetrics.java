@@ -20,8 +20,11 @@ import io.quarkus.runtime.StartupEvent;
  * <ul>
  *   <li>transactions that reached their end, by protocol and outcome ({@code pledge_transactions_total}), and
  *       how long each took from begin to end ({@code pledge_transaction_duration_seconds}, a histogram);</li>
- *   <li>votes by participant and vote: yes, no, or none when it could not be had
- *       ({@code pledge_votes_total});</li>
+ *   <li>votes by participant and vote: yes, no, conflict (a NO over a row lock), or none when it could not be
+ *       had ({@code pledge_votes_total});</li>
+ *   <li>orders tried again after an attempt aborted over lock conflicts ({@code pledge_conflict_retries_total}),
+ *       and those left aborted, by what stopped them ({@code pledge_conflict_gave_up_total}, why
+ *       {@code attempts|time});</li>
  *   <li>recovery passes that took up a transaction, by what they found ({@code pledge_recoveries_total});</li>
  *   <li>transactions this replica took over from replicas whose lease expired ({@code pledge_takeovers_total});</li>
  *   <li>transactions not yet ended, by protocol ({@code pledge_transactions_unfinished}, see
@@ -47,6 +50,9 @@ public class CoordinatorMetrics {
                     ended(protocol, state);
                 }
             }
+            conflictRetries(protocol);
+            gaveUp(protocol, "attempts");
+            gaveUp(protocol, "time");
         }
         for (String found : FOUND) {
             recoveries(found);
@@ -76,9 +82,29 @@ public class CoordinatorMetrics {
     }
 
     public void vote(String participant, Vote vote) {
-        String value = vote.yes() ? "yes" : vote.answered() ? "no" : "none";
+        String value = vote.yes() ? "yes" : vote.conflict() ? "conflict" : vote.answered() ? "no" : "none";
         Counter.builder("pledge.votes").description("Votes asked for, by participant and what came back")
                 .tags("participant", participant, "vote", value).register(registry).increment();
+    }
+
+    /** An order whose attempt aborted only over lock conflicts is tried again. */
+    public void conflictRetry(Protocol protocol) {
+        conflictRetries(protocol).increment();
+    }
+
+    /** An order aborted over lock conflicts is not tried again; {@code why} is {@code attempts} or {@code time}. */
+    public void conflictGaveUp(Protocol protocol, String why) {
+        gaveUp(protocol, why).increment();
+    }
+
+    private Counter conflictRetries(Protocol protocol) {
+        return Counter.builder("pledge.conflict.retries").description("Orders tried again after an attempt aborted over lock conflicts")
+                .tags("protocol", label(protocol.label())).register(registry);
+    }
+
+    private Counter gaveUp(Protocol protocol, String why) {
+        return Counter.builder("pledge.conflict.gave.up").description("Orders left aborted over lock conflicts, by what stopped the retries")
+                .tags("protocol", label(protocol.label()), "why", why).register(registry);
     }
 
     /** A recovery pass took up an unfinished transaction; {@code found} is undecided, precommitting or decided. */

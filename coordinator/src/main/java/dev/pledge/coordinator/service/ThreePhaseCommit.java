@@ -26,6 +26,7 @@ import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
 
@@ -55,18 +56,24 @@ public class ThreePhaseCommit {
     @Named(Pools.CALLS)
     ExecutorService executor;
 
-    /** @param key the client's idempotency key, or null */
-    public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
-        UUID id = UUID.randomUUID();
-        inFlight.claim(id);
+    /**
+     * Runs one attempt at an order, a global transaction.
+     *
+     * @param key the client's idempotency key, or null
+     * @return the votes the decision was made from
+     */
+    public List<Decision.Vote> run(Attempt attempt, List<BranchSpec> branches, IdempotencyKey key) {
+        UUID id = attempt.id();
+        boolean claimed = inFlight.claim(id);
         try {
-            log.begin(id, Protocol.THREE_PC, branches, timeout, key);
+            log.begin(attempt, Protocol.THREE_PC, branches, key);
             crashPoints.hit("before-prepare");
             List<BranchApi.Peer> peers = branches.stream()
                     .map(b -> new BranchApi.Peer(b.participant(), b.url(), DecisionLog.gid(id, b.participant()))).toList();
-            List<Decision.Vote> answers = votes.gather(id, branches, timeout, "can-commit",
+            BranchApi.Locking locking = Votes.locking(attempt);
+            List<Decision.Vote> answers = votes.gather(id, branches, attempt.timeout(), "can-commit", attempt.policy(),
                     (b, gid, op, budgetMs) -> calls.canCommit(b.url(), gid, Epochs.FIRST,
-                            new BranchApi.CanCommitBody(op, budgetMs, config.url(), peers)));
+                            new BranchApi.CanCommitBody(op, budgetMs, config.url(), peers, locking)));
             crashPoints.hit("after-votes");
             Decision decision = Decision.of(answers);
             Snapshot decided = log.decide(id, Epochs.FIRST, decision, answers);
@@ -76,9 +83,11 @@ public class ThreePhaseCommit {
             } else {
                 phaseTwo.complete(decided);
             }
-            return id;
+            return answers;
         } finally {
-            inFlight.release(id);
+            if (claimed) {
+                inFlight.release(id);
+            }
         }
     }
 

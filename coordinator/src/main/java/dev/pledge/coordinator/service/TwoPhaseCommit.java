@@ -13,6 +13,8 @@ import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
+import dev.pledge.coordinator.client.BranchApi;
+import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
 
@@ -37,25 +39,29 @@ public class TwoPhaseCommit {
     CrashPoints crashPoints;
 
     /**
-     * Runs one global transaction to its end (or to IN_DOUBT when phase 2 cannot finish now).
+     * Runs one attempt at an order, a global transaction, to its end (or to IN_DOUBT when phase 2 cannot finish now).
      *
      * @param key the client's idempotency key, or null
+     * @return the votes the decision was made from
      */
-    public UUID run(List<BranchSpec> branches, Duration timeout, IdempotencyKey key) {
-        UUID id = UUID.randomUUID();
-        inFlight.claim(id);
+    public List<Decision.Vote> run(Attempt attempt, List<BranchSpec> branches, IdempotencyKey key) {
+        UUID id = attempt.id();
+        boolean claimed = inFlight.claim(id);
         try {
-            log.begin(id, Protocol.TWO_PC, branches, timeout, key);
+            log.begin(attempt, Protocol.TWO_PC, branches, key);
             crashPoints.hit("before-prepare");
-            List<Decision.Vote> answers = votes.gather(id, branches, timeout, "prepare",
-                    (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, Epochs.FIRST, op, budgetMs));
+            BranchApi.Locking locking = Votes.locking(attempt);
+            List<Decision.Vote> answers = votes.gather(id, branches, attempt.timeout(), "prepare", attempt.policy(),
+                    (b, gid, op, budgetMs) -> calls.prepare(b.url(), gid, Epochs.FIRST, op, budgetMs, locking));
             crashPoints.hit("after-votes");
             DecisionLog.Snapshot decided = log.decide(id, Epochs.FIRST, Decision.of(answers), answers);
             crashPoints.hit("after-decision");
             phaseTwo.complete(decided);
-            return id;
+            return answers;
         } finally {
-            inFlight.release(id);
+            if (claimed) {
+                inFlight.release(id);
+            }
         }
     }
 }

@@ -30,6 +30,26 @@ class DecisionTest {
     }
 
     @Test
+    void theReasonIsANoThatWasGivenNotABranchLeftUnasked() {
+        Decision d = Decision.of(List.of(Vote.notAwaited("inventory", "not awaited: payment voted NO"),
+                Vote.no("payment", "insufficient funds")));
+        assertThat(d.reason()).isEqualTo("payment: insufficient funds");
+    }
+
+    @Test
+    void anOrderIsTriedAgainOnlyWhenLockConflictsAloneAbortedIt() {
+        Vote conflict = Vote.conflict("inventory", "lock conflict on products(HOT-001)");
+        assertThat(Decision.onlyConflicts(List.of(conflict, Vote.yes("payment")))).isTrue();
+        assertThat(Decision.onlyConflicts(List.of(conflict, Vote.notAwaited("payment", "not awaited")))).isTrue();
+        assertThat(Decision.onlyConflicts(List.of(Vote.notAsked("inventory", "not asked"), conflict))).isTrue();
+        assertThat(Decision.onlyConflicts(List.of(conflict, Vote.no("payment", "insufficient funds"))))
+                .as("a business NO is the order's answer").isFalse();
+        assertThat(Decision.onlyConflicts(List.of(conflict, Vote.none("payment", "unreachable"))))
+                .as("an unreachable participant is not a conflict").isFalse();
+        assertThat(Decision.onlyConflicts(List.of(Vote.yes("inventory"), Vote.yes("payment")))).isFalse();
+    }
+
+    @Test
     void refusesATransactionWithoutBranches() {
         assertThatThrownBy(() -> Decision.of(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

@@ -27,7 +27,8 @@ final class FakeCalls extends ParticipantCalls {
     }
 
     @Override
-    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs) {
+    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
+            BranchApi.Locking locking) {
         return call("prepare", gid, epoch, () -> world.participants().vote(gid));
     }
 

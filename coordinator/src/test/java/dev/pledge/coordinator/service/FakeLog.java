@@ -101,10 +101,10 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void begin(UUID id, Protocol protocol, List<BranchSpec> branches, Duration timeout,
+    public void begin(dev.pledge.coordinator.protocol.Attempt attempt, Protocol protocol, List<BranchSpec> branches,
             dev.pledge.common.idempotency.IdempotencyKey key) {
         world.alive("log begin");
-        entries.put(id, new Entry(protocol, branches, world.node()));
+        entries.put(attempt.id(), new Entry(protocol, branches, world.node()));
     }
 
     @Override

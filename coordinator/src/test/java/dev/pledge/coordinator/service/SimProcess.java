@@ -2,6 +2,7 @@ package dev.pledge.coordinator.service;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.contention.LockPolicy;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.metrics.CoordinatorMetrics;
+import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Protocol;
 
 /**
@@ -50,6 +53,7 @@ final class SimProcess {
         votes.crashPoints = points;
         votes.executor = inline;
         votes.json = new ObjectMapper();
+        votes.config = config(node);
 
         PhaseTwo phaseTwo = new PhaseTwo();
         phaseTwo.log = log;
@@ -87,9 +91,13 @@ final class SimProcess {
     UUID run(Protocol protocol, java.util.Collection<String> participants) {
         List<BranchSpec> branches = participants.stream()
                 .map(p -> new BranchSpec(p, "http://" + p, "{\"participant\":\"" + p + "\"}")).toList();
-        return protocol == Protocol.TWO_PC
-                ? twoPhase.run(branches, Duration.ofSeconds(5), null)
-                : threePhase.run(branches, Duration.ofSeconds(5), null);
+        Attempt attempt = Attempt.first(UUID.randomUUID(), Instant.now(), Duration.ofSeconds(5), LockPolicy.WAIT_DIE);
+        if (protocol == Protocol.TWO_PC) {
+            twoPhase.run(attempt, branches, null);
+        } else {
+            threePhase.run(attempt, branches, null);
+        }
+        return attempt.id();
     }
 
     private static CoordinatorConfig config(String node) {
