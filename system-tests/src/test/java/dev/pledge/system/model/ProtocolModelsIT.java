@@ -19,7 +19,8 @@ import dev.pledge.system.model.Spin.Verdict;
  * Model-checks the Promela models in docs/model with Spin and asserts what each protocol promises and
  * what it does not: 2PC stays atomic but blocks on a lost coordinator; 3PC does not block, stays atomic
  * through coordinator and participant crashes and restarts (and the rules it ran before did not), but a
- * partition breaks its atomicity; the order saga always ends completed or compensated with nothing lost.
+ * partition breaks its atomicity; the order saga always ends completed or compensated with nothing lost; two
+ * orders on the same hot rows wait for each other in a cycle only under the {@code wait} lock policy.
  */
 class ProtocolModelsIT {
     private static final Path MODELS = Path.of(System.getProperty("pledge.home"), "docs", "model");
@@ -142,5 +143,43 @@ class ProtocolModelsIT {
                     false);
             assertThat(v.errors()).as("with %d attempts per step: %s", attempts, v.output()).isZero();
         }
+    }
+
+    @Test
+    void twoOrdersOnTheSameRowsDeadlockUnderTheWaitPolicy() throws Exception {
+        Verdict v = spin.verify("deadlock-wait", "deadlock.pml", List.of("WAIT"), true, false);
+        assertThat(v.assertionViolated()).as("a cycle of waits: " + v.output()).isTrue();
+    }
+
+    @Test
+    void waitDieAndOrderedPreparesNeverWaitInACycleAndEveryOrderEnds() throws Exception {
+        for (List<String> policy : List.of(List.<String>of(), List.of("RESTART"), List.of("ORDERED"),
+                List.of("NOWAIT", "RESTART"))) {
+            Verdict v = spin.verify("deadlock-" + String.join("-", policy).toLowerCase(java.util.Locale.ROOT),
+                    "deadlock.pml", policy, true, false);
+            assertThat(v.errors()).as("no cycle and no order stuck under %s: %s", policy, v.output()).isZero();
+        }
+    }
+
+    @Test
+    void theOlderOrderAlwaysCommitsUnderWaitDieButNotUnderNoWait() throws Exception {
+        for (List<String> policy : List.of(List.of("OLDEST_COMMITS"), List.of("ORDERED", "OLDEST_COMMITS"))) {
+            Verdict v = spin.verify("deadlock-oldest-" + policy.size(), "deadlock.pml", policy, true, false);
+            assertThat(v.errors()).as(policy + ": " + v.output()).isZero();
+        }
+        Verdict noWait = spin.verify("deadlock-nowait-livelock", "deadlock.pml", List.of("NOWAIT", "OLDEST_COMMITS"),
+                true, false);
+        assertThat(noWait.assertionViolated()).as("both orders give way, attempt after attempt: " + noWait.output())
+                .isTrue();
+    }
+
+    /** Each part of the policies, taken away alone, lets the model find a cycle of waits again. */
+    @ParameterizedTest
+    @ValueSource(strings = {"UNORDERED", "WAIT_FOR_UNKNOWN"})
+    void everyPartOfTheDeadlockAvoidanceIsNeeded(String broken) throws Exception {
+        List<String> defines = broken.equals("WAIT_FOR_UNKNOWN") ? List.of(broken, "RESTART") : List.of(broken);
+        Verdict v = spin.verify("deadlock-" + broken.toLowerCase(java.util.Locale.ROOT), "deadlock.pml", defines, true,
+                false);
+        assertThat(v.assertionViolated()).as(broken + ": " + v.output()).isTrue();
     }
 }
