@@ -74,6 +74,10 @@ final class ChaosCommand implements Callable<Integer> {
     Integer faultsOption;
     int faults;
 
+    @Option(names = "--hot-rows", description = "Every order for one of two products, paid from one of two accounts, so"
+            + " orders contend for the same rows in both databases (default: four products and a hundred accounts).")
+    boolean hotRows;
+
     @Option(names = "--clients", defaultValue = "4", paramLabel = "N", description = "Concurrent clients, 1-64 (default ${DEFAULT-VALUE}).")
     int clients;
 
@@ -121,7 +125,7 @@ final class ChaosCommand implements Callable<Integer> {
         Stack stack = running.get();
         Path output = stack.config().stateDir().resolve("chaos");
         Settings settings = new Settings(seed, rounds, faults, clients, protocols, Duration.ofSeconds(quietSeconds), output,
-                duration);
+                duration, hotRows);
         boolean badInput = name == Campaign.Name.BAD_INPUT;
         if (badInput) {
             System.err.printf("Campaign bad-input, seed %d: named cases and %d generated bodies per endpoint%n", seed, faults);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run an experiment unattended and report what happened.",
-        subcommands = ExperimentCommand.Blocking.class)
+        subcommands = {ExperimentCommand.Blocking.class, ContentionCommand.class})
 final class ExperimentCommand {
 
     @Command(name = "blocking", mixinStandardHelpOptions = true,

@@ -17,7 +17,7 @@ import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackException;
 
 /** Kills, crashes and restarts the stack's processes, by PID. */
-final class Faults {
+public final class Faults {
     private static final Duration READY = Duration.ofSeconds(120);
     private final Stack stack;
     private final Consumer<String> progress;
@@ -102,7 +102,7 @@ final class Faults {
      * Stops one form of a service and starts the other (other settings, another network) on the same port
      * and PID file.
      */
-    static void swap(QuarkusService from, QuarkusService to, Consumer<String> progress) {
+    public static void swap(QuarkusService from, QuarkusService to, Consumer<String> progress) {
         from.stop(Duration.ofSeconds(20));
         for (int attempt = 1; ; attempt++) {
             try {

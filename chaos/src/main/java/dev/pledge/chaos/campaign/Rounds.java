@@ -81,7 +81,7 @@ final class Rounds {
         History history = new History();
         Orders orders = new Orders(stack.service(Stack.COORDINATOR).baseUrl(),
                 stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl(), history, Duration.ofSeconds(60));
-        Load load = new Load(orders, plan.protocols(), plan.clients(), settings.seed() + round);
+        Load load = new Load(orders, plan.protocols(), plan.clients(), settings.seed() + round, settings.hotRows());
         load.start();
         Faults faults = new Faults(stack, progress);
         try {

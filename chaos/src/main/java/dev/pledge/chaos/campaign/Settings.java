@@ -15,9 +15,12 @@ import java.util.List;
  * @param quiet     how long the system may take to resolve everything once the load stops
  * @param output    where histories are written
  * @param duration  how long the load runs in each round of a soak
+ * @param hotRows   whether every order goes to one of two products and is paid from one of two accounts (hot
+ *                  rows: orders contend for the same rows in both databases), rather than spread over four
+ *                  products and a hundred accounts
  */
 public record Settings(long seed, int rounds, int faults, int clients, List<String> protocols, Duration quiet,
-        Path output, Duration duration) {
+        Path output, Duration duration, boolean hotRows) {
 
     public Settings {
         if (rounds < 1 || faults < 0 || clients < 1) {

@@ -43,6 +43,12 @@ public final class Orders {
         this.patience = patience;
     }
 
+    /** Whether the order was refused for now by a service that is down or cannot take orders yet (refused, 503). */
+    public static boolean unavailable(Op op) {
+        return op.detail() != null && (op.type() == Op.Type.FAIL && op.detail().startsWith(REFUSED)
+                || op.detail().equals("HTTP 503"));
+    }
+
     /** Places {@code order} as client {@code process}; returns how it completed. */
     public Op place(int process, Order order) {
         Op invoked = history.invoke(process, order.protocol(), order.describe());
@@ -86,9 +92,11 @@ public final class Orders {
         String id = parse(resp.body()).path("id").asText(null);
         long end = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < end) {
+            // the orchestrator answers as soon as the saga ends, or after waitMs: no polling delay in the latency
+            long waitMs = Math.max(1, Math.min(5_000, Duration.ofNanos(end - System.nanoTime()).toMillis()));
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(sagaUrl + "/sagas/" + id))
-                        .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(sagaUrl + "/sagas/" + id + "?waitMs=" + waitMs))
+                        .timeout(Duration.ofMillis(waitMs + 5_000)).header("Accept", "application/json").GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 String status = parse(r.body()).path("status").asText();
                 if (status.equals("COMPLETED")) {
@@ -97,10 +105,12 @@ public final class Orders {
                 if (status.equals("COMPENSATED")) {
                     return history.complete(invoked, Op.Type.FAIL, id, "compensated");
                 }
+                if (r.statusCode() >= 400) {
+                    Thread.sleep(200); // refused (the orchestrator restarting, say): ask again shortly
+                }
             } catch (IOException e) {
-                // the orchestrator may be down for a moment: keep following until the patience runs out
+                Thread.sleep(200); // the orchestrator may be down for a moment: keep following until the patience runs out
             }
-            Thread.sleep(200);
         }
         return history.complete(invoked, Op.Type.UNKNOWN, id, "not finished within " + patience.toSeconds() + " s");
     }
