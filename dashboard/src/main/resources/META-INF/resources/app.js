@@ -764,6 +764,54 @@ async function submitOrder(event) {
   }
 }
 
+// --------------------------------------------------------------- lock waits
+
+/** Each wait's edges: its transaction waits for each holder's transaction (a session holds no transaction). */
+function waitEdges(waits) {
+  const txOf = gid => (gid.lastIndexOf('.') > 0 ? gid.slice(0, gid.lastIndexOf('.')) : gid);
+  return waits.flatMap(w => (w.holders || []).filter(x => x.gid).map(x => [w.transaction, txOf(x.gid)]));
+}
+
+/** Every elementary cycle of the graph, each once, from its smallest transaction. */
+function waitCycles(edges) {
+  const next = new Map();
+  for (const [from, to] of edges) next.set(from, new Set([...(next.get(from) || []), to]));
+  const found = [];
+  const walk = (start, at, path) => {
+    for (const to of [...(next.get(at) || [])].sort()) {
+      if (to === start) found.push([...path]);
+      else if (to > start && !path.includes(to) && found.length < 20) walk(start, to, [...path, to]);
+    }
+  };
+  for (const start of [...next.keys()].sort()) walk(start, start, [start]);
+  return found;
+}
+
+async function refreshWaits() {
+  let reading;
+  try {
+    reading = await api('/api/lock-waits');
+  } catch (err) {
+    $('#waits-count').textContent = `unknown: ${problemText(err)}`;
+    return;
+  }
+  const waits = reading?.waits || [];
+  const missing = reading?.unreachable || [];
+  $('#waits-count').textContent = `${waits.length} waiting${missing.length ? `; not read from ${missing.join(', ')}` : ''}`;
+  const cycles = waitCycles(waitEdges(waits));
+  fill($('#waits-cycles'), ...cycles.map(c => h('p', {}, h('strong', {}, 'Cycle: '),
+    [...c, c[0]].map(id => id.slice(0, 8)).join(' → '), ' — a distributed deadlock; under the wait policy it lasts until a',
+    ' prepare\'s time runs out')));
+  const holder = x => (x.gid ? `${x.gid} (${String(x.kind).toLowerCase()} ${fmtAge(x.heldMs)})` : `a local session (backend ${x.backend})`);
+  fill($('#waits'), waits.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
+    h('caption', {}, 'Who waits for whom, on each participant'),
+    headRow(['Participant', 'Waiting transaction', 'Waited', 'Row', 'Held by', 'Policy']),
+    h('tbody', {}, waits.map(w => h('tr', {}, h('td', {}, w.participant), h('td', {}, h('code', {}, w.transaction)),
+      h('td', { class: 'num' }, fmtAge(w.waitingMs)), h('td', {}, w.row || '—'),
+      h('td', {}, (w.holders || []).map(x => h('div', {}, holder(x)))), h('td', {}, w.policy || '—'))))))
+    : h('p', { class: 'hint' }, 'No prepare is waiting for a lock.'));
+}
+
 // ------------------------------------------------------------------- stream
 
 function setLive(live) {
@@ -881,3 +929,5 @@ restoreExperiment();
 openFromHash();
 connectStream();
 setInterval(tick, 10_000);
+refreshWaits();
+setInterval(() => { if (!document.hidden) refreshWaits(); }, 2_000);

@@ -37,6 +37,7 @@ import dev.pledge.dashboard.client.Unreachable;
 import dev.pledge.dashboard.config.DashboardConfig;
 import dev.pledge.dashboard.service.Activity;
 import dev.pledge.dashboard.service.Item;
+import dev.pledge.dashboard.service.LockWaits;
 import dev.pledge.dashboard.service.Overview;
 import dev.pledge.dashboard.service.Prepared;
 import dev.pledge.dashboard.service.Restarts;
@@ -62,6 +63,8 @@ public class DashboardResource {
     @Inject
     Overview overview;
     @Inject
+    LockWaits lockWaits;
+    @Inject
     Restarts restarts;
     @Inject
     ObjectMapper json;
@@ -73,6 +76,14 @@ public class DashboardResource {
     @Operation(summary = "Services up or down, their crash points, and whether the local stack's controls are available")
     public Overview.View overview() {
         return overview.now();
+    }
+
+    @GET
+    @Path("/lock-waits")
+    @Operation(summary = "Prepares waiting for a row lock on each participant, with what holds each row: the wait-for graph's"
+            + " edges, by transaction")
+    public LockWaits.Reading lockWaits() {
+        return lockWaits.read();
     }
 
     @GET

@@ -15,6 +15,11 @@ public record Held(String participant, String gid, Instant preparedAt, long ageM
 
     /** The global transaction the branch belongs to ({@code <transaction id>.<participant>}), if it names one. */
     public Optional<String> transactionId() {
+        return transactionOf(gid);
+    }
+
+    /** The global transaction a branch's gid names ({@code <transaction id>.<participant>}), if it names one. */
+    public static Optional<String> transactionOf(String gid) {
         int dot = gid.lastIndexOf('.');
         if (dot <= 0) {
             return Optional.empty();
