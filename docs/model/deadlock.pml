@@ -9,9 +9,9 @@
  * attempts. Each participant keeps the ages of the branches it prepared; with -DRESTART each may forget them
  * once (it restarted), and wait-die then gives way to a holder of unknown age.
  *
- * Policies, chosen with -D (none: wait-die, Pledge's default):
+ * Policies, chosen with -D (none: wait-die):
  *   WAIT       a prepare waits for whoever holds the row (the databases' own behaviour)
- *   ORDERED    the coordinator asks participant 0, then participant 1; prepares wait
+ *   ORDERED    the coordinator asks participant 0, then participant 1; prepares wait (Pledge's default)
  *   NOWAIT     a prepare never waits for another branch: it gives way at once
  * Broken variants, kept to show the checks can fail:
  *   UNORDERED          ORDERED, but the two coordinators use different orders

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 "products and --accounts accounts, once per protocol and lock policy, and check the databases after",
                 "each run. While the orders run, the participants' lock waits are sampled into the wait-for graph, so a",
                 "distributed deadlock (a cycle of waits no single database can see) is counted as it happens. For 2PC and",
-                "3PC the coordinator is restarted with each lock policy in turn (wait-die, ordered, no-wait, or wait,",
+                "3PC the coordinator is restarted with each lock policy in turn (ordered, wait-die, no-wait, or wait,",
                 "which lets the deadlock form) and with its own settings afterwards; sagas run as they are.",
                 "Exits 0 when every run's invariants hold."})
 final class ContentionCommand implements Callable<Integer> {
@@ -36,7 +36,7 @@ final class ContentionCommand implements Callable<Integer> {
     String protocol;
 
     @Option(names = "--policy", paramLabel = "P", split = ",",
-            description = "Lock policies for 2PC and 3PC: wait-die, ordered, no-wait, wait, or all (default wait-die, the"
+            description = "Lock policies for 2PC and 3PC: ordered, wait-die, no-wait, wait, or all (default ordered, the"
                     + " coordinator's default, and wait, to show the deadlock).")
     List<String> policies;
 
@@ -106,7 +106,7 @@ final class ContentionCommand implements Callable<Integer> {
 
     private List<String> policies() {
         if (policies == null || policies.isEmpty()) {
-            return List.of("wait-die", "wait");
+            return List.of("ordered", "wait");
         }
         LinkedHashSet<String> chosen = new LinkedHashSet<>();
         for (String given : policies) {

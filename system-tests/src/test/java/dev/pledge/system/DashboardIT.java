@@ -199,6 +199,25 @@ class DashboardIT {
         });
     }
 
+    /** Two orders waiting for each other's row in two databases: the page joins the waits and marks the cycle. */
+    @Test
+    void theLockWaitsPanelShowsADistributedDeadlockAsACycle() throws Exception {
+        open();
+        HandMadeDeadlock deadlock = HandMadeDeadlock.make(stack.service(Stack.INVENTORY).baseUrl(),
+                stack.service(Stack.PAYMENT).baseUrl(), "BOOK-001", "acc-alice");
+        try (deadlock) {
+            until(b -> byId("waits-cycles").getText().contains("Cycle:") ? true : null);
+            String cycle = byId("waits-cycles").getText();
+            assertThat(cycle).contains(deadlock.a.substring(0, 8)).contains(deadlock.b.substring(0, 8))
+                    .contains("distributed deadlock");
+            assertThat(String.join(" ", texts("#waits td"))).contains("products(BOOK-001)").contains("accounts(acc-alice)")
+                    .contains(deadlock.a).contains(deadlock.b);
+            screenshot("lock-waits-cycle");
+        }
+        until(b -> byId("waits-cycles").getText().isBlank() ? true : null);
+        assertThat(deadlock.waitersVotes()).containsOnly("NO");
+    }
+
     @Test
     void runsTheSagaComparisonFromThePageAndShowsItsReportAsATableAndCharts() throws Exception {
         open();

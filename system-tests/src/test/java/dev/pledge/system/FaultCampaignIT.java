@@ -47,10 +47,10 @@ class FaultCampaignIT {
     }
 
     @Test
-    void crashesOfEveryProcessKeepEveryInvariant() throws Exception {
+    void crashesOfEveryProcessKeepEveryInvariantWithOrdersOnHotRows() throws Exception {
         int faults = Integer.getInteger("pledge.fault.faults", 5);
         JsonNode row = campaign(faults, pledge.start("chaos", "--campaign", "crash", "--seed", SEED, "--rounds", rounds(),
-                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--json"));
+                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--hot-rows", "--json"));
         assertThat(row.path("runs").asInt()).isEqualTo(ROUNDS);
     }
 
@@ -67,10 +67,10 @@ class FaultCampaignIT {
     }
 
     @Test
-    void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariant() throws Exception {
+    void lostDuplicatedDelayedAndReorderedMessagesKeepEveryInvariantWithOrdersOnHotRows() throws Exception {
         int faults = Integer.getInteger("pledge.fault.faults", 3);
         JsonNode row = campaign(faults, pledge.start("chaos", "--campaign", "messages", "--seed", SEED, "--rounds", rounds(),
-                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--json"));
+                "--faults", Integer.toString(faults), "--clients", CLIENTS, "--hot-rows", "--json"));
         assertThat(row.path("faults").asInt()).as("message faults come on top of the consumer kills").isGreaterThan(faults);
     }
 

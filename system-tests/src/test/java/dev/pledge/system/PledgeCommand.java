@@ -37,6 +37,16 @@ final class PledgeCommand {
         return new PledgeCommand(Path.of(System.getProperty("pledge.home")).toAbsolutePath(), state);
     }
 
+    /** For a test class: an empty state (as {@link #inFreshState}) and the stack started by {@code ./pledge up}. */
+    static PledgeCommand upInFreshState(String name) throws IOException, InterruptedException {
+        PledgeCommand pledge = inFreshState(name);
+        Result up = pledge.run("up");
+        if (up.exitCode() != 0) {
+            throw new AssertionError("./pledge up failed\n" + up);
+        }
+        return pledge;
+    }
+
     PledgeCommand(Path home, Path stateDir) {
         this.home = home;
         this.stateDir = stateDir;

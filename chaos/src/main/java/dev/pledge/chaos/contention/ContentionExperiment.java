@@ -48,7 +48,7 @@ public final class ContentionExperiment {
     static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
     private static final BigDecimal PRICE = new BigDecimal("1.00");
     /** The coordinator's lock policies (pledge.coordinator.lock-policy), its default first. */
-    public static final List<String> POLICIES = List.of("wait-die", "ordered", "no-wait", "wait");
+    public static final List<String> POLICIES = List.of("ordered", "wait-die", "no-wait", "wait");
     /** Orders each client places before a run, on rows of its own, not counted. */
     static final int WARM_UP_ORDERS = 5;
     private static final String POLICY_VARIABLE = "PLEDGE_COORDINATOR_LOCK_POLICY";

@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
  * How the phase that takes row locks (2PC prepare, 3PC can-commit) treats a row another branch holds. Two
  * transactions that each hold a row in one database and want the other's row in the other database wait for
  * each other for ever, and neither PostgreSQL can see it: a distributed deadlock. Every policy but
- * {@link #WAIT} makes such a cycle impossible; the coordinator's setting is sent with every prepare, so the
- * coordinator and its participants always apply the same one.
+ * {@link #WAIT} makes such a cycle impossible; the coordinator's setting (ordered by default, chosen by the
+ * contention experiment's figures in docs/protocol-2pc.md) is sent with every prepare, so the coordinator and its
+ * participants always apply the same one.
  */
 public enum LockPolicy {
     /**

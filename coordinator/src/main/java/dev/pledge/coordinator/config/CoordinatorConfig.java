@@ -20,11 +20,11 @@ public interface CoordinatorConfig {
     Duration circuitBreakerDelay();
 
     /**
-     * How prepares (2PC) and can-commits (3PC) treat a row another branch holds: {@code wait-die}, {@code ordered},
+     * How prepares (2PC) and can-commits (3PC) treat a row another branch holds: {@code ordered}, {@code wait-die},
      * {@code no-wait}, or {@code wait}, which lets a distributed deadlock form (docs/protocol-2pc.md). Sent with
      * every prepare, so every participant applies this coordinator's policy.
      */
-    @WithDefault("wait-die")
+    @WithDefault("ordered")
     LockPolicy lockPolicy();
 
     /** Retries of an order whose attempt aborted only because of lock conflicts. */
