@@ -84,6 +84,28 @@ class ContentionIT {
         }
         assertThat(rows.get(2).path("committed").asLong()).as("sagas: short local commits, nothing waits across databases")
                 .isEqualTo(20);
+        assertThat(rows.get(0).path("lockTimeouts").asLong() + rows.get(1).path("lockTimeouts").asLong())
+                .as("under wait, the deadlock shows: prepares wait until their time runs out").isPositive();
+
+        // an order retried after lock conflicts: each attempt is a transaction that names the one before it
+        String coordinator = pledge.stack().service(Stack.COORDINATOR).baseUrl();
+        JsonNode retried = null;
+        for (JsonNode t : get(coordinator + "/transactions?limit=1000")) {
+            if (t.path("attempt").asInt() > 1) {
+                retried = t;
+                break;
+            }
+        }
+        assertThat(retried).as("an order retried after a lock conflict under wait").isNotNull();
+        int number = retried.path("attempt").asInt();
+        JsonNode attempt = get(coordinator + "/transactions/" + retried.path("id").asText());
+        assertThat(attempt.path("firstAttempt").asText()).isNotBlank();
+        assertThat(attempt.path("timeline").findValuesAsText("message"))
+                .anyMatch(m -> m.contains("attempt " + number + " of order " + attempt.path("firstAttempt").asText()));
+        JsonNode previous = get(coordinator + "/transactions/" + attempt.path("previousAttempt").asText());
+        assertThat(previous.path("outcome").asText()).isEqualTo("ABORTED");
+        assertThat(previous.path("timeline").findValuesAsText("message"))
+                .anyMatch(m -> m.contains("tried again as attempt " + number));
     }
 
     /**
