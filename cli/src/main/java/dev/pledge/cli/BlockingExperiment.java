@@ -11,8 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.pledge.chaos.contention.WaitForGraph;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -30,23 +32,87 @@ final class BlockingExperiment {
     /** How long survivors may take to finish a crashed replica's transaction: its lease, then recovery. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(60);
 
-    /** The report; also what --json prints. */
-    record Report(String protocol, String crashPoint, int replicasRunning, String transactionId, boolean blocked,
-                  long blockedMs, long resolvedMs, String resolvedBy, boolean resolvedBeforeRestart, String outcome,
-                  boolean invariantsHold, List<String> invariants, List<Inspector.PreparedBranch> preparedWhileDown,
-                  List<String> timeline) {
+    /** What the second order's prepare waited for before it had its answer. */
+    enum WaitedFor {
+        /** The rows were released only by the crashed coordinator's recovery, once it was restarted: 2PC blocks. */
+        COORDINATOR_RESTART("the crashed coordinator to come back"),
+        /** The participants ended the first order by themselves (3PC's termination protocol). */
+        TERMINATION_PROTOCOL("the participants' termination protocol"),
+        /** Another coordinator replica took the first order over once the crashed one's lease expired. */
+        REPLICA_TAKEOVER("a surviving coordinator replica to take the first order over"),
+        /** It had its answer while the first order still held the rows (refused, or a row it did not need). */
+        NOTHING("nothing: it was answered while the first order still held the rows");
+
+        private final String words;
+
+        WaitedFor(String words) {
+            this.words = words;
+        }
+
+        String words() {
+            return words;
+        }
+    }
+
+    /**
+     * The report; also what --json prints.
+     *
+     * @param blockedUntilRestart  the first order's prepared rows stayed locked until the crashed coordinator was
+     *                             restarted: nothing else could end the transaction (2PC's blocking)
+     * @param secondOrderWaitedMs  how long the second order's prepare waited for its answer
+     * @param secondOrderWaitedFor what ended that wait
+     * @param resolvedBeforeRestart the first order was ended while the crashed coordinator was still down
+     */
+    record Report(String protocol, String crashPoint, int replicasRunning, String transactionId,
+                  boolean blockedUntilRestart, long secondOrderWaitedMs, WaitedFor secondOrderWaitedFor,
+                  String secondOrderVote, String secondOrderReason, long resolvedMs, String resolvedBy,
+                  boolean resolvedBeforeRestart, String outcome, boolean invariantsHold, List<String> invariants,
+                  List<Inspector.PreparedBranch> preparedWhileDown, List<String> timeline) {
+
+        /** Whether the first order's rows stayed locked until the crashed coordinator came back, in words. */
+        @JsonProperty("blockedInWords")
+        String blockedInWords() {
+            return blockedUntilRestart
+                    ? "yes: the prepared branches kept their rows locked until the coordinator came back, " + resolvedMs
+                            + " ms after the crash"
+                    : "no: the prepared branches were ended " + resolvedMs + " ms after the crash by " + resolvedBy
+                            + ", with the crashed coordinator still down";
+        }
+
+        /** How long the second order waited, for what, and what it was answered, in words. */
+        @JsonProperty("secondOrderInWords")
+        String secondOrderInWords() {
+            return "waited " + secondOrderWaitedMs + " ms for " + secondOrderWaitedFor.words() + ", then voted "
+                    + secondOrderVote + (secondOrderReason == null ? "" : " (" + secondOrderReason + ")");
+        }
     }
 
     private final Stack stack;
     private final Duration hold;
     private final Consumer<String> out;
+    private final Undo undo;
     private final List<String> timeline = new ArrayList<>();
     private final long t0 = System.nanoTime();
+    private boolean restartOnceResolved;
+    private boolean waitShown;
+    private CompletableFuture<?> probe;
+    /** The second order had its answer while the first order's branches were still prepared. */
+    private boolean answeredWhileHeld;
 
-    BlockingExperiment(Stack stack, Duration hold, Consumer<String> out) {
+    BlockingExperiment(Stack stack, Duration hold, Consumer<String> out, Undo undo) {
         this.stack = stack;
         this.hold = hold;
         this.out = out;
+        this.undo = undo;
+    }
+
+    /**
+     * Restarts the coordinator as soon as the participants have ended the transaction and the second order has
+     * its answer, instead of keeping it down for the whole hold time (the hold is then an upper bound).
+     */
+    BlockingExperiment restartingOnceResolved() {
+        this.restartOnceResolved = true;
+        return this;
     }
 
     Report run(String protocol) throws Exception {
@@ -62,6 +128,8 @@ final class BlockingExperiment {
         BigDecimal balance0 = new BigDecimal(Api.get(payment + "/accounts/acc-alice").path("balance").asText());
 
         Api.put(coordinator.baseUrl() + "/admin/crash-points/" + CRASH_POINT);
+        Object armed = undo.add("disarm crash point " + CRASH_POINT + " on " + coordinator.name(),
+                () -> Api.delete(coordinator.baseUrl() + "/admin/crash-points/" + CRASH_POINT));
         long coordinatorPid = coordinator.runningPid().orElseThrow();
         note("armed crash point " + CRASH_POINT + " on " + coordinator.name() + " (pid " + coordinatorPid + ")"
                 + (survivors.isEmpty() ? "" : "; " + survivors.size() + " other replica(s) running"));
@@ -73,6 +141,13 @@ final class BlockingExperiment {
             throw new IllegalStateException("the coordinator did not crash at " + CRASH_POINT);
         }
         long crashedAt = System.nanoTime();
+        undo.done(armed);
+        Object halted = undo.add("restart " + coordinator.name(), () -> {
+            if (coordinator.runningPid().isEmpty()) {
+                coordinator.start();
+            }
+            coordinator.awaitReady(Duration.ofSeconds(120));
+        });
         note(coordinator.name() + " halted at " + CRASH_POINT + ": the order's client got "
                 + order.handle((r, e) -> e == null ? "an answer?!" : "no answer").get(5, TimeUnit.SECONDS));
 
@@ -89,33 +164,49 @@ final class BlockingExperiment {
                 inventory + "/branches/" + probeGid + "/prepare",
                 Api.JSON.createObjectNode().set("operation", Api.JSON.createObjectNode().put("sku", sku).put("qty", 1))));
         CompletableFuture<Long> probeAnswered = probe.handle((r, e) -> System.nanoTime());
+        this.probe = probe;
+        Object probing = undo.add("abort the second order's branch " + probeGid + " on inventory",
+                () -> Api.post(inventory + "/branches/" + probeGid + "/abort", Api.JSON.createObjectNode()));
         note("second order on " + sku + " sent straight to inventory (prepare " + probeGid + ")");
         long resolvedAt = survivors.isEmpty() ? waitWhileDown(probe, txId) : awaitTakeover(probe, txId);
         boolean beforeRestart = resolvedAt > 0;
-        String resolvedBy = survivors.isEmpty() ? "participants (termination protocol)"
-                : Api.get(front + "/transactions/" + txId).path("owner").asText() + " (took it over once the lease of "
-                        + coordinator.name() + " expired)";
+        // with replicas running, a survivor takes the transaction over once the lease expired, unless the
+        // participants (3PC) ended it first: then it is still the crashed replica's
+        String owner = survivors.isEmpty() ? coordinator.name()
+                : Api.get(front + "/transactions/" + txId).path("owner").asText();
+        boolean takenOver = !owner.equals(coordinator.name());
+        String resolvedBy = takenOver ? owner + ", which took it over once the lease of " + coordinator.name() + " expired"
+                : "the participants' termination protocol";
 
+        long restartedAt = System.nanoTime();
         coordinator.start();
         coordinator.awaitReady(Duration.ofSeconds(120));
+        undo.done(halted);
         note(coordinator.name() + " restarted; recovery runs at start-up");
         if (!beforeRestart) {
             resolvedAt = awaitResolved(txId, Duration.ofSeconds(60));
-            resolvedBy = "coordinator recovery";
+            resolvedBy = "the restarted coordinator's recovery";
             note("in-doubt transaction " + txId + " resolved by the coordinator's recovery");
         }
         JsonNode probeVote = probe.get(60, TimeUnit.SECONDS);
-        long blockedMs = (probeAnswered.get() - probeStart) / 1_000_000;
-        boolean blocked = blockedMs >= Math.min(hold.toMillis(), 1000);
-        note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + blockedMs + " ms"
-                + (probeVote.hasNonNull("reason") ? " (" + probeVote.get("reason").asText() + ")" : ""));
+        long answeredAt = probeAnswered.get();
+        long waitedMs = (answeredAt - probeStart) / 1_000_000;
+        WaitedFor waitedFor = answeredWhileHeld ? WaitedFor.NOTHING
+                : !beforeRestart ? WaitedFor.COORDINATOR_RESTART
+                : takenOver ? WaitedFor.REPLICA_TAKEOVER : WaitedFor.TERMINATION_PROTOCOL;
+        String reason = probeVote.hasNonNull("reason") ? probeVote.get("reason").asText() : null;
+        note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + waitedMs + " ms"
+                + (reason != null ? " (" + reason + ")" : "") + (answeredAt >= restartedAt && !beforeRestart
+                        ? ", once the coordinator was back" : ""));
         Api.post(inventory + "/branches/" + probeGid + "/abort", Api.JSON.createObjectNode());
+        undo.done(probing);
         note("second order aborted again (it was only a probe)");
 
         String outcome = awaitOutcome(front + "/transactions/" + txId, Duration.ofSeconds(60));
         note("the coordinator's log says " + outcome);
         List<String> invariants = checkInvariants(txId, outcome, sku, stock0, balance0);
-        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, survivors.size() + 1, txId, blocked, blockedMs,
+        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, survivors.size() + 1, txId, !beforeRestart,
+                waitedMs, waitedFor, probeVote.path("vote").asText(), reason,
                 (resolvedAt - crashedAt) / 1_000_000, resolvedBy, beforeRestart, outcome,
                 invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")), invariants, held, timeline);
     }
@@ -135,10 +226,12 @@ final class BlockingExperiment {
                 resolvedAt = System.nanoTime();
                 note("  the participants resolved " + txId + " by themselves, the coordinator still down");
             }
+            if (restartOnceResolved && resolvedAt != 0 && probe.isDone()) {
+                break;
+            }
             if (System.nanoTime() >= nextNote) {
                 nextNote += 1_000_000_000L;
-                note(probe.isDone() ? "  the second order has its answer"
-                        : "  the second order is still waiting on the lock");
+                progress(probe, "");
             }
         }
         return resolvedAt;
@@ -160,12 +253,34 @@ final class BlockingExperiment {
             Thread.sleep(50);
             if (System.nanoTime() >= nextNote) {
                 nextNote += 1_000_000_000L;
-                note(probe.isDone() ? "  the second order has its answer"
-                        : "  the second order is still waiting on the lock; the crashed replica's lease has not expired yet");
+                progress(probe, "; the crashed replica's lease has not expired yet");
             }
         }
-        note("  a surviving replica took " + txId + " over and finished it, the crashed replica still down");
+        note("  " + txId + " was ended with the crashed replica still down");
         return System.nanoTime();
+    }
+
+    /** Each second: whether the second order still waits; the first time, for which row and whose lock. */
+    private void progress(CompletableFuture<JsonNode> probe, String why) {
+        if (probe.isDone()) {
+            note("  the second order has its answer");
+            return;
+        }
+        if (!waitShown) {
+            waitShown = true;
+            List<String> unread = new ArrayList<>();
+            List<WaitForGraph.Edge> waits = WaitForGraph.edges(WaitForGraph.read(InspectCommand.participantUrls(stack),
+                    unread));
+            for (WaitForGraph.Edge e : waits) {
+                note(String.format("  %s: %s waits %.1f s for %s, held by %s (%s %.1f s)", e.participant(),
+                        e.waiterGid(), e.waitingMs() / 1000.0, e.row() == null ? "a lock" : e.row(), e.holderGid(),
+                        e.holderKind().toLowerCase(Locale.ROOT), e.heldMs() / 1000.0));
+            }
+            if (!waits.isEmpty()) {
+                return;
+            }
+        }
+        note("  the second order is still waiting on the lock" + why);
     }
 
     /** The transaction's outcome once the coordinator's recovery has finished it. */
@@ -179,8 +294,12 @@ final class BlockingExperiment {
         return outcome;
     }
 
+    /** Whether a branch of the transaction is still prepared; notes a second order answered meanwhile. */
     private boolean stillPrepared(String txId) throws SQLException {
-        return Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId));
+        boolean answered = probe != null && probe.isDone();
+        boolean held = Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId));
+        answeredWhileHeld |= answered && held;
+        return held;
     }
 
     private long awaitResolved(String txId, Duration timeout) throws SQLException, InterruptedException {

@@ -1,111 +1,92 @@
 package dev.pledge.cli;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.StreamSupport;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pledge.stack.Stack;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the main job end to end: one order that commits and one that must abort.",
-                "Brings the stack up, submits an order that commits and one for more than the stock on hand,",
-                "and reads stock and balance back from the participants.",
-                "Exits 0 when everything behaved as expected. The stack stays up: stop it with ./pledge down."})
+        description = {"Tell Pledge's three stories on the local stack, each a chapter that says what to expect,",
+                "shows what happened and checks it, and names the commands that show more:",
+                "  order     an order that commits and one that must abort (two-phase commit);",
+                "  blocking  the coordinator halted after the votes: under 2PC the participants keep the rows locked",
+                "            until it is back; under 3PC they end the order by themselves while it is down;",
+                "  saga      a saga whose payment is declined, compensated over Kafka, then every saga flow",
+                "            compared with 2PC and 3PC on the same failure.",
+                "Brings the stack up first. Can be run again and again on the same stack, also on replicas.",
+                "Ctrl-C disarms any crash point the demo armed and restarts what it halted.",
+                "The stack stays up: stop it with ./pledge down."},
+        footer = {"", "Exit codes: 0 every chapter behaved as expected, 1 one did not (or an error), 2 bad usage."})
 final class DemoCommand implements Callable<Integer> {
-    private static final BigDecimal PRICE = new BigDecimal("12.50");
-    private static final int MAX_ORDER_QTY = 10_000;
+    private static final List<DemoChapter> CHAPTERS = List.of(new OrderChapter(), new BlockingChapter(), new SagaChapter());
 
-    private final List<String> failures = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--chapter", paramLabel = "CHAPTER",
+            description = "Run one chapter only: order, blocking or saga (default: all three, in that order).")
+    String chapter;
 
     @Override
     public Integer call() {
+        List<DemoChapter> chosen = chosen();
         Stack stack = StackOptions.stack();
-        System.out.println("Pledge demo: two orders across coordinator, inventory and payment, with two-phase commit.");
+        System.out.println("Pledge demo: " + (chosen.size() == 1 ? "chapter '" + chosen.get(0).name() + "'"
+                : "three stories of distributed transactions across coordinator, inventory and payment") + ".");
         System.out.println();
-        System.out.println("[1/4] Bringing the stack up");
         UpCommand.up(stack);
-
-        String inventory = stack.service(Stack.INVENTORY).baseUrl();
-        String payment = stack.service(Stack.PAYMENT).baseUrl();
-        // order B asks for one more than the stock: that must still be a valid order (at most 10000 units),
-        // so the deep-stock load products are left out
-        JsonNode product = richest(Api.get(inventory + "/products"), "stock", p -> p.path("stock").asInt() < MAX_ORDER_QTY);
-        JsonNode account = richest(Api.get(payment + "/accounts"), "balance", a -> true);
-        String sku = product.path("sku").asText();
-        String acc = account.path("id").asText();
-        int stock0 = product.path("stock").asInt();
-        BigDecimal balance0 = new BigDecimal(account.path("balance").asText());
-        if (stock0 < 1 || balance0.compareTo(PRICE) < 0) {
-            throw new IllegalStateException("the seed data is used up (" + sku + " stock " + stock0 + ", " + acc
-                    + " balance " + balance0 + "): start afresh with ./pledge down --purge");
+        Undo undo = Undo.onInterrupt(System.out);
+        DemoStory story = new DemoStory(System.out, stack.service(Stack.DASHBOARD).baseUrl());
+        long t0 = System.nanoTime();
+        StringBuilder summary = new StringBuilder();
+        try {
+            for (DemoChapter c : chosen) {
+                int number = CHAPTERS.indexOf(c) + 1;
+                story.heading(number, CHAPTERS.size(), c.title());
+                int before = story.failureCount();
+                long start = System.nanoTime();
+                try {
+                    c.run(stack, story, undo);
+                } catch (Exception e) {
+                    if (undo.interrupted()) {
+                        return Pledge.ERROR;
+                    }
+                    story.stopped("chapter " + c.name(), e);
+                }
+                summary.append(String.format("  %d. %-9s %-20s %5.1f s%n", number, c.name(),
+                        story.failureCount() == before ? "as expected" : "NOT as expected",
+                        (System.nanoTime() - start) / 1e9));
+            }
+        } finally {
+            undo.settle();
         }
         System.out.println();
-        System.out.printf("[2/4] Before: %s stock %d, %s balance %s%n", sku, stock0, acc, balance0.toPlainString());
-
-        System.out.println();
-        System.out.printf("[3/4] Order A: 1 x %s, charging %s to %s. Expected: COMMITTED%n", sku, PRICE, acc);
-        JsonNode a = OrderCommand.submit(stack, "2pc", sku, 1, acc, PRICE, null);
-        Timeline.printOutcome(a, System.out);
-        Timeline.printTimeline(a, System.out);
-        expect("order A outcome", "COMMITTED", a.path("outcome").asText());
-
-        int onHand = Api.get(inventory + "/products/" + sku).path("stock").asInt();
-        System.out.println();
-        System.out.printf("      Order B: %d x %s (more than the %d in stock), charging %s to %s. Expected: ABORTED%n",
-                onHand + 1, sku, onHand, PRICE, acc);
-        JsonNode b = OrderCommand.submit(stack, "2pc", sku, onHand + 1, acc, PRICE, null);
-        Timeline.printOutcome(b, System.out);
-        Timeline.printBranches(b, System.out);
-        expect("order B outcome", "ABORTED", b.path("outcome").asText());
-
-        int stock1 = Api.get(inventory + "/products/" + sku).path("stock").asInt();
-        BigDecimal balance1 = new BigDecimal(Api.get(payment + "/accounts/" + acc).path("balance").asText());
-        System.out.println();
-        System.out.println("[4/4] After, read back from the participants:");
-        compare(sku + " stock", Integer.toString(stock0), Integer.toString(stock1), Integer.toString(stock0 - 1));
-        compare(acc + " balance", balance0.toPlainString(), balance1.toPlainString(), balance0.subtract(PRICE).toPlainString());
-
-        System.out.println();
-        if (!failures.isEmpty()) {
+        System.out.printf("== Summary (%.1f s once the stack was up) ", (System.nanoTime() - t0) / 1e9);
+        System.out.println("=".repeat(60));
+        System.out.print(summary);
+        if (story.failureCount() > 0) {
             System.out.println("Something did not behave as expected:");
-            failures.forEach(f -> System.out.println("  - " + f));
-            System.out.println("Look at ./pledge logs coordinator (or inventory, payment) for the details.");
+            story.failures().forEach(f -> System.out.println("  - " + f));
+            System.out.println("Look at ./pledge logs coordinator (or inventory, payment, saga-orchestrator) for the details.");
             return Pledge.ERROR;
         }
-        int pgInventory = stack.postgres(Stack.PG_INVENTORY).port();
-        int pgPayment = stack.postgres(Stack.PG_PAYMENT).port();
-        System.out.println("Everything behaved as expected. See it in the databases yourself:");
-        System.out.printf("  psql -h 127.0.0.1 -p %d -U pledge inventory -c 'SELECT * FROM products'%n", pgInventory);
-        System.out.printf("  psql -h 127.0.0.1 -p %d -U pledge payment -c 'SELECT * FROM accounts'%n", pgPayment);
-        System.out.printf("  curl -s %s/transactions/%s%n", stack.service(Stack.COORDINATOR).baseUrl(), a.path("id").asText());
-        System.out.println("The stack keeps running: ./pledge status, ./pledge down.");
+        System.out.println("Everything behaved as expected. The stack keeps running: ./pledge status, ./pledge down.");
         return 0;
     }
 
-    /** The element with the largest numeric field, so repeated demos keep finding stock and money. */
-    private static JsonNode richest(JsonNode items, String field, java.util.function.Predicate<JsonNode> eligible) {
-        return StreamSupport.stream(items.spliterator(), false).filter(eligible)
-                .max(Comparator.comparing(n -> new BigDecimal(n.path(field).asText("0"))))
-                .orElseThrow(() -> new IllegalStateException("the participant returned no " + field + " data"));
-    }
-
-    private void expect(String what, String expected, String actual) {
-        if (!expected.equals(actual)) {
-            failures.add(what + ": expected " + expected + ", got " + actual);
+    private List<DemoChapter> chosen() {
+        if (chapter == null) {
+            return CHAPTERS;
         }
-    }
-
-    private void compare(String what, String before, String after, String expected) {
-        boolean ok = new BigDecimal(after).compareTo(new BigDecimal(expected)) == 0;
-        System.out.printf("  %-22s %10s -> %-10s expected %-10s %s%n", what, before, after, expected, ok ? "ok" : "WRONG");
-        if (!ok) {
-            failures.add(what + ": expected " + expected + ", got " + after);
-        }
+        String wanted = chapter.toLowerCase(Locale.ROOT);
+        return CHAPTERS.stream().filter(c -> c.name().equals(wanted)).findFirst().map(List::of)
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--chapter must be order, blocking or saga,"
+                        + " not '" + chapter + "'"));
     }
 }

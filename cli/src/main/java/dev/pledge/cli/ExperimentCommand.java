@@ -64,12 +64,13 @@ final class ExperimentCommand {
             if (replicas < 1 || replicas > Topology.MAX_REPLICAS) {
                 throw new ParameterException(spec.commandLine(), "--replicas must be between 1 and " + Topology.MAX_REPLICAS);
             }
+            Topology before = StackOptions.stack().config().topology();
             Stack stack = withReplicas(StackOptions.stack());
             if (stack == null) {
                 return Pledge.ERROR;
             }
             if (!json) {
-                UpCommand.up(stack);
+                UpCommand.up(stack, !stack.config().topology().equals(before));
                 System.out.println();
                 System.out.println("Blocking experiment: " + protocol.toUpperCase(Locale.ROOT) + ", coordinator crashes at "
                         + BlockingExperiment.CRASH_POINT + (replicas > 1 ? ", " + replicas + " coordinator replicas" : ""));
@@ -79,22 +80,41 @@ final class ExperimentCommand {
             // with --json the report alone goes to stdout; the running commentary goes to stderr
             Consumer<String> out = json ? System.err::println : System.out::println;
             Duration hold = Duration.ofSeconds(holdSeconds);
+            Undo undo = Undo.onInterrupt(System.err);
+            try {
+                return run(stack, hold, out, undo);
+            } finally {
+                undo.settle();
+            }
+        }
+
+        private int run(Stack stack, Duration hold, Consumer<String> out, Undo undo) throws Exception {
             if (replicas == 1) {
-                BlockingExperiment.Report r = new BlockingExperiment(stack, hold, out).run(protocol);
+                BlockingExperiment.Report r = new BlockingExperiment(stack, hold, out, undo).run(protocol);
                 report(r);
                 return r.invariantsHold() ? 0 : Pledge.ERROR;
             }
             List<QuarkusService> others = stack.replicas(Stack.COORDINATOR).subList(1, replicas);
             out.accept("Run 1 of 2: a single coordinator (the other replicas stopped)");
-            others.forEach(o -> out.accept("  " + o.name() + " " + o.stop(Duration.ofSeconds(20))));
-            BlockingExperiment.Report single = new BlockingExperiment(stack, hold, out).run(protocol);
+            List<Object> stopped = new java.util.ArrayList<>();
+            for (QuarkusService o : others) {
+                out.accept("  " + o.name() + " " + o.stop(Duration.ofSeconds(20)));
+                stopped.add(undo.add("start " + o.name() + " again", () -> {
+                    if (o.runningPid().isEmpty()) {
+                        o.start();
+                    }
+                    o.awaitReady(Duration.ofSeconds(120));
+                }));
+            }
+            BlockingExperiment.Report single = new BlockingExperiment(stack, hold, out, undo).run(protocol);
             out.accept("Run 2 of 2: " + replicas + " replicas (the others started again)");
             for (QuarkusService o : others) {
                 o.start();
                 o.awaitReady(Duration.ofSeconds(120));
                 out.accept("  " + o.name() + " ready");
             }
-            BlockingExperiment.Report replicated = new BlockingExperiment(stack, hold, out).run(protocol);
+            stopped.forEach(undo::done);
+            BlockingExperiment.Report replicated = new BlockingExperiment(stack, hold, out, undo).run(protocol);
             Comparison c = new Comparison(single, replicated);
             if (json) {
                 System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
@@ -107,7 +127,7 @@ final class ExperimentCommand {
                 print(replicated);
                 System.out.println();
                 System.out.printf("  time from crash to resolution: %d ms with a single coordinator (restarted after %d s),"
-                        + " %d ms with %d replicas%n", single.resolvedMs(), holdSeconds, replicated.resolvedMs(), replicas);
+                        + " %d ms with %d replicas%n", single.resolvedMs(), hold.toSeconds(), replicated.resolvedMs(), replicas);
             }
             return single.invariantsHold() && replicated.invariantsHold() ? 0 : Pledge.ERROR;
         }
@@ -142,9 +162,8 @@ final class ExperimentCommand {
             System.out.printf("  %-14s %s%n", "crash point", r.crashPoint());
             System.out.printf("  %-14s %d%n", "replicas up", r.replicasRunning());
             System.out.printf("  %-14s %s%n", "transaction", r.transactionId());
-            System.out.printf("  %-14s %s%n", "blocked", r.blocked()
-                    ? "yes: the second order waited " + r.blockedMs() + " ms on the prepared row lock"
-                    : "no (" + r.blockedMs() + " ms)");
+            System.out.printf("  %-14s %s%n", "blocked", r.blockedInWords());
+            System.out.printf("  %-14s %s%n", "second order", r.secondOrderInWords());
             System.out.printf("  %-14s %d ms after the crash, by %s%s%n", "resolved", r.resolvedMs(), r.resolvedBy(),
                     r.resolvedBeforeRestart() ? ", before the coordinator came back" : ", once the coordinator was restarted");
             System.out.printf("  %-14s %s%n", "outcome", r.outcome());

@@ -77,7 +77,7 @@ final class SagaGroupCommand {
             return out;
         }
 
-        private static void print(List<FlowRow> rows) {
+        static void print(List<FlowRow> rows) {
             String header = "%-17s %-26s %6s %14s %6s %8s %8s %13s  %s%n";
             System.out.printf(header, "FLOW", "OUTCOME", "STEPS", "COMPENSATIONS", "KAFKA", "P50 ms", "P99 ms",
                     "INCONSIST. ms", "INVARIANTS");

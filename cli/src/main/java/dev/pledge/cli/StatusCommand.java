@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pledge.stack.ComponentStatus;
 import dev.pledge.stack.Stack;
+import dev.pledge.stack.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,11 +32,19 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, JsonNode> coordinatorSeenBy = coordinatorSeenBy(stack, all);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
+            Topology topology = stack.config().topology();
+            Map<String, Object> replicas = new LinkedHashMap<>();
+            replicas.put("coordinators", topology.coordinators());
+            replicas.put("orchestrators", topology.orchestrators());
+            // a topology other than one of each is kept from the up that chose it until an up changes it
+            replicas.put("remembered", !topology.equals(Topology.SINGLE));
+            out.put("topology", replicas);
             out.put("components", all);
             out.put("participants", liveness.values());
             out.put("coordinatorSeenBy", coordinatorSeenBy);
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } else {
+            System.out.println("Topology: " + stack.config().topology().describe(stack.config().stateDir()));
             System.out.printf("%-21s %-8s %6s %8s  %-8s %-6s %s%n", "COMPONENT", "KIND", "PORT", "PID", "STATE", "HEALTH",
                     "SUSPICION (phi-accrual)");
             for (ComponentStatus s : all) {

@@ -44,7 +44,7 @@ final class UpCommand implements Callable<Integer> {
             }
             wanted.save(current.config().stateDir());
         }
-        up(new Stack(current.config().withTopology(wanted)));
+        up(new Stack(current.config().withTopology(wanted)), !wanted.equals(saved));
         return 0;
     }
 
@@ -59,11 +59,23 @@ final class UpCommand implements Callable<Integer> {
         return given;
     }
 
+    /** Brings the stack up with the topology it last ran with. */
     static void up(Stack stack) {
+        up(stack, false);
+    }
+
+    /**
+     * Brings the stack up, saying which topology it starts.
+     *
+     * @param chosenNow the topology was given on this command line, not remembered from an earlier one
+     */
+    static void up(Stack stack, boolean chosenNow) {
         System.out.println("Starting the Pledge stack (state in " + stack.config().stateDir() + ")");
         Topology topology = stack.config().topology();
         if (!topology.equals(Topology.SINGLE)) {
-            System.out.println("Topology: " + topology + "; several replicas run behind a balancer on the service's port");
+            System.out.println("Topology: " + (chosenNow ? topology + ", kept by every later command until changed"
+                    : topology.describe(stack.config().stateDir())));
+            System.out.println("  several replicas run behind a balancer on the service's usual port");
         }
         long t0 = System.nanoTime();
         stack.up(System.out::println);

@@ -50,6 +50,25 @@ public record Topology(int coordinators, int orchestrators) {
         }
     }
 
+    /**
+     * How to say this topology to a person: the replica counts, and when it is not one of each, that every
+     * later command keeps it and how to go back to one of each.
+     */
+    public String describe(Path stateDir) {
+        if (equals(SINGLE)) {
+            return toString();
+        }
+        return this + ", remembered in " + stateDir.resolve(FILE) + " from an earlier ./pledge up " + options()
+                + "; every command keeps it until it is changed. Back to one of each: ./pledge down && ./pledge up"
+                + (coordinators > 1 ? " --coordinators 1" : "") + (orchestrators > 1 ? " --orchestrators 1" : "");
+    }
+
+    /** The {@code up} options that choose this topology. */
+    public String options() {
+        return ((coordinators > 1 ? "--coordinators " + coordinators + " " : "")
+                + (orchestrators > 1 ? "--orchestrators " + orchestrators : "")).trim();
+    }
+
     public void save(Path stateDir) {
         Properties p = new Properties();
         p.setProperty("coordinators", Integer.toString(coordinators));

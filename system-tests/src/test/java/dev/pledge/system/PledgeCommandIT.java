@@ -55,21 +55,43 @@ class PledgeCommandIT {
 
     @Test
     @Order(1)
-    void demoCommitsOneOrderAndAbortsTheOther() throws Exception {
+    void demoTellsTheThreeStoriesAndChecksEachInTheDatabases() throws Exception {
         PledgeCommand.Result demo = pledge.run("demo");
         assertThat(demo.exitCode()).as(demo.toString()).isZero();
-        assertThat(demo.out()).contains("COMMITTED", "ABORTED", "insufficient stock", "Everything behaved as expected");
+        assertThat(demo.out()).contains("== Chapter 1 of 3", "== Chapter 2 of 3", "== Chapter 3 of 3", "Expect:",
+                        "What happened:", "See more:", "Everything behaved as expected")
+                .doesNotContain("NOT OK")
+                // chapter 1: one order commits, the other aborts for want of stock
+                .contains("COMMITTED", "ABORTED", "insufficient stock")
+                // chapter 2: the second order waits on the prepared row; 2PC blocks, 3PC does not
+                .containsPattern("waits [0-9.]+ s for products\\(BOOK-001\\), held by [0-9a-f-]{36}\\.inventory \\(prepared")
+                .contains("blocked:      yes: the prepared branches kept their rows locked until the coordinator came back")
+                .contains("second order: waited", "for the crashed coordinator to come back, then voted YES")
+                .contains("blocked:      no: the prepared branches were ended", "by the participants' termination protocol,"
+                        + " with the crashed coordinator still down")
+                // chapter 3: the declined saga's compensation, record by record, and the flows side by side
+                .containsPattern("COMPENSATION reserve-stock +release +\\[saga\\.inventory\\.commands-[0-9]+@[0-9]+\\]")
+                .containsPattern("forward-recovery +2 compensated")
+                .containsPattern("3pc \\(reference\\) +2 aborted");
+        List<String> transactions = links(demo.out(), "transaction");
+        assertThat(transactions).as("orders A and B, then the 2PC and the 3PC crash").hasSize(4);
+        assertThat(links(demo.out(), "saga")).hasSize(1);
 
         Set<String> inventoryCommitted = committedTransactions(Stack.PG_INVENTORY, "inventory");
         Set<String> paymentCommitted = committedTransactions(Stack.PG_PAYMENT, "payment");
-        assertThat(inventoryCommitted).hasSize(1).isEqualTo(paymentCommitted);
+        assertThat(inventoryCommitted).containsExactly(transactions.get(0)).isEqualTo(paymentCommitted);
+        for (String crashed : transactions.subList(2, 4)) {
+            assertThat(branchState(Stack.PG_INVENTORY, "inventory", crashed)).as(crashed).isEqualTo("ABORTED");
+            assertThat(branchState(Stack.PG_PAYMENT, "payment", crashed)).as(crashed).isEqualTo("ABORTED");
+        }
+        // only order A moved stock and money: the crashed orders aborted and every saga was compensated
         assertThat(totalStock()).isEqualTo(SEED_STOCK - 1);
         assertThat(totalMoney()).isEqualByComparingTo(SEED_MONEY.subtract(new BigDecimal("12.50")));
         assertThat(preparedTransactions(Stack.PG_INVENTORY, "inventory")).isZero();
         assertThat(preparedTransactions(Stack.PG_PAYMENT, "payment")).isZero();
     }
 
-    @Test
+        @Test
     @Order(2)
     void orderWithOnlyAProtocolCommitsWithSeededDefaults() throws Exception {
         PledgeCommand.Result order = pledge.run("order", "--protocol", "2pc", "--json");
@@ -275,14 +297,37 @@ class PledgeCommandIT {
 
     @Test
     @Order(7)
+    void demoChaptersRunAloneAndAgainOnTheSameStack() throws Exception {
+        int stock = totalStock();
+        BigDecimal money = totalMoney();
+        PledgeCommand.Result order = pledge.run("demo", "--chapter", "order");
+        assertThat(order.exitCode()).as(order.toString()).isZero();
+        assertThat(order.out()).contains("== Chapter 1 of 3", "Everything behaved as expected")
+                .doesNotContain("== Chapter 2 of 3", "== Chapter 3 of 3", "NOT OK");
+        PledgeCommand.Result saga = pledge.run("demo", "--chapter", "saga");
+        assertThat(saga.exitCode()).as(saga.toString()).isZero();
+        assertThat(saga.out()).contains("== Chapter 3 of 3", "Everything behaved as expected")
+                .doesNotContain("== Chapter 1 of 3", "NOT OK");
+        assertThat(totalStock()).as("the order chapter's order A only").isEqualTo(stock - 1);
+        assertThat(totalMoney()).isEqualByComparingTo(money.subtract(new BigDecimal("12.50")));
+
+        PledgeCommand.Result bad = pledge.run("demo", "--chapter", "everything");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--chapter must be order, blocking or saga, not 'everything'");
+    }
+
+    @Test
+    @Order(7)
     void theBlockingExperimentShowsTwoPhaseCommitBlockingUntilTheCoordinatorReturns() throws Exception {
         PledgeCommand.Result run = pledge.run("experiment", "blocking", "--protocol", "2pc", "--hold-seconds", "2", "--json");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         JsonNode report = JSON.readTree(run.out());
         assertThat(report.path("protocol").asText()).isEqualTo("2PC");
         assertThat(report.path("crashPoint").asText()).isEqualTo("after-votes");
-        assertThat(report.path("blocked").asBoolean()).isTrue();
-        assertThat(report.path("blockedMs").asLong()).isGreaterThanOrEqualTo(2000);
+        assertThat(report.path("blockedUntilRestart").asBoolean()).isTrue();
+        assertThat(report.path("secondOrderWaitedFor").asText()).isEqualTo("COORDINATOR_RESTART");
+        assertThat(report.path("secondOrderWaitedMs").asLong()).isGreaterThanOrEqualTo(2000);
+        assertThat(report.path("secondOrderVote").asText()).isEqualTo("YES");
         assertThat(report.path("outcome").asText()).isEqualTo("ABORTED");
         assertThat(report.path("invariantsHold").asBoolean()).isTrue();
         assertThat(report.path("preparedWhileDown")).hasSize(2);
@@ -294,7 +339,9 @@ class PledgeCommandIT {
         JsonNode r3 = JSON.readTree(threePhase.out());
         assertThat(r3.path("protocol").asText()).isEqualTo("3PC");
         assertThat(r3.path("resolvedBeforeRestart").asBoolean()).as("participants decided without the coordinator").isTrue();
-        assertThat(r3.path("blockedMs").asLong()).as("waited only for the participants' timeout").isLessThan(7000);
+        assertThat(r3.path("blockedUntilRestart").asBoolean()).isFalse();
+        assertThat(r3.path("secondOrderWaitedFor").asText()).isEqualTo("TERMINATION_PROTOCOL");
+        assertThat(r3.path("secondOrderWaitedMs").asLong()).as("waited only for the participants' timeout").isLessThan(7000);
         assertThat(r3.path("outcome").asText()).isEqualTo("ABORTED");
         assertThat(r3.path("invariantsHold").asBoolean()).isTrue();
 
@@ -373,6 +420,27 @@ class PledgeCommandIT {
             }
         }
         return ids;
+    }
+
+    /** The ids of the dashboard links ({@code /#transaction/ID}) a command printed, in order. */
+    private static List<String> links(String out, String kind) {
+        List<String> ids = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/#" + kind + "/([0-9a-f-]{36})").matcher(out);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** A branch's state in a participant's branches table. */
+    private static String branchState(String server, String db, String txId) throws SQLException {
+        try (Connection c = connect(server, db);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT state FROM branches WHERE gid = ?")) {
+            s.setString(1, txId + "." + db);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "none";
+            }
+        }
     }
 
     private static int preparedTransactions(String server, String db) throws SQLException {

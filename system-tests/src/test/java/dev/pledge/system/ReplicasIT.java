@@ -85,6 +85,35 @@ class ReplicasIT {
         assertThat(bad.err()).contains("--coordinators must be between 1 and 4");
     }
 
+    /** A later up and status say the topology is remembered from the earlier up, and how to go back to one. */
+    @Test
+    void upAndStatusSayTheTopologyIsRememberedAndHowToGoBack() throws Exception {
+        String wayBack = "./pledge down && ./pledge up --coordinators 1 --orchestrators 1";
+        PledgeCommand.Result up = pledge.run("up");
+        assertThat(up.exitCode()).as("%s", up).isZero();
+        assertThat(up.out()).contains("Topology: 2 coordinators, 2 orchestrators, remembered in")
+                .contains("from an earlier ./pledge up --coordinators 2 --orchestrators 2").contains(wayBack);
+        PledgeCommand.Result status = pledge.run("status");
+        assertThat(status.out()).contains("Topology: 2 coordinators, 2 orchestrators, remembered in").contains(wayBack);
+        JsonNode json = JSON.readTree(pledge.run("status", "--json").out()).path("topology");
+        assertThat(json.path("coordinators").asInt()).isEqualTo(2);
+        assertThat(json.path("remembered").asBoolean()).isTrue();
+    }
+
+    /** The demo's blocking chapter on replicas: a surviving replica ends the order under 2PC and 3PC. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void theDemosBlockingChapterWorksOnReplicas() throws Exception {
+        PledgeCommand.Result demo = pledge.run("demo", "--chapter", "blocking");
+        assertThat(demo.exitCode()).as("%s", demo).isZero();
+        assertThat(demo.out()).contains("== Chapter 2 of 3: kill the coordinator mid-commit")
+                .contains("With 2 coordinator replicas, a surviving replica takes the order over")
+                .containsPattern("(?s)ok +ended before the crashed replica came back, by .*"
+                        + "ok +ended before the crashed replica came back, by ")
+                .doesNotContain("NOT OK");
+        assertThat(ledger.violations()).isEmpty();
+    }
+
     /**
      * Sagas started on both orchestrator instances, one of which is killed at once: the other takes over the
      * killed one's reply partitions when the consumer group rebalances, and every saga still ends.
@@ -124,10 +153,14 @@ class ReplicasIT {
         JsonNode single = report.path("singleCoordinator");
         JsonNode replicated = report.path("replicas");
         assertThat(single.path("replicasRunning").asInt()).isEqualTo(1);
-        assertThat(single.path("resolvedBy").asText()).isEqualTo("coordinator recovery");
+        assertThat(single.path("resolvedBy").asText()).isEqualTo("the restarted coordinator's recovery");
+        assertThat(single.path("blockedUntilRestart").asBoolean()).isTrue();
+        assertThat(single.path("secondOrderWaitedFor").asText()).isEqualTo("COORDINATOR_RESTART");
         assertThat(replicated.path("replicasRunning").asInt()).isEqualTo(2);
         assertThat(replicated.path("resolvedBy").asText()).startsWith("coordinator-2");
         assertThat(replicated.path("resolvedBeforeRestart").asBoolean()).isTrue();
+        assertThat(replicated.path("blockedUntilRestart").asBoolean()).isFalse();
+        assertThat(replicated.path("secondOrderWaitedFor").asText()).isEqualTo("REPLICA_TAKEOVER");
         assertThat(single.path("invariantsHold").asBoolean() && replicated.path("invariantsHold").asBoolean())
                 .as("%s", r).isTrue();
     }
