@@ -136,7 +136,7 @@ const state = {
   timelineSeq: 0,
   run: null, // { runId, status } of the experiment shown in the panel
   restarts: new Map(), // service -> { lines, running, ok }
-  blockingRuns: loadBlockingRuns(), // protocol -> { blockedMs, resolvedMs }
+  blockingRuns: loadBlockingRuns(), // protocol -> { waitedMs, resolvedMs }
   live: false,
   streamDropped: false,
   swimlaneWidth: 0,
@@ -553,7 +553,8 @@ function blockingReport(r) {
     kvTable('Run summary', [
       ['protocol', protocol], ['crash point', r.crashPoint],
       ['transaction', r.transactionId ? openLink('transaction', r.transactionId, r.transactionId, { class: 'open mono' }) : null],
-      ['blocked', yesNo(r.blocked)], ['blocked for', fmtMs(r.blockedMs)], ['resolved after', fmtMs(r.resolvedMs)],
+      ['blocked until the coordinator came back', r.blockedInWords ?? yesNo(r.blockedUntilRestart)],
+      ['second order', r.secondOrderInWords ?? fmtMs(r.secondOrderWaitedMs)], ['resolved after', fmtMs(r.resolvedMs)],
       ['resolved by', r.resolvedBy], ['resolved before restart', yesNo(r.resolvedBeforeRestart)],
       ['outcome', r.outcome], ['invariants hold', yesNo(r.invariantsHold)],
     ]),
@@ -562,9 +563,9 @@ function blockingReport(r) {
     h('h4', {}, 'Prepared while the coordinator was down'),
     held.length ? heldTable(held, 'Prepared branches holding locks') : h('p', { class: 'hint' }, 'No participant held a prepared branch.'),
     barChart({
-      title: 'Blocked and resolved time by protocol (latest run of each)',
-      series: ['blocked', 'resolved after'],
-      groups: protocols.map(p => ({ label: p, values: [state.blockingRuns[p].blockedMs, state.blockingRuns[p].resolvedMs] })),
+      title: 'How long the second order waited, and the time to resolution, by protocol (latest run of each)',
+      series: ['second order waited', 'resolved after'],
+      groups: protocols.map(p => ({ label: p, values: [state.blockingRuns[p].waitedMs, state.blockingRuns[p].resolvedMs] })),
       note: protocols.length < 2 ? 'Run the other protocol too to see both side by side.' : null,
     }),
     r.timeline?.length ? h('details', { class: 'run-timeline' }, h('summary', {}, 'Run timeline'),
@@ -573,7 +574,7 @@ function blockingReport(r) {
 }
 
 function rememberBlocking(protocol, r) {
-  state.blockingRuns[protocol] = { blockedMs: num(r.blockedMs) ?? (r.blocked ? null : 0), resolvedMs: num(r.resolvedMs) };
+  state.blockingRuns[protocol] = { waitedMs: num(r.secondOrderWaitedMs), resolvedMs: num(r.resolvedMs) };
   try { sessionStorage.setItem(BLOCKING_KEY, JSON.stringify(state.blockingRuns)); } catch { /* storage unavailable */ }
 }
 
