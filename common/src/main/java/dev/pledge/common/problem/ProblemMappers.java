@@ -2,6 +2,7 @@ package dev.pledge.common.problem;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -59,18 +60,17 @@ public class ProblemMappers {
         return respond(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()), uri);
     }
 
+    /** The details are the service's to read, not the client's: the answer says where to find them. */
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
-        LOG.errorf(e, "unexpected error on %s", uri.getPath());
-        return respond(Problem.of(500, "Internal Server Error",
-                "The request could not be completed: " + e.getClass().getSimpleName()), uri);
+        String ref = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        LOG.errorf(e, "unexpected error %s on %s", ref, uri.getPath());
+        return respond(Problem.of(500, "Internal Server Error", "The request could not be completed: something failed"
+                + " inside the service. Its log has the details under \"unexpected error " + ref + "\"."), uri);
     }
 
     private static Response malformed(JsonProcessingException e, UriInfo uri) {
-        String where = e instanceof JsonMappingException m && !m.getPath().isEmpty()
-                ? " at " + m.getPathReference().replaceAll("^.*\\[\"", "").replace("\"]", "")
-                : "";
-        return respond(Problem.of(400, "Bad Request", "Malformed JSON body" + where + ": " + e.getOriginalMessage()), uri);
+        return respond(Problem.of(400, "Bad Request", JsonErrorText.of("Malformed JSON body", e)), uri);
     }
 
     private static String field(ConstraintViolation<?> v) {

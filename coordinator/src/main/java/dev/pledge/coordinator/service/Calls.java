@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import jakarta.ws.rs.WebApplicationException;
 
+import dev.pledge.common.problem.FailureText;
+
 /** Small helpers for describing participant calls in the timeline. */
 final class Calls {
     private Calls() {
@@ -18,15 +20,17 @@ final class Calls {
         return "refused: epoch " + epoch + " is stale, another coordinator replica has taken the transaction over";
     }
 
-    /** "HTTP 409 branch ... was aborted", or the root cause of a connection failure. */
-    static String describe(RuntimeException e) {
+    /**
+     * "HTTP 409 branch ... was aborted", or what became of the call in plain words: "connection refused at
+     * 127.0.0.1:8081 (...)", "no answer within 5000 ms to the commit".
+     *
+     * @param message the call ("prepare", "commit"), named when no answer came
+     * @param url     the participant's address, named when the failure itself does not say
+     */
+    static String describe(RuntimeException e, String message, String url) {
         if (e instanceof WebApplicationException w) {
             return "HTTP " + w.getResponse().getStatus() + " " + ProblemText.of(w);
         }
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+        return FailureText.of(e, "the " + message, url);
     }
 }

@@ -113,7 +113,7 @@ public class PhaseTwo {
                 return new Ack(b.participant(), endedOtherwise); // final, though not as decided: re-sending cannot change it
             }
             log.event(id, TxEvent.Kind.ERROR, b.participant(), "no ack for " + (commit ? "commit" : "abort")
-                    + " after retries: " + Calls.describe(e), Calls.millisSince(t0));
+                    + " after retries: " + Calls.describe(e, message, b.url()), Calls.millisSince(t0));
             return null;
         }
     }

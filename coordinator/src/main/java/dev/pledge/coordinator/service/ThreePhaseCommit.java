@@ -154,7 +154,7 @@ public class ThreePhaseCommit {
             return new DecisionLog.Ack(b.participant(), reply.state());
         } catch (WebApplicationException | ProcessingException e) {
             log.event(id, TxEvent.Kind.ERROR, b.participant(), ParticipantCalls.isStaleEpoch(e) ? Calls.fenced(epoch)
-                    : "no ack for pre-commit after retries: " + Calls.describe(e), Calls.millisSince(t0));
+                    : "no ack for pre-commit after retries: " + Calls.describe(e, "pre-commit", b.url()), Calls.millisSince(t0));
             return null;
         }
     }

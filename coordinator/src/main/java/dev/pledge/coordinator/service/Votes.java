@@ -96,7 +96,7 @@ public class Votes {
         List<Vote> votes = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
             CompletableFuture<Vote> f = pending.get(i);
-            votes.add(f.isDone() || !firstNo.isDone() ? await(id, branches.get(i), f, deadline)
+            votes.add(f.isDone() || !firstNo.isDone() ? await(id, branches.get(i), message, f, deadline)
                     : Vote.notAwaited(branches.get(i).participant(), "not awaited: " + firstNo.join().participant()
                             + " voted NO, so the transaction aborts (and its prepare here is cancelled)"));
         }
@@ -138,7 +138,7 @@ public class Votes {
                         + " (ordered prepares)"));
                 continue;
             }
-            Vote v = await(id, b, CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
+            Vote v = await(id, b, message, CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
                     executor), deadline);
             metrics.vote(v.participant(), v);
             votes.add(v);
@@ -149,12 +149,12 @@ public class Votes {
         return votes;
     }
 
-    private Vote await(UUID id, BranchSpec b, CompletableFuture<Vote> future, long deadline) {
+    private Vote await(UUID id, BranchSpec b, String message, CompletableFuture<Vote> future, long deadline) {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            Vote none = Vote.none(b.participant(), "no vote before the transaction's time ran out (the participant was"
-                    + " asked to answer sooner, so it was slow or unreachable)");
+            Vote none = Vote.none(b.participant(), "no vote on the " + message + " before the transaction's time ran out"
+                    + " (the participant was asked to answer sooner, so it was slow or unreachable)");
             log.event(id, TxEvent.Kind.ERROR, b.participant(), "no vote: " + none.reason(), null);
             return none;
         } catch (ExecutionException e) {
@@ -177,13 +177,13 @@ public class Votes {
                     : reply.conflict() != null ? Vote.conflict(b.participant(), reply.reason())
                     : Vote.no(b.participant(), reply.reason());
         } catch (WebApplicationException e) {
-            String why = "refused the " + message + ": " + Calls.describe(e);
+            String why = "refused the " + message + ": " + Calls.describe(e, message, b.url());
             vote = e.getResponse().getStatus() < 500 ? Vote.no(b.participant(), why) : Vote.none(b.participant(), why);
         } catch (ParticipantCalls.NoVoteInTime e) {
-            vote = Vote.none(b.participant(), "no vote within " + Calls.millisSince(t0) + " ms: the participant was"
-                    + " reached and asked to answer within " + budgetMs + " ms, but did not");
+            vote = Vote.none(b.participant(), "no vote on the " + message + " within " + Calls.millisSince(t0)
+                    + " ms: the participant was reached and asked to answer within " + budgetMs + " ms, but did not");
         } catch (ProcessingException e) {
-            vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e));
+            vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e, message, b.url()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("logged operation is not JSON", e);
         }

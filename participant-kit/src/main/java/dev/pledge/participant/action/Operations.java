@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 
 /** Reads an operation payload into the business action's type and validates it, before anything is written. */
@@ -28,7 +29,7 @@ public class Operations {
         try {
             op = raw == null || raw.isNull() ? null : json.treeToValue(raw, type);
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("operation is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
+            throw ProblemException.badRequest(JsonErrorText.of("operation is not valid", e));
         }
         if (op == null) {
             throw ProblemException.badRequest("operation is required");

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.kafka.RecordTraces;
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.saga.OutboxRelay;
 import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
@@ -55,7 +56,7 @@ public class ChoreographyConsumer {
         try {
             event = json.readValue(payload, OrderEvent.class);
         } catch (JsonProcessingException e) {
-            throw new PoisonCommand("not a valid order event: " + e.getOriginalMessage(), e);
+            throw new PoisonCommand(JsonErrorText.of("not a valid order event", e), e);
         }
         if (event == null || !event.complete()) {
             throw new PoisonCommand("an order event needs sagaId, type and order", null);

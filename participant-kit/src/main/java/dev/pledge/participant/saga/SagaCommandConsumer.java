@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.kafka.RecordTraces;
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -59,7 +60,7 @@ public class SagaCommandConsumer {
             command = json.readValue(payload, SagaCommand.class);
         } catch (JsonProcessingException e) {
             LOG.errorf("saga command is not valid JSON, sent to the dead-letter topic: %s", e.getOriginalMessage());
-            throw new PoisonCommand("not a valid saga command: " + e.getOriginalMessage(), e);
+            throw new PoisonCommand(JsonErrorText.of("not a valid saga command", e), e);
         }
         if (command.action() != null && silence.isSilenced(command.action())) {
             LOG.warnf("dropped %s %s of saga %s (silenced)", command.action(), command.kind(), command.sagaId());

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.api.BranchView;
@@ -43,7 +44,7 @@ public class ThreePhaseService {
         try {
             store.record(gid, request.coordinatorUrl(), json.writeValueAsString(request.peers()), waitTimeout.toMillis());
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("peers are not valid JSON: " + e.getOriginalMessage());
+            throw ProblemException.badRequest(JsonErrorText.of("peers cannot be written as JSON", e));
         }
         return branches.prepare(gid, request.operation(), request.timeoutMs(), request.locking());
     }
