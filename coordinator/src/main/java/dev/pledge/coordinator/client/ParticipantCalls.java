@@ -112,7 +112,8 @@ public class ParticipantCalls {
         try {
             return guard.get(call, BranchReply.class);
         } catch (CircuitBreakerOpenException e) {
-            throw new ProcessingException("circuit breaker open after repeated failures to reach it", e);
+            throw new ProcessingException("circuit breaker is open after repeated failures to reach it (calls fail at once"
+                    + " for " + config.circuitBreakerDelay().toMillis() + " ms)", e);
         } catch (TimeoutException e) {
             throw new ProcessingException("no answer within " + (config.callTimeout().toMillis() + 1000) + " ms", e);
         }

@@ -108,7 +108,7 @@ public class DecisionLog {
             }
             return null;
         });
-        timeline.add(id, TxEvent.Kind.LOG, null, "not tried again: " + why, null);
+        timeline.add(id, TxEvent.Kind.LOG, null, why, null);
     }
 
     /** The newest attempt at the order whose first attempt is {@code first} (the first itself when there is no other). */

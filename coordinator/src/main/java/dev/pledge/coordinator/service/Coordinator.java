@@ -79,7 +79,8 @@ public class Coordinator {
                 if (left.compareTo(SHORTEST_ATTEMPT) < 0) {
                     metrics.conflictGaveUp(protocol, "time");
                     log.gaveUp(attempt.id(), "not tried again: the order's timeout of " + timeout.toMillis()
-                            + " ms ran out after " + attempt.number() + " attempts, each aborted over lock conflicts");
+                            + " ms ran out after " + attempt.number() + (attempt.number() == 1 ? " attempt, aborted"
+                            : " attempts, each aborted") + " over lock conflicts");
                     return attempt.id();
                 }
                 Attempt next = attempt.next(UUID.randomUUID(), left);

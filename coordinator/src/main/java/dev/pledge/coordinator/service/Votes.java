@@ -78,7 +78,7 @@ public class Votes {
         long deadline = System.nanoTime() + timeout.toNanos();
         AtomicBoolean first = new AtomicBoolean(true);
         if (policy.sequential()) {
-            return inOrder(id, branches, message, request, deadline, first);
+            return inOrder(id, branches, message, timeout, request, deadline, first);
         }
         List<CompletableFuture<Vote>> pending = new ArrayList<>();
         CompletableFuture<Vote> firstNo = new CompletableFuture<>();
@@ -96,7 +96,7 @@ public class Votes {
         List<Vote> votes = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
             CompletableFuture<Vote> f = pending.get(i);
-            votes.add(f.isDone() || !firstNo.isDone() ? await(id, branches.get(i), message, f, deadline)
+            votes.add(f.isDone() || !firstNo.isDone() ? await(id, branches.get(i), message, timeout, f, deadline)
                     : Vote.notAwaited(branches.get(i).participant(), "not awaited: " + firstNo.join().participant()
                             + " voted NO, so the transaction aborts (and its prepare here is cancelled)"));
         }
@@ -128,8 +128,8 @@ public class Votes {
      * holds rows only at participants earlier in the order. After a NO the later branches are not asked: they
      * hold nothing, and their NO says so. The votes come back in the order asked.
      */
-    private List<Vote> inOrder(UUID id, List<BranchSpec> branches, String message, Request request, long deadline,
-            AtomicBoolean first) {
+    private List<Vote> inOrder(UUID id, List<BranchSpec> branches, String message, Duration timeout, Request request,
+            long deadline, AtomicBoolean first) {
         List<Vote> votes = new ArrayList<>();
         Vote refused = null;
         for (BranchSpec b : branches.stream().sorted(Comparator.comparing(BranchSpec::participant)).toList()) {
@@ -138,7 +138,7 @@ public class Votes {
                         + " (ordered prepares)"));
                 continue;
             }
-            Vote v = await(id, b, message, CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
+            Vote v = await(id, b, message, timeout, CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
                     executor), deadline);
             metrics.vote(v.participant(), v);
             votes.add(v);
@@ -149,13 +149,15 @@ public class Votes {
         return votes;
     }
 
-    private Vote await(UUID id, BranchSpec b, String message, CompletableFuture<Vote> future, long deadline) {
+    private Vote await(UUID id, BranchSpec b, String message, Duration timeout, CompletableFuture<Vote> future,
+            long deadline) {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            Vote none = Vote.none(b.participant(), "no vote on the " + message + " before the transaction's time ran out"
-                    + " (the participant was asked to answer sooner, so it was slow or unreachable)");
-            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no vote: " + none.reason(), null);
+            Vote none = Vote.none(b.participant(), "no vote on the " + message + " before the transaction's time of "
+                    + timeout.toMillis() + " ms ran out (the participant was asked to answer sooner, so it was slow or"
+                    + " unreachable)");
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), none.reason(), null);
             return none;
         } catch (ExecutionException e) {
             throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", e.getCause());
@@ -188,12 +190,20 @@ public class Votes {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
         log.event(id, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, b.participant(),
-                (vote.answered() ? "vote " + (vote.yes() ? "YES" : "NO") : "no vote")
-                        + (vote.reason() == null ? "" : ": " + vote.reason()), Calls.millisSince(t0));
+                onTimeline(vote), Calls.millisSince(t0));
         if (first.getAndSet(false)) {
             crashPoints.hit("after-first-prepare");
         }
         return vote;
+    }
+
+    /** "vote YES", "vote NO: why", or why no vote came ("no vote on the prepare within ...", "no vote: unreachable: ..."). */
+    private static String onTimeline(Vote vote) {
+        String why = vote.reason() == null ? "" : ": " + vote.reason();
+        if (vote.answered()) {
+            return "vote " + (vote.yes() ? "YES" : "NO") + why;
+        }
+        return vote.reason() != null && vote.reason().startsWith("no vote") ? vote.reason() : "no vote" + why;
     }
 
     /** The lock policy and the order's age, as every vote request of the attempt carries them. */
