@@ -55,7 +55,10 @@ final class Ledger {
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT gid, state FROM branches")) {
             while (rs.next()) {
                 String gid = rs.getString(1);
-                out.put(gid.substring(0, gid.lastIndexOf('.')), rs.getString(2));
+                // a branch begun straight at the participant (the blocking experiment's probe) has no transaction
+                if (gid.indexOf('.') > 0) {
+                    out.put(gid.substring(0, gid.lastIndexOf('.')), rs.getString(2));
+                }
             }
         }
         return out;

@@ -314,10 +314,53 @@ class PledgeCommandIT {
         PledgeCommand.Result bad = pledge.run("demo", "--chapter", "everything");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--chapter must be order, blocking or saga, not 'everything'");
+
+        // a chapter that does not go as it says exits 1 and names the check: payment answers order A too late
+        PledgeCommand.Result pause = pledge.run("crash", "payment", "--at", "after-prepare", "--pause", "7000");
+        assertThat(pause.exitCode()).as(pause.toString()).isZero();
+        PledgeCommand.Result late = pledge.run("demo", "--chapter", "order");
+        assertThat(late.exitCode()).as(late.toString()).isEqualTo(1);
+        assertThat(late.out()).contains("NOT OK order A committed", "Something did not behave as expected",
+                "1. order     NOT as expected");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (preparedTransactions(Stack.PG_PAYMENT, "payment") > 0) {
+            assertThat(System.nanoTime()).as("the late branch is aborted").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(totalMoney()).isEqualByComparingTo(money.subtract(new BigDecimal("12.50")));
+    }
+
+    /** Stopped while the coordinator is down and the probe waits: the demo aborts the probe and restarts it. */
+    @Test
+    @Order(8)
+    void stoppingTheDemoDuringTheBlockingChapterPutsBackWhatItChanged() throws Exception {
+        PledgeCommand.Running demo = pledge.start("demo", "--chapter", "blocking");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        while (!demo.outSoFar().contains("the second order is still waiting on the lock")) {
+            assertThat(System.nanoTime()).as("the coordinator halted and the second order waits:\n%s", demo.outSoFar())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(Processes.isAlive(pidOf(status(), Stack.COORDINATOR))).as("the coordinator is down").isFalse();
+        // Ctrl-C (SIGINT) and SIGTERM both run the JVM's shutdown hooks. A build started in the background
+        // inherits SIGINT ignored, and a JVM keeps an ignored SIGINT ignored, so the test sends SIGTERM
+        demo.process().descendants().forEach(p -> Processes.signal(p.pid(), "TERM"));
+        PledgeCommand.Result r = demo.finish(java.time.Duration.ofMinutes(3));
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.out()).contains("Interrupted: putting back what was changed")
+                .containsPattern("abort the second order's branch probe-[0-9a-f-]+ on inventory: done")
+                .contains("restart coordinator: done");
+        assertThat(pledge.run("status").exitCode()).as("every component is up again").isZero();
+        while (preparedTransactions(Stack.PG_INVENTORY, "inventory") + preparedTransactions(Stack.PG_PAYMENT, "payment") > 0) {
+            assertThat(System.nanoTime()).as("the restarted coordinator's recovery ends the halted order")
+                    .isLessThan(deadline + java.time.Duration.ofSeconds(60).toNanos());
+            Thread.sleep(200);
+        }
+        assertThat(pledge.run("crash", "coordinator", "--list").out()).contains("armed: none");
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void theBlockingExperimentShowsTwoPhaseCommitBlockingUntilTheCoordinatorReturns() throws Exception {
         PledgeCommand.Result run = pledge.run("experiment", "blocking", "--protocol", "2pc", "--hold-seconds", "2", "--json");
         assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -363,7 +406,7 @@ class PledgeCommandIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void downStopsEveryProcessItStartedAndKeepsTheData() throws Exception {
         List<Long> pids = new ArrayList<>();
         status().path("components").forEach(c -> pids.add(c.path("pid").asLong()));

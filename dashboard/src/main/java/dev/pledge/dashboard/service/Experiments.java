@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.problem.FailureText;
 import dev.pledge.common.problem.ProblemException;
 
 /**
@@ -88,7 +89,7 @@ public class Experiments {
                     .start();
         } catch (IOException e) {
             throw new ProblemException(500, "Internal Server Error", "could not start " + String.join(" ", command) + ": "
-                    + e.getMessage());
+                    + FailureText.of(e));
         }
         latest.set(run);
         run.lines.add("$ pledge " + String.join(" ", cliArgs));
@@ -132,7 +133,7 @@ public class Experiments {
                 }
             }
         } catch (IOException e) {
-            run.error = e.getMessage();
+            run.error = "could not read the command's output: " + FailureText.of(e);
             run.status = "failed";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -9,10 +9,13 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.kafka.RecordTraces;
+import dev.pledge.common.problem.FailureText;
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.saga.service.SagaEngine;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -40,8 +43,10 @@ public class EventObserver {
         try {
             event = json.readTree(record.value());
             saga = java.util.UUID.fromString(event.path("sagaId").asText());
-        } catch (Exception e) {
-            throw new ReplyConsumer.PoisonReply("not a valid order event: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new ReplyConsumer.PoisonReply(JsonErrorText.of("not a valid order event", e), e);
+        } catch (IllegalArgumentException e) {
+            throw new ReplyConsumer.PoisonReply("not a valid order event: " + FailureText.of(e), e);
         }
         if (!event.path("type").isTextual()) {
             throw new ReplyConsumer.PoisonReply("an order event needs a type", null);

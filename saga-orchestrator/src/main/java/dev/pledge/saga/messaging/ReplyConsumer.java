@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.kafka.RecordTraces;
+import dev.pledge.common.problem.FailureText;
+import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.saga.service.SagaEngine;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -53,10 +55,14 @@ public class ReplyConsumer {
         ReplyMessage reply;
         try {
             reply = json.readValue(record.value(), ReplyMessage.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
             LOG.errorf("reply at %s-%d@%d is not valid JSON, sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset());
-            throw new PoisonReply("not a valid saga reply: " + e.getMessage(), e);
+            throw new PoisonReply(JsonErrorText.of("not a valid saga reply", e), e);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("reply at %s-%d@%d is not a saga reply, sent to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset());
+            throw new PoisonReply("not a valid saga reply: " + FailureText.of(e), e);
         }
         if (reply == null || !reply.complete()) {
             throw new PoisonReply("a saga reply needs sagaId, step, kind, attempt and outcome", null);
