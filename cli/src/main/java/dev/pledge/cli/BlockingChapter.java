@@ -47,7 +47,7 @@ final class BlockingChapter implements DemoChapter {
             story.section((twoPhase ? "2PC" : "3PC") + ": the coordinator halts after the votes");
             BlockingExperiment experiment = new BlockingExperiment(stack, twoPhase ? HOLD_2PC : HOLD_3PC,
                     line -> story.say("  " + line), undo);
-            BlockingExperiment.Report r = (twoPhase ? experiment : experiment.restartingOnceResolved()).run(protocol);
+            BlockingReport r = (twoPhase ? experiment : experiment.restartingOnceResolved()).run(protocol);
             story.say("  " + story.link("transaction", r.transactionId()));
             story.say("What happened:");
             story.say("  blocked:      " + r.blockedInWords());
@@ -59,11 +59,11 @@ final class BlockingChapter implements DemoChapter {
                 story.check(!r.blockedUntilRestart(), "ended before the crashed replica came back, by " + r.resolvedBy());
             } else if (twoPhase) {
                 story.check(r.blockedUntilRestart(), "the rows stayed locked until the coordinator came back");
-                story.check(r.secondOrderWaitedFor() == BlockingExperiment.WaitedFor.COORDINATOR_RESTART,
+                story.check(r.secondOrderWaitedFor() == BlockingReport.WaitedFor.COORDINATOR_RESTART,
                         "the second order waited for the coordinator (" + r.secondOrderWaitedMs() + " ms)");
             } else {
                 story.check(!r.blockedUntilRestart(), "the participants ended the order with the coordinator still down");
-                story.check(r.secondOrderWaitedFor() == BlockingExperiment.WaitedFor.TERMINATION_PROTOCOL,
+                story.check(r.secondOrderWaitedFor() == BlockingReport.WaitedFor.TERMINATION_PROTOCOL,
                         "the second order waited only for the termination protocol (" + r.secondOrderWaitedMs() + " ms)");
             }
             story.check(r.invariantsHold(), "atomicity and conservation hold, nothing is left prepared");

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pledge.chaos.contention.WaitForGraph;
@@ -31,61 +30,6 @@ final class BlockingExperiment {
     private static final BigDecimal PRICE = new BigDecimal("12.50");
     /** How long survivors may take to finish a crashed replica's transaction: its lease, then recovery. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(60);
-
-    /** What the second order's prepare waited for before it had its answer. */
-    enum WaitedFor {
-        /** The rows were released only by the crashed coordinator's recovery, once it was restarted: 2PC blocks. */
-        COORDINATOR_RESTART("the crashed coordinator to come back"),
-        /** The participants ended the first order by themselves (3PC's termination protocol). */
-        TERMINATION_PROTOCOL("the participants' termination protocol"),
-        /** Another coordinator replica took the first order over once the crashed one's lease expired. */
-        REPLICA_TAKEOVER("a surviving coordinator replica to take the first order over"),
-        /** It had its answer while the first order still held the rows (refused, or a row it did not need). */
-        NOTHING("nothing: it was answered while the first order still held the rows");
-
-        private final String words;
-
-        WaitedFor(String words) {
-            this.words = words;
-        }
-
-        String words() {
-            return words;
-        }
-    }
-
-    /**
-     * The report; also what --json prints.
-     *
-     * @param blockedUntilRestart  the first order's prepared rows stayed locked until the crashed coordinator was
-     *                             restarted: nothing else could end the transaction (2PC's blocking)
-     * @param secondOrderWaitedMs  how long the second order's prepare waited for its answer
-     * @param secondOrderWaitedFor what ended that wait
-     * @param resolvedBeforeRestart the first order was ended while the crashed coordinator was still down
-     */
-    record Report(String protocol, String crashPoint, int replicasRunning, String transactionId,
-                  boolean blockedUntilRestart, long secondOrderWaitedMs, WaitedFor secondOrderWaitedFor,
-                  String secondOrderVote, String secondOrderReason, long resolvedMs, String resolvedBy,
-                  boolean resolvedBeforeRestart, String outcome, boolean invariantsHold, List<String> invariants,
-                  List<Inspector.PreparedBranch> preparedWhileDown, List<String> timeline) {
-
-        /** Whether the first order's rows stayed locked until the crashed coordinator came back, in words. */
-        @JsonProperty("blockedInWords")
-        String blockedInWords() {
-            return blockedUntilRestart
-                    ? "yes: the prepared branches kept their rows locked until the coordinator came back, " + resolvedMs
-                            + " ms after the crash"
-                    : "no: the prepared branches were ended " + resolvedMs + " ms after the crash by " + resolvedBy
-                            + ", with the crashed coordinator still down";
-        }
-
-        /** How long the second order waited, for what, and what it was answered, in words. */
-        @JsonProperty("secondOrderInWords")
-        String secondOrderInWords() {
-            return "waited " + secondOrderWaitedMs + " ms for " + secondOrderWaitedFor.words() + ", then voted "
-                    + secondOrderVote + (secondOrderReason == null ? "" : " (" + secondOrderReason + ")");
-        }
-    }
 
     private final Stack stack;
     private final Duration hold;
@@ -115,7 +59,7 @@ final class BlockingExperiment {
         return this;
     }
 
-    Report run(String protocol) throws Exception {
+    BlockingReport run(String protocol) throws Exception {
         List<QuarkusService> replicas = stack.replicas(Stack.COORDINATOR);
         QuarkusService coordinator = replicas.get(0);
         List<QuarkusService> survivors = replicas.subList(1, replicas.size()).stream()
@@ -191,9 +135,9 @@ final class BlockingExperiment {
         JsonNode probeVote = probe.get(60, TimeUnit.SECONDS);
         long answeredAt = probeAnswered.get();
         long waitedMs = (answeredAt - probeStart) / 1_000_000;
-        WaitedFor waitedFor = answeredWhileHeld ? WaitedFor.NOTHING
-                : !beforeRestart ? WaitedFor.COORDINATOR_RESTART
-                : takenOver ? WaitedFor.REPLICA_TAKEOVER : WaitedFor.TERMINATION_PROTOCOL;
+        BlockingReport.WaitedFor waitedFor = answeredWhileHeld ? BlockingReport.WaitedFor.NOTHING
+                : !beforeRestart ? BlockingReport.WaitedFor.COORDINATOR_RESTART
+                : takenOver ? BlockingReport.WaitedFor.REPLICA_TAKEOVER : BlockingReport.WaitedFor.TERMINATION_PROTOCOL;
         String reason = probeVote.hasNonNull("reason") ? probeVote.get("reason").asText() : null;
         note("second order's prepare answered " + probeVote.path("vote").asText() + " after " + waitedMs + " ms"
                 + (reason != null ? " (" + reason + ")" : "") + (answeredAt >= restartedAt && !beforeRestart
@@ -205,7 +149,7 @@ final class BlockingExperiment {
         String outcome = awaitOutcome(front + "/transactions/" + txId, Duration.ofSeconds(60));
         note("the coordinator's log says " + outcome);
         List<String> invariants = checkInvariants(txId, outcome, sku, stock0, balance0);
-        return new Report(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, survivors.size() + 1, txId, !beforeRestart,
+        return new BlockingReport(protocol.toUpperCase(Locale.ROOT), CRASH_POINT, survivors.size() + 1, txId, !beforeRestart,
                 waitedMs, waitedFor, probeVote.path("vote").asText(), reason,
                 (resolvedAt - crashedAt) / 1_000_000, resolvedBy, beforeRestart, outcome,
                 invariants.stream().noneMatch(s -> s.startsWith("VIOLATED")), invariants, held, timeline);

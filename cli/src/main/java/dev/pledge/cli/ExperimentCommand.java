@@ -52,7 +52,7 @@ final class ExperimentCommand {
         boolean json;
 
         /** What --json prints with --replicas above 1: the same crash without and with surviving replicas. */
-        record Comparison(BlockingExperiment.Report singleCoordinator, BlockingExperiment.Report replicas) {
+        record Comparison(BlockingReport singleCoordinator, BlockingReport replicas) {
         }
 
         @Override
@@ -90,7 +90,7 @@ final class ExperimentCommand {
 
         private int run(Stack stack, Duration hold, Consumer<String> out, Undo undo) throws Exception {
             if (replicas == 1) {
-                BlockingExperiment.Report r = new BlockingExperiment(stack, hold, out, undo).run(protocol);
+                BlockingReport r = new BlockingExperiment(stack, hold, out, undo).run(protocol);
                 report(r);
                 return r.invariantsHold() ? 0 : Pledge.ERROR;
             }
@@ -106,7 +106,7 @@ final class ExperimentCommand {
                     o.awaitReady(Duration.ofSeconds(120));
                 }));
             }
-            BlockingExperiment.Report single = new BlockingExperiment(stack, hold, out, undo).run(protocol);
+            BlockingReport single = new BlockingExperiment(stack, hold, out, undo).run(protocol);
             out.accept("Run 2 of 2: " + replicas + " replicas (the others started again)");
             for (QuarkusService o : others) {
                 o.start();
@@ -114,7 +114,7 @@ final class ExperimentCommand {
                 out.accept("  " + o.name() + " ready");
             }
             stopped.forEach(undo::done);
-            BlockingExperiment.Report replicated = new BlockingExperiment(stack, hold, out, undo).run(protocol);
+            BlockingReport replicated = new BlockingExperiment(stack, hold, out, undo).run(protocol);
             Comparison c = new Comparison(single, replicated);
             if (json) {
                 System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
@@ -148,7 +148,7 @@ final class ExperimentCommand {
             return new Stack(stack.config().withTopology(wanted));
         }
 
-        private void report(BlockingExperiment.Report r) throws Exception {
+        private void report(BlockingReport r) throws Exception {
             if (json) {
                 System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
             } else {
@@ -156,7 +156,7 @@ final class ExperimentCommand {
             }
         }
 
-        private static void print(BlockingExperiment.Report r) {
+        private static void print(BlockingReport r) {
             System.out.println();
             System.out.printf("  %-14s %s%n", "protocol", r.protocol());
             System.out.printf("  %-14s %s%n", "crash point", r.crashPoint());
