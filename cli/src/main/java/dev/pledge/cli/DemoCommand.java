@@ -58,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
                         return Pledge.ERROR;
                     }
                     story.stopped("chapter " + c.name(), e);
+                    undo.putBack("The chapter stopped");
                 }
                 summary.append(String.format("  %d. %-9s %-20s %5.1f s%n", number, c.name(),
                         story.failureCount() == before ? "as expected" : "NOT as expected",

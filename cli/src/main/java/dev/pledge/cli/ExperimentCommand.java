@@ -83,6 +83,11 @@ final class ExperimentCommand {
             Undo undo = Undo.onInterrupt(System.err);
             try {
                 return run(stack, hold, out, undo);
+            } catch (Exception e) {
+                if (!undo.interrupted()) {
+                    undo.putBack("The experiment stopped (" + e.getMessage() + ")");
+                }
+                throw e;
             } finally {
                 undo.settle();
             }

@@ -46,6 +46,11 @@ final class Undo {
         return undo;
     }
 
+    /** An undo list with no shutdown hook, for tests: its steps run only through {@link #putBack}. */
+    static Undo forTest(PrintStream out) {
+        return new Undo(out);
+    }
+
     /** The working thread has stopped changing things (it finished, failed, or gave up after an interrupt). */
     void settle() {
         settled.countDown();
@@ -77,11 +82,14 @@ final class Undo {
                 Thread.currentThread().interrupt();
             }
         }
-        runPending();
+        putBack("Interrupted");
     }
 
-    /** Puts back everything still registered, newest first. */
-    private void runPending() {
+    /**
+     * Puts back everything still registered, newest first, under a heading that says why (the work stopped on
+     * an error, or was interrupted). Nothing is printed when nothing is registered.
+     */
+    void putBack(String why) {
         Deque<Entry> steps;
         synchronized (this) {
             steps = new ArrayDeque<>(pending);
@@ -91,7 +99,7 @@ final class Undo {
             return;
         }
         out.println();
-        out.println("Interrupted: putting back what was changed");
+        out.println(why + ": putting back what was changed");
         for (Iterator<Entry> it = steps.iterator(); it.hasNext();) {
             Entry e = it.next();
             try {

@@ -45,4 +45,15 @@ class TopologyTest {
         Files.writeString(state.resolve("topology.properties"), "coordinators=two\n");
         assertThatThrownBy(() -> Topology.load(state)).hasMessageContaining("topology.properties").hasMessageContaining("two");
     }
+
+    @Test
+    void aTopologyOtherThanOneOfEachSaysItIsRememberedAndHowToGoBack(@TempDir Path state) {
+        assertThat(Topology.SINGLE.describe(state)).isEqualTo("1 coordinator, 1 orchestrator");
+        assertThat(new Topology(2, 1).describe(state)).startsWith("2 coordinators, 1 orchestrator, remembered in "
+                        + state.resolve("topology.properties") + " from an earlier ./pledge up --coordinators 2;")
+                .endsWith("Back to one of each: ./pledge down && ./pledge up --coordinators 1");
+        assertThat(new Topology(3, 2).describe(state)).contains("./pledge up --coordinators 3 --orchestrators 2;")
+                .endsWith("./pledge up --coordinators 1 --orchestrators 1");
+        assertThat(new Topology(1, 2).options()).isEqualTo("--orchestrators 2");
+    }
 }
