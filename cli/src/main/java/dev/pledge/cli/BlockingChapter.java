@@ -48,7 +48,6 @@ final class BlockingChapter implements DemoChapter {
             BlockingExperiment experiment = new BlockingExperiment(stack, twoPhase ? HOLD_2PC : HOLD_3PC,
                     line -> story.say("  " + line), undo);
             BlockingReport r = (twoPhase ? experiment : experiment.restartingOnceResolved()).run(protocol);
-            story.say("  " + story.link("transaction", r.transactionId()));
             story.say("What happened:");
             story.say("  blocked:      " + r.blockedInWords());
             story.say("  second order: " + r.secondOrderInWords());

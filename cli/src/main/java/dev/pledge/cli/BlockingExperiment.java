@@ -98,6 +98,7 @@ final class BlockingExperiment {
         List<Inspector.PreparedBranch> held = Inspector.prepared(stack);
         String txId = held.stream().map(p -> p.gid().substring(0, p.gid().lastIndexOf('.'))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no participant holds a prepared transaction"));
+        note("  watch it on the dashboard: " + stack.service(Stack.DASHBOARD).baseUrl() + "/#transaction/" + txId);
         for (Inspector.PreparedBranch p : held) {
             note("  " + p.participant() + " holds prepared " + p.gid() + " (rows " + p.rows() + "; " + p.locks() + ")");
         }
