@@ -36,7 +36,7 @@ final class BlockingChapter implements DemoChapter {
                 "then asks inventory for the same row.",
                 replicas > 1
                         ? "With " + replicas + " coordinator replicas, a surviving replica takes the order over once the"
-                                + " crashed one's lease expires, under 2PC and 3PC alike."
+                                + " crashed one's lease expires (under 3PC the participants may end it first)."
                         : "2PC: a participant that voted YES may not decide alone, so the rows stay locked until the"
                                 + " coordinator is back: it blocks.",
                 replicas > 1 ? "The crashed replica is restarted after that."
