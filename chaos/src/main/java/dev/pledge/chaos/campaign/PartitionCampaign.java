@@ -212,6 +212,13 @@ final class PartitionCampaign implements Campaign {
             progress.accept(protocol + ", chosen moment: the coordinator pauses " + DECISION_PAUSE.toSeconds()
                     + " s after logging its decision, inventory is cut off, and the coordinator halts at " + point);
             Faults faults = r.faults();
+            // inventory was restarted inside its namespace: until the coordinator's heartbeats reach it there, the
+            // coordinator suspects it and refuses the order before any decision
+            if (!PartitionReadings.awaitTrusted(stack.service(Stack.COORDINATOR).baseUrl(), Stack.INVENTORY, PATIENCE)) {
+                rounds.problem(protocol + ", chosen moment: the coordinator still suspects inventory after "
+                        + PATIENCE.toSeconds() + " s (GET /participants)");
+                return 0;
+            }
             long pid = stack.service(Stack.COORDINATOR).runningPid().orElseThrow();
             java.util.Set<String> earlier = PartitionReadings.transactionIds(db);
             faults.pauseAt(Stack.COORDINATOR, "after-decision", DECISION_PAUSE);

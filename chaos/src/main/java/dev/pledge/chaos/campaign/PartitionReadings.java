@@ -1,11 +1,19 @@
 package dev.pledge.chaos.campaign;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.check.Databases.Db;
@@ -14,6 +22,8 @@ import dev.pledge.stack.Sleeper;
 /** What the partitions campaign reads directly from the databases while it cuts and heals. */
 final class PartitionReadings {
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PartitionReadings() {
     }
@@ -77,5 +87,33 @@ final class PartitionReadings {
             throw new IllegalArgumentException("not a branch gid: " + gid);
         }
         return gid;
+    }
+
+    /**
+     * Whether the coordinator trusts a participant again (its failure detector does not suspect it), waiting up to
+     * the patience: a participant just restarted elsewhere is suspected until its heartbeats are answered, and the
+     * coordinator refuses to ask a suspected participant for its vote.
+     */
+    static boolean awaitTrusted(String coordinatorUrl, String participant, Duration patience) {
+        long end = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(coordinatorUrl + "/participants"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                for (JsonNode p : JSON.readTree(resp.body())) {
+                    if (p.path("name").asText().equals(participant) && p.path("phi").isNumber()
+                            && !p.path("suspected").asBoolean()) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                // the coordinator does not answer yet: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            Sleeper.pause(Duration.ofMillis(200));
+        }
+        return false;
     }
 }
