@@ -239,12 +239,17 @@ final class BlockingExperiment {
         return outcome;
     }
 
-    /** Whether a branch of the transaction is still prepared; notes a second order answered meanwhile. */
+    /**
+     * Whether a branch of the transaction is still prepared; notes a second order answered while inventory's
+     * branch, the one holding the row it asked for, was still prepared (payment's branch may be ended after
+     * inventory's: an answer then is not an answer "while held").
+     */
     private boolean stillPrepared(String txId) throws SQLException {
         boolean answered = probe != null && probe.isDone();
-        boolean held = Inspector.prepared(stack).stream().anyMatch(p -> p.gid().startsWith(txId));
-        answeredWhileHeld |= answered && held;
-        return held;
+        List<Inspector.PreparedBranch> held = Inspector.prepared(stack).stream()
+                .filter(p -> p.gid().startsWith(txId)).toList();
+        answeredWhileHeld |= answered && held.stream().anyMatch(p -> p.participant().equals(Stack.INVENTORY));
+        return !held.isEmpty();
     }
 
     private long awaitResolved(String txId, Duration timeout) throws SQLException, InterruptedException {
