@@ -56,6 +56,19 @@ class InventoryIT {
                 .body("errors[0].field", equalTo("sku"));
     }
 
+    /** Started as any service is outside the local stack (no lab switch): no fault hook can be reached. */
+    @Test
+    void withoutTheLabSwitchTheFaultHooksDoNotExist() {
+        given().get("/admin/crash-points").then().statusCode(404);
+        given().put("/admin/crash-points/after-prepare").then().statusCode(404);
+        given().put("/admin/crash-points/after-prepare/pause?millis=1000").then().statusCode(404);
+        given().delete("/admin/crash-points").then().statusCode(404);
+        given().put("/admin/saga-silence/reserve").then().statusCode(404);
+        given().get("/admin/saga-silence").then().statusCode(404);
+        // the read-only admin views stay
+        given().get("/admin/prepared-branches").then().statusCode(200);
+    }
+
     @Test
     void preparedBranchIsARealPreparedTransactionAndCommitMovesStock(TestInfo test) throws SQLException {
         String gid = gid(test);

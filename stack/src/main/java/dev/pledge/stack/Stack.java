@@ -137,6 +137,7 @@ public final class Stack {
         full.putAll(env);
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
+        full.put("PLEDGE_LAB_ENABLED", "true"); // the local stack is the lab: crash points and saga silence on
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
     }
 
@@ -148,7 +149,8 @@ public final class Stack {
 
     private static Map<String, String> datasource(PostgresServer pg) {
         return Map.of("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
+                "QUARKUS_DATASOURCE_USERNAME", pg.serviceUser(),
+                "QUARKUS_DATASOURCE_PASSWORD", pg.servicePassword());
     }
 
     public StackConfig config() {

@@ -15,12 +15,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.resteasy.reactive.server.EndpointDisabled;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.pledge.common.problem.ProblemException;
 
 /** Arms and disarms this service's named crash points (fault injection for experiments and tests). */
+@EndpointDisabled(name = Lab.ENABLED, stringValue = "false", disableIfMissing = true)
 @Path("/admin/crash-points")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin")

@@ -11,13 +11,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.resteasy.reactive.server.EndpointDisabled;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.common.crash.Lab;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.action.BusinessAction;
 
 /** Fault injection for sagas: make this participant drop one kind of saga command, then speak again. */
+@EndpointDisabled(name = Lab.ENABLED, stringValue = "false", disableIfMissing = true)
 @Path("/admin/saga-silence")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Fault injection")
