@@ -13,15 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A PostgreSQL server of its own: a data directory created by initdb on first start, loopback only,
- * trust authentication for user {@value #USER}, prepared transactions enabled, and one database.
+ * A PostgreSQL server of its own: a data directory created by initdb on first start, loopback only, prepared
+ * transactions enabled, and one database. Every login needs its password (SCRAM; no trust authentication):
+ * the administrator {@value #ADMIN}, which the operator's tools use (inspect, the checker, the benchmark's floors,
+ * the experiments' probes), and the service's own role, named like its database, which owns the database and is
+ * the only one but the administrator that can finish the service's prepared transactions. Both passwords are
+ * generated on first start into the state directory ({@link Secrets}), with a {@code pgpass} file for psql.
  *
  * <p>PostgreSQL refuses to run as root. When started by root it runs inside a user namespace
  * ({@code unshare -U}): the server sees itself as an unprivileged user while its files stay root's, so
  * no OS user has to be created and no parent directory has to be opened up. A normal user runs it as is.
  */
 public final class PostgresServer extends ManagedProcess {
-    public static final String USER = "pledge";
+    /** The administrator (superuser) of every server of the stack. */
+    public static final String ADMIN = "pledge";
     private static final int MAX_PREPARED_TRANSACTIONS = 100;
 
     private final String database;
@@ -55,6 +60,28 @@ public final class PostgresServer extends ManagedProcess {
         return jdbcUrl(database);
     }
 
+    /** The role the service logs in as: named like its database, which it owns. */
+    public String serviceUser() {
+        return database;
+    }
+
+    public String servicePassword() {
+        return secrets().password(name() + "." + serviceUser());
+    }
+
+    private String adminPassword() {
+        return secrets().password(name() + "." + ADMIN);
+    }
+
+    private Secrets secrets() {
+        return Secrets.of(stateDir());
+    }
+
+    /** A JDBC URL that logs in to one of this server's databases as the administrator, password included. */
+    public String adminJdbcUrl(String db) {
+        return jdbcUrl(db) + "?user=" + ADMIN + "&password=" + adminPassword();
+    }
+
     private String jdbcUrl(String db) {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + db;
     }
@@ -81,9 +108,16 @@ public final class PostgresServer extends ManagedProcess {
 
     @Override
     protected void prepare() {
+        String adminSecret = name() + "." + ADMIN;
         if (Files.exists(dataDir().resolve("PG_VERSION"))) {
+            if (!secrets().exists(adminSecret)) {
+                throw new StackException(name() + ": the database in " + dataDir() + " was made before Pledge"
+                        + " required passwords (its logins trust anyone on this machine). `./pledge down --purge`"
+                        + " deletes it and its data, then `./pledge up` makes a new one with generated credentials.");
+            }
             return;
         }
+        adminPassword(); // written to its file, which initdb reads
         try {
             // the servers of a stack are prepared in parallel; if each initdb made the shared parent itself,
             // the slower ones would fail with "File exists"
@@ -92,8 +126,8 @@ public final class PostgresServer extends ManagedProcess {
             throw new StackException(name() + ": cannot create " + dataDir().getParent() + ": " + e.getMessage(), e);
         }
         List<String> initdb = asServerUser("initdb");
-        initdb.addAll(List.of("-D", dataDir().toString(), "-U", USER, "--auth=trust", "-E", "UTF8",
-                "--locale=C", "--no-sync"));
+        initdb.addAll(List.of("-D", dataDir().toString(), "-U", ADMIN, "--auth=scram-sha-256",
+                "--pwfile=" + secrets().file(adminSecret), "-E", "UTF8", "--locale=C", "--no-sync"));
         Processes.run(initdb, Duration.ofMinutes(2));
     }
 
@@ -127,25 +161,41 @@ public final class PostgresServer extends ManagedProcess {
 
     @Override
     protected void afterReady() {
-        try (Connection c = connect("postgres");
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, database);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
+        try (Connection c = connect("postgres")) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", serviceUser())) {
+                try (Statement create = c.createStatement()) {
+                    // the password is hex, generated here: nothing in it needs quoting
+                    create.execute("CREATE ROLE \"" + serviceUser() + "\" LOGIN PASSWORD '" + servicePassword() + "'");
                 }
             }
-            try (Statement create = c.createStatement()) {
-                create.execute("CREATE DATABASE \"" + database + "\"");
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                try (Statement create = c.createStatement()) {
+                    create.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + serviceUser() + "\"");
+                }
             }
         } catch (SQLException e) {
-            throw new StackException(name() + ": could not create database " + database + ": " + e.getMessage(), e);
+            throw new StackException(name() + ": could not create database " + database + " and its role: " + e.getMessage(), e);
+        }
+        secrets().pgpass(port(), ADMIN, adminPassword());
+        secrets().pgpass(port(), serviceUser(), servicePassword());
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
-    /** A new connection to one of this server's databases, as {@value #USER}. */
+    /** A new connection to one of this server's databases, as the administrator {@value #ADMIN}. */
     public Connection connect(String db) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(db) + "?user=" + USER + "&connectTimeout=3");
+        java.util.Properties login = new java.util.Properties();
+        login.setProperty("user", ADMIN);
+        login.setProperty("password", adminPassword());
+        login.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection(jdbcUrl(db), login);
     }
 
     public Connection connect() throws SQLException {

@@ -10,6 +10,7 @@ import dev.pledge.system.deploy.ComposeChecks;
 import dev.pledge.system.deploy.KafkaChecks;
 import dev.pledge.system.deploy.ManifestChecks;
 import dev.pledge.system.deploy.Manifests;
+import dev.pledge.system.deploy.SecurityChecks;
 import dev.pledge.system.deploy.ServiceChecks;
 
 /**
@@ -23,6 +24,7 @@ class DeployManifestsTest {
     private static final ServiceChecks SERVICES = new ServiceChecks(MANIFESTS);
     private static final KafkaChecks KAFKA = new KafkaChecks(MANIFESTS);
     private static final ComposeChecks COMPOSE = ComposeChecks.of(MANIFESTS);
+    private static final SecurityChecks SECURITY = new SecurityChecks(MANIFESTS, COMPOSE);
     /** The local stack's max_prepared_transactions, which the deployed participants' databases must match. */
     private static final int PREPARED = MANIFESTS.constant("stack/src/main/java/dev/pledge/stack/PostgresServer.java",
             "MAX_PREPARED_TRANSACTIONS");
@@ -115,6 +117,16 @@ class DeployManifestsTest {
     @Test
     void composeAddressesNameServicesAndTheirDatabases() {
         assertNone(COMPOSE.addressesNameServicesAndTheirDatabases(PREPARED));
+    }
+
+    @Test
+    void noDeploymentTurnsTheLabSwitchOn() {
+        assertNone(SECURITY.labIsOffOutsideTheLocalStack());
+    }
+
+    @Test
+    void noDeploymentCarriesACredentialInPlainText() {
+        assertNone(SECURITY.noCredentialIsWrittenInAFile());
     }
 
     static void assertNone(List<String> problems) {

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.chaos.check.Checker;
 import dev.pledge.chaos.check.Databases;
+import dev.pledge.chaos.check.Databases.Db;
 import dev.pledge.chaos.check.Snapshot;
+import dev.pledge.stack.Stack;
 
 /**
  * An independent reading of the databases (never through the services): which branches committed, what
@@ -36,16 +38,12 @@ final class Ledger {
     private final String sagaUrl;
     private final Databases databases;
 
-    Ledger(int inventoryPort, int paymentPort, int coordinatorPort, int sagaPort) {
-        this.databases = new Databases(inventoryPort, paymentPort, coordinatorPort, sagaPort);
-        this.inventoryUrl = url(inventoryPort, "inventory");
-        this.paymentUrl = url(paymentPort, "payment");
-        this.coordinatorUrl = url(coordinatorPort, "coordinator");
-        this.sagaUrl = url(sagaPort, "saga");
-    }
-
-    private static String url(int port, String db) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=pledge";
+    Ledger(Stack stack) {
+        this.databases = Databases.of(stack);
+        this.inventoryUrl = databases.url(Db.INVENTORY);
+        this.paymentUrl = databases.url(Db.PAYMENT);
+        this.coordinatorUrl = databases.url(Db.COORDINATOR);
+        this.sagaUrl = databases.url(Db.SAGA);
     }
 
     /** Transaction id -> decided state of its branch in one participant. */

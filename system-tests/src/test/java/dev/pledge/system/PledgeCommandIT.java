@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -450,7 +449,7 @@ class PledgeCommandIT {
     }
 
     private static Connection connect(String server, String db) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pledge.port(server) + "/" + db + "?user=pledge");
+        return pledge.stack().postgres(server).connect(db);
     }
 
     /** Transaction ids whose branch committed in this participant's database. */

@@ -39,7 +39,6 @@ final class TestStacks {
 
     /** The independent checker, reading the stack's four databases. */
     static Ledger ledger(Stack stack) {
-        return new Ledger(stack.postgres(Stack.PG_INVENTORY).port(), stack.postgres(Stack.PG_PAYMENT).port(),
-                stack.postgres(Stack.PG_COORDINATOR).port(), stack.postgres(Stack.PG_SAGA).port());
+        return new Ledger(stack);
     }
 }

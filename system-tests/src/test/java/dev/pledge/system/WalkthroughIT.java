@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.stack.Processes;
+import dev.pledge.stack.Secrets;
 import dev.pledge.stack.Stack;
 
 /**
@@ -237,9 +238,13 @@ class WalkthroughIT {
     @Test
     @Order(8)
     void psqlReadsAParticipantsDatabase() throws Exception {
-        Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", Integer.toString(pledge.port(Stack.PG_INVENTORY)),
-                "-U", "pledge", "inventory", "-tA", "-c", "SELECT stock FROM products WHERE sku = 'BOOK-001'")
-                .redirectErrorStream(true).start();
+        ProcessBuilder command = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p",
+                Integer.toString(pledge.port(Stack.PG_INVENTORY)), "-U", "pledge", "inventory", "-tA", "-c",
+                "SELECT stock FROM products WHERE sku = 'BOOK-001'").redirectErrorStream(true);
+        // the password ./pledge up generated, from the file the docs name (never typed, never a prompt)
+        command.environment().put("PGPASSFILE", Secrets.of(pledge.stack().config().stateDir()).file("pgpass").toString());
+        command.environment().remove("PGPASSWORD");
+        Process psql = command.start();
         String out = new String(psql.getInputStream().readAllBytes()).strip();
         assertThat(psql.waitFor()).as(out).isZero();
         assertThat(out).isEqualTo(Integer.toString(ledger.stock("BOOK-001")));

@@ -22,7 +22,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         server.start();
         server.awaitReady(Duration.ofSeconds(60));
         return Map.of("quarkus.datasource.jdbc.url", server.jdbcUrl(),
-                "quarkus.datasource.username", PostgresServer.USER,
+                "quarkus.datasource.username", server.serviceUser(),
+                "quarkus.datasource.password", server.servicePassword(),
                 "pledge.test.postgres.pidfile", server.pidFile().toString());
     }
 

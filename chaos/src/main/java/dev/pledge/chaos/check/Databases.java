@@ -19,20 +19,20 @@ public final class Databases {
 
     private final String[] urls = new String[Db.values().length];
 
-    public Databases(int inventoryPort, int paymentPort, int coordinatorPort, int sagaPort) {
-        urls[Db.INVENTORY.ordinal()] = url(inventoryPort, "inventory");
-        urls[Db.PAYMENT.ordinal()] = url(paymentPort, "payment");
-        urls[Db.COORDINATOR.ordinal()] = url(coordinatorPort, "coordinator");
-        urls[Db.SAGA.ordinal()] = url(sagaPort, "saga");
+    private Databases(Stack stack) {
+        urls[Db.INVENTORY.ordinal()] = url(stack, Stack.PG_INVENTORY, "inventory");
+        urls[Db.PAYMENT.ordinal()] = url(stack, Stack.PG_PAYMENT, "payment");
+        urls[Db.COORDINATOR.ordinal()] = url(stack, Stack.PG_COORDINATOR, "coordinator");
+        urls[Db.SAGA.ordinal()] = url(stack, Stack.PG_SAGA, "saga");
     }
 
+    /** The stack's databases, logged in to as their administrator (the operator's identity; see docs/security.md). */
     public static Databases of(Stack stack) {
-        return new Databases(stack.postgres(Stack.PG_INVENTORY).port(), stack.postgres(Stack.PG_PAYMENT).port(),
-                stack.postgres(Stack.PG_COORDINATOR).port(), stack.postgres(Stack.PG_SAGA).port());
+        return new Databases(stack);
     }
 
-    private static String url(int port, String db) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=pledge&connectTimeout=5&socketTimeout=30";
+    private static String url(Stack stack, String server, String db) {
+        return stack.postgres(server).adminJdbcUrl(db) + "&connectTimeout=5&socketTimeout=30";
     }
 
     public Connection connect(Db db) throws SQLException {

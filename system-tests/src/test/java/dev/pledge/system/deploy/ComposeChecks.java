@@ -173,7 +173,7 @@ public record ComposeChecks(Manifests m, String where, Map<String, Object> servi
     }
 
     /** A service's environment, given as a mapping or as a list of NAME=value. */
-    private Map<String, String> env(String service) {
+    public Map<String, String> env(String service) {
         Map<String, String> env = new TreeMap<>();
         Object given = YamlDoc.get(services.get(service), "environment");
         if (given instanceof Map<?, ?> vars) {
