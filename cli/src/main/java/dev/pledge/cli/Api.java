@@ -11,6 +11,9 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.TokenMinter;
+
 /** JSON over HTTP to the services, with errors a person can act on. */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +33,15 @@ final class Api {
         }
     }
 
+    /** The operator's key, when the CLI acts on a stack: every call carries its token. */
+    private static volatile TokenMinter operator;
+
     private Api() {
+    }
+
+    /** Signs every later call as the operator (docs/security.md: the CLI and its tools act as "operator"). */
+    static void actAs(TokenMinter minter) {
+        operator = minter;
     }
 
     static JsonNode get(String url) {
@@ -51,6 +62,10 @@ final class Api {
     }
 
     private static JsonNode send(HttpRequest.Builder request) {
+        TokenMinter signer = operator;
+        if (signer != null) {
+            request.header("Authorization", signer.bearer(Caller.EVERY_SERVICE));
+        }
         HttpRequest req = request.header("Accept", "application/json").timeout(Duration.ofSeconds(60)).build();
         HttpResponse<String> resp;
         try {

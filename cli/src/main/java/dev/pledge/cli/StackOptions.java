@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import dev.pledge.identity.Caller;
 import dev.pledge.stack.ComponentStatus;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackConfig;
@@ -14,8 +15,11 @@ final class StackOptions {
     private StackOptions() {
     }
 
+    /** The stack; the CLI's calls to it are signed with its operator key from now on. */
     static Stack stack() {
-        return new Stack(StackConfig.fromEnv(System.getenv(), defaultHome()));
+        Stack stack = new Stack(StackConfig.fromEnv(System.getenv(), defaultHome()));
+        Api.actAs(stack.identities().minter(Caller.OPERATOR));
+        return stack;
     }
 
     /** The local stack when every component of it runs; otherwise empty, after saying on stderr what does not. */

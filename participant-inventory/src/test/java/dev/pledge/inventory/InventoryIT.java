@@ -14,15 +14,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.Identities;
+import dev.pledge.identity.TokenMinter;
+import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
+import dev.pledge.testing.StateDirs;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +39,7 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(KafkaResource.class)
+@WithTestResource(CallersResource.class)
 class InventoryIT {
     private static final String PROBLEM = "application/problem+json";
 
@@ -54,6 +63,55 @@ class InventoryIT {
     void malformedSkuIsAProblem400() {
         given().get("/products/bad sku!").then().statusCode(400).contentType(PROBLEM)
                 .body("errors[0].field", equalTo("sku"));
+    }
+
+    /**
+     * Only the coordinator decides a branch: a call without a token, with a token this service cannot verify
+     * (unknown key, expired, for another audience, a subject that is not its key's owner), or from a caller of
+     * another role is refused, and the prepared branch and its rows stay as they were.
+     */
+    @Test
+    void onlyTheCoordinatorMayDecideAPreparedBranch(TestInfo test) throws SQLException {
+        String gid = gid(test);
+        prepare(gid, "LAMP-007", 1).body("vote", equalTo("YES"));
+        int stock = stock("LAMP-007");
+        TokenMinter coordinator = CallersResource.minter(Caller.COORDINATOR);
+        TokenMinter stranger = Identities.in(StateDirs.fresh("stranger")).ensure().minter(Caller.COORDINATOR);
+        Instant now = Instant.now();
+        List<String> participants = List.of(Caller.FOR_PARTICIPANTS);
+        Map<String, String> unauthenticated = Map.of(
+                "a coordinator key this service does not trust", stranger.bearer(participants),
+                "an expired token", "Bearer " + coordinator.sign(participants, now.minus(Duration.ofMinutes(10)),
+                        Duration.ofMinutes(2), Map.of()),
+                "a token for the coordinator's audience", coordinator.bearer(Caller.FOR_COORDINATOR),
+                "inventory's key naming the coordinator as subject", "Bearer " + CallersResource.minter(Caller.INVENTORY)
+                        .sign(participants, now, Duration.ofMinutes(1), Map.of("sub", "coordinator")),
+                "not a token", "Bearer not.a.token");
+        Map<String, String> forbidden = Map.of(
+                "a peer participant", CallersResource.minter(Caller.PAYMENT).bearer(participants),
+                "a peer claiming the coordinator's role", "Bearer " + CallersResource.minter(Caller.PAYMENT)
+                        .sign(participants, now, Duration.ofMinutes(1), Map.of("groups", List.of("coordinator"))),
+                "the operator, outside the lab", CallersResource.minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE));
+        for (String verb : List.of("commit", "abort", "do-commit")) {
+            given().noFilters().post("/branches/" + gid + "/" + verb).then().statusCode(401).contentType(PROBLEM)
+                    .header("WWW-Authenticate", containsString("Bearer"));
+            unauthenticated.forEach((what, header) -> given().header("Authorization", header)
+                    .post("/branches/" + gid + "/" + verb).then().statusCode(401).contentType(PROBLEM)
+                    .body("detail", containsString("token")));
+            forbidden.forEach((what, header) -> given().header("Authorization", header)
+                    .post("/branches/" + gid + "/" + verb).then().statusCode(403).contentType(PROBLEM)
+                    .body("detail", containsString("only the coordinator decides a branch")));
+        }
+        given().header("Authorization", CallersResource.minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE))
+                .contentType(ContentType.JSON).body("{\"operation\":{\"sku\":\"LAMP-007\",\"qty\":1}}")
+                .post("/branches/probe-" + gid + "/prepare").then().statusCode(403).contentType(PROBLEM);
+        assertThat(preparedXacts(gid)).as("still prepared after every refused call").isEqualTo(1);
+        assertThat(preparedXacts("probe-" + gid)).isZero();
+        assertThat(stock("LAMP-007")).isEqualTo(stock);
+
+        given().header("Authorization", coordinator.bearer(participants)).post("/branches/" + gid + "/abort")
+                .then().statusCode(200).body("state", equalTo("ABORTED"));
+        assertThat(preparedXacts(gid)).isZero();
     }
 
     /** Started as any service is outside the local stack (no lab switch): no fault hook can be reached. */

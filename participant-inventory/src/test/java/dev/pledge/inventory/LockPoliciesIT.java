@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
@@ -38,6 +39,7 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(KafkaResource.class)
+@WithTestResource(CallersResource.class)
 class LockPoliciesIT {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 

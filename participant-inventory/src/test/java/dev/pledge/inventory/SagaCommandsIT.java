@@ -36,6 +36,7 @@ import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaCommandHandler;
 import dev.pledge.participant.saga.SagaReply;
 import dev.pledge.participant.saga.SagaReply.Outcome;
+import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
@@ -46,6 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(KafkaResource.class)
+@WithTestResource(CallersResource.class)
 class SagaCommandsIT {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
@@ -27,6 +28,7 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(KafkaResource.class)
+@WithTestResource(CallersResource.class)
 class PaymentIT {
     private static final String PROBLEM = "application/problem+json";
 

@@ -3,12 +3,12 @@ package dev.pledge.stack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+
+import dev.pledge.identity.PrivateFiles;
 
 /**
  * The local stack's credentials, generated on first use into {@code <state dir>/secrets/} (0700; each file
@@ -80,21 +80,7 @@ public final class Secrets {
     }
 
     private void write(Path f, String content) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            restrict(dir, "rwx------");
-        }
-        Path tmp = Files.createTempFile(dir, f.getFileName().toString(), ".tmp");
-        restrict(tmp, "rw-------");
-        Files.writeString(tmp, content);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void restrict(Path p, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own access rules apply
-        }
+        PrivateFiles.directory(dir);
+        PrivateFiles.write(f, content, "rw-------");
     }
 }

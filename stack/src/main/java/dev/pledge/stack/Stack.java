@@ -16,6 +16,9 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.Identities;
+
 /**
  * The whole local stack: four PostgreSQL servers, one Kafka broker, the four services and the dashboard, each
  * a separate OS process. Infrastructure starts first (in parallel), then the services (in parallel). The
@@ -38,13 +41,20 @@ public final class Stack {
     private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration GRACE = Duration.ofSeconds(20);
 
+    /** The caller each service module signs as. */
+    private static final Map<String, Caller> CALLERS = Map.of("coordinator", Caller.COORDINATOR,
+            "participant-inventory", Caller.INVENTORY, "participant-payment", Caller.PAYMENT,
+            "saga-orchestrator", Caller.SAGA_ORCHESTRATOR, "dashboard", Caller.DASHBOARD);
+
     private final StackConfig config;
     private final List<ManagedProcess> infrastructure;
     private final List<QuarkusService> services;
+    private final Identities identities;
 
     public Stack(StackConfig config) {
         this.config = config;
         Path state = config.stateDir();
+        this.identities = Identities.in(Secrets.of(state).file("identity")).ensure();
         PostgresServer pgCoordinator = postgres(PG_COORDINATOR, "coordinator");
         PostgresServer pgInventory = postgres(PG_INVENTORY, "inventory");
         PostgresServer pgPayment = postgres(PG_PAYMENT, "payment");
@@ -138,6 +148,10 @@ public final class Stack {
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
         full.put("PLEDGE_LAB_ENABLED", "true"); // the local stack is the lab: crash points and saga silence on
+        Optional.ofNullable(CALLERS.get(module)).ifPresent(caller -> {
+            full.put("PLEDGE_IDENTITY_KEY_FILE", identities.keyFile(caller).toString());
+            full.put("PLEDGE_IDENTITY_TRUST_FILE", identities.trustFile().toString());
+        });
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
     }
 
@@ -155,6 +169,11 @@ public final class Stack {
 
     public StackConfig config() {
         return config;
+    }
+
+    /** The callers' keys of this stack (docs/security.md); the operator's tools sign with {@link Caller#OPERATOR}. */
+    public Identities identities() {
+        return identities;
     }
 
     public List<ManagedProcess> components() {

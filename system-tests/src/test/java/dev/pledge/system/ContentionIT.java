@@ -118,8 +118,7 @@ class ContentionIT {
         PledgeCommand.Result seed = pledge.run("experiment", "contention", "--protocol", "saga", "--orders", "1",
                 "--clients", "1", "--stock", "10", "--json"); // creates HOT-001 and acc-hot-001
         assertThat(seed.exitCode()).as("%s", seed).isZero();
-        HandMadeDeadlock deadlock = HandMadeDeadlock.make(stack.service(Stack.INVENTORY).baseUrl(),
-                stack.service(Stack.PAYMENT).baseUrl(), "HOT-001", "acc-hot-001");
+        HandMadeDeadlock deadlock = HandMadeDeadlock.make(stack, "HOT-001", "acc-hot-001");
         try (deadlock) {
             JsonNode cycles = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

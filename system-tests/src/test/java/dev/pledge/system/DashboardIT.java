@@ -229,8 +229,7 @@ class DashboardIT {
     @Tag(IN_BROWSER)
     void theLockWaitsPanelShowsADistributedDeadlockAsACycle() throws Exception {
         open();
-        HandMadeDeadlock deadlock = HandMadeDeadlock.make(stack.service(Stack.INVENTORY).baseUrl(),
-                stack.service(Stack.PAYMENT).baseUrl(), "BOOK-001", "acc-alice");
+        HandMadeDeadlock deadlock = HandMadeDeadlock.make(stack, "BOOK-001", "acc-alice");
         try (deadlock) {
             until(b -> byId("waits-cycles").getText().contains("Cycle:") ? true : null);
             String cycle = byId("waits-cycles").getText();

@@ -13,6 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.TokenMinter;
+import dev.pledge.stack.Stack;
+
 /**
  * A distributed deadlock made by hand through the participants' own API, under the {@code wait} lock policy:
  * order A holds a product at inventory and order B an account at payment, each prepared; then B's inventory
@@ -29,25 +33,28 @@ final class HandMadeDeadlock implements AutoCloseable {
     final String b = UUID.randomUUID().toString();
     private final String inventory;
     private final String payment;
+    /** The test plays the coordinator here, so it signs with the coordinator's key. */
+    private final TokenMinter coordinator;
     private final JsonNode stock;
     private final JsonNode money;
     private CompletableFuture<JsonNode> aWaits;
     private CompletableFuture<JsonNode> bWaits;
 
-    private HandMadeDeadlock(String inventory, String payment, String sku, String account) {
-        this.inventory = inventory;
-        this.payment = payment;
+    private HandMadeDeadlock(Stack stack, String sku, String account) {
+        this.inventory = stack.service(Stack.INVENTORY).baseUrl();
+        this.payment = stack.service(Stack.PAYMENT).baseUrl();
+        this.coordinator = stack.identities().minter(Caller.COORDINATOR);
         this.stock = JSON.createObjectNode().put("sku", sku).put("qty", 1);
         this.money = JSON.createObjectNode().put("account", account).put("amount", "1.00");
     }
 
     /** Makes the cycle; each branch held first must vote YES (the product in stock, the account in funds). */
-    static HandMadeDeadlock make(String inventoryUrl, String paymentUrl, String sku, String account) {
-        HandMadeDeadlock d = new HandMadeDeadlock(inventoryUrl, paymentUrl, sku, account);
-        d.expectYes(prepare(inventoryUrl, d.a + ".inventory", d.stock));
-        d.expectYes(prepare(paymentUrl, d.b + ".payment", d.money));
-        d.bWaits = CompletableFuture.supplyAsync(() -> prepare(inventoryUrl, d.b + ".inventory", d.stock));
-        d.aWaits = CompletableFuture.supplyAsync(() -> prepare(paymentUrl, d.a + ".payment", d.money));
+    static HandMadeDeadlock make(Stack stack, String sku, String account) {
+        HandMadeDeadlock d = new HandMadeDeadlock(stack, sku, account);
+        d.expectYes(d.prepare(d.inventory, d.a + ".inventory", d.stock));
+        d.expectYes(d.prepare(d.payment, d.b + ".payment", d.money));
+        d.bWaits = CompletableFuture.supplyAsync(() -> d.prepare(d.inventory, d.b + ".inventory", d.stock));
+        d.aWaits = CompletableFuture.supplyAsync(() -> d.prepare(d.payment, d.a + ".payment", d.money));
         return d;
     }
 
@@ -71,7 +78,7 @@ final class HandMadeDeadlock implements AutoCloseable {
         }
     }
 
-    private static JsonNode prepare(String url, String gid, JsonNode operation) {
+    private JsonNode prepare(String url, String gid, JsonNode operation) {
         var body = JSON.createObjectNode();
         body.set("operation", operation);
         body.put("timeoutMs", WAIT_MS);
@@ -80,10 +87,11 @@ final class HandMadeDeadlock implements AutoCloseable {
         return post(url + "/branches/" + gid + "/prepare", body);
     }
 
-    private static JsonNode post(String url, JsonNode body) {
+    private JsonNode post(String url, JsonNode body) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", coordinator.bearer(Caller.FOR_PARTICIPANTS))
                     .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
                     .build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.identity.Caller;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -228,9 +229,11 @@ class ReasonsIT {
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
     }
 
+    /** Posts as the coordinator would (the test holds a branch the way a transaction of the coordinator does). */
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", stack.identities().minter(Caller.COORDINATOR).bearer(Caller.FOR_PARTICIPANTS))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.check.Databases.Db;
+import dev.pledge.chaos.check.Databases;
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.TokenMinter;
 import dev.pledge.stack.Sleeper;
 
 /**
@@ -35,13 +37,16 @@ final class StatefulCases {
     private final String runId;
     private final Consumer<String> problem;
     private final Consumer<String> progress;
+    private final TokenMinter operator;
     private int requests;
     private int committed;
     private int aborted;
 
+    /** @param operator signs every request: the campaign acts as the operator, in the lab (docs/security.md) */
     StatefulCases(HttpClient http, Databases db, String coordinator, String inventory, String saga, String runId,
-            Consumer<String> problem, Consumer<String> progress) {
+            Consumer<String> problem, Consumer<String> progress, TokenMinter operator) {
         this.http = http;
+        this.operator = operator;
         this.db = db;
         this.coordinator = coordinator;
         this.inventory = inventory;
@@ -182,11 +187,12 @@ final class StatefulCases {
         if (key != null) {
             b.header("Idempotency-Key", key);
         }
+        b.header("Authorization", operator.bearer(Caller.EVERY_SERVICE));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", operator.bearer(Caller.EVERY_SERVICE)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

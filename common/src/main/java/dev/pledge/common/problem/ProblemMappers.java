@@ -17,6 +17,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
 /** Turns every error a resource can raise into an RFC 9457 problem details response. */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -51,6 +55,25 @@ public class ProblemMappers {
         return malformed(e, uri);
     }
 
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        return withChallenge(respond(Problem.of(401, "Unauthorized", "This call needs a valid token of a Pledge caller"
+                + " (Authorization: Bearer ...)" + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + ". See docs/security.md."), uri));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response anonymous(UnauthorizedException e, UriInfo uri) {
+        return withChallenge(respond(Problem.of(401, "Unauthorized", "This call needs a token of a Pledge caller"
+                + " (Authorization: Bearer ...), and it came without one. See docs/security.md."), uri));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of(403, "Forbidden", e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : "The caller's role may not make this call. See docs/security.md for who may call what."), uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException json) {
@@ -78,6 +101,11 @@ public class ProblemMappers {
         // drop the method and parameter names of a resource method ("create.order.qty" -> "qty")
         String[] parts = path.split("\\.");
         return parts.length > 2 ? String.join(".", List.of(parts).subList(2, parts.length)) : parts[parts.length - 1];
+    }
+
+    private static Response withChallenge(Response r) {
+        r.getHeaders().putSingle("WWW-Authenticate", "Bearer realm=\"pledge\"");
+        return r;
     }
 
     private static Response respond(Problem p, UriInfo uri) {

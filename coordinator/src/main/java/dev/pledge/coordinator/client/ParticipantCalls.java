@@ -18,9 +18,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.pledge.common.identity.Bearer;
+import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.BranchApi.PrepareBody;
 import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.identity.Caller;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -36,10 +39,12 @@ public class ParticipantCalls {
     private final Map<String, String> circuitStates = new ConcurrentHashMap<>();
     private final CoordinatorConfig config;
     private final ParticipantWatch watch;
+    private final Bearer bearer;
 
-    public ParticipantCalls(CoordinatorConfig config, ParticipantWatch watch) {
+    public ParticipantCalls(CoordinatorConfig config, ParticipantWatch watch, ServiceIdentity identity) {
         this.config = config;
         this.watch = watch;
+        this.bearer = new Bearer(identity, Caller.FOR_PARTICIPANTS); // every call carries the coordinator's token
     }
 
     /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
@@ -170,6 +175,7 @@ public class ParticipantCalls {
                 .baseUri(URI.create(u))
                 .connectTimeout(2, TimeUnit.SECONDS)
                 .readTimeout(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register(bearer)
                 .build(BranchApi.class));
     }
 }

@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.common.problem.Problem;
+import dev.pledge.identity.Caller;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.store.BranchLocks;
 import io.agroal.api.AgroalDataSource;
@@ -61,6 +63,8 @@ public class OrphanInquiry {
     BranchLocks locks;
     @Inject
     ObjectMapper json;
+    @Inject
+    ServiceIdentity identity;
     @ConfigProperty(name = "pledge.participant.coordinator-url")
     Optional<String> coordinatorUrl;
     @ConfigProperty(name = "pledge.participant.inquiry.after", defaultValue = "30s")
@@ -124,8 +128,10 @@ public class OrphanInquiry {
 
     /** True only when the coordinator answered that it has no record of the transaction. */
     private boolean unknownTo(Held h) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(h.coordinatorUrl().replaceAll("/+$", "")
-                + "/transactions/" + h.txId())).timeout(ASK_TIMEOUT).GET().build();
+        HttpRequest.Builder ask = HttpRequest.newBuilder(URI.create(h.coordinatorUrl().replaceAll("/+$", "")
+                + "/transactions/" + h.txId())).timeout(ASK_TIMEOUT).GET();
+        identity.bearer(Caller.FOR_COORDINATOR).ifPresent(a -> ask.header("Authorization", a));
+        HttpRequest request = ask.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 404) {

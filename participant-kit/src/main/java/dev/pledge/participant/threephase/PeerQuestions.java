@@ -24,11 +24,14 @@ final class PeerQuestions {
     private final ObjectMapper json;
     private final Duration timeout;
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** This participant's token for its peers, which refuse questions without one. */
+    private final Optional<String> authorization;
 
-    PeerQuestions(HttpClient http, ObjectMapper json, Duration timeout) {
+    PeerQuestions(HttpClient http, ObjectMapper json, Duration timeout, Optional<String> authorization) {
         this.http = http;
         this.json = json;
         this.timeout = timeout;
+        this.authorization = authorization;
     }
 
     /** The peer's branch state, or empty when it cannot be reached. 404 means it never prepared. */
@@ -52,9 +55,11 @@ final class PeerQuestions {
             return Optional.empty();
         }
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid() + verb))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid() + verb))
                     .timeout(timeout).header("Accept", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            authorization.ifPresent(a -> b.header("Authorization", a));
+            HttpRequest req = b.build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (resp.statusCode() == 404 && verb.isEmpty()) {
                 return Optional.of(BranchState.WORKING);

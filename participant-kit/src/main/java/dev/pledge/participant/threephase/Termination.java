@@ -26,10 +26,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.crash.CrashPoints;
-import dev.pledge.participant.BranchService;
-import dev.pledge.participant.store.BranchLocks;
+import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.common.protocol.TerminationRule;
+import dev.pledge.identity.Caller;
+import dev.pledge.participant.BranchService;
+import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.threephase.ThreePhaseStore.Pending;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -61,6 +63,8 @@ public class Termination {
     CrashPoints crashPoints;
     @Inject
     ObjectMapper json;
+    @Inject
+    ServiceIdentity identity;
     @ConfigProperty(name = "pledge.participant.three-phase.phi-threshold", defaultValue = "8")
     double phiThreshold;
     @ConfigProperty(name = "pledge.participant.three-phase.check-interval", defaultValue = "1s")
@@ -96,7 +100,7 @@ public class Termination {
         watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis(),
                 acceptablePause.toMillis());
         List<CompletableFuture<Void>> due = new ArrayList<>();
-        PeerQuestions questions = new PeerQuestions(http, json, PEER_TIMEOUT);
+        PeerQuestions questions = new PeerQuestions(http, json, PEER_TIMEOUT, identity.bearer(Caller.FOR_PARTICIPANTS));
         for (Pending p : pending) {
             long waited = Duration.between(p.since(), Instant.now()).toMillis();
             double phi = watch.phi(p.coordinatorUrl());

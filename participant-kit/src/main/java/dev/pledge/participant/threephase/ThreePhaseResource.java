@@ -22,7 +22,10 @@ import dev.pledge.common.fencing.Epochs;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.store.Fences;
+import dev.pledge.participant.api.BranchCallers;
 import dev.pledge.participant.api.BranchView;
+import io.quarkus.security.Authenticated;
+
 import static dev.pledge.participant.api.BranchResource.EPOCH_DOC;
 
 /**
@@ -44,23 +47,29 @@ public class ThreePhaseResource {
     BranchLocks locks;
     @Inject
     CrashPoints crashPoints;
+    @Inject
+    BranchCallers callers;
 
     @POST
     @Path("/can-commit")
+    @Authenticated // who may: BranchCallers
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "3PC: do the business change, PREPARE TRANSACTION and vote; remember coordinator and peers")
     public BranchView canCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch,
             @Valid @NotNull CanCommitRequest body) throws SQLException {
+        callers.mayDecide(gid);
         fences.admit(BranchService.checkGid(gid), epoch);
         return threePhase.canCommit(gid, body);
     }
 
     @POST
     @Path("/pre-commit")
+    @Authenticated // who may: BranchCallers (a peer pre-commits during termination)
     @Operation(summary = "3PC: everyone voted YES; from now on a timeout commits")
     public BranchView preCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        callers.mayPreCommit(gid);
         BranchService.checkGid(gid);
         crashPoints.hit("before-precommit"); // a pause here stands for a pre-commit that is late on the wire
         return locks.with(gid, () -> {
@@ -71,9 +80,11 @@ public class ThreePhaseResource {
 
     @POST
     @Path("/do-commit")
+    @Authenticated // who may: BranchCallers
     @Operation(summary = "3PC: COMMIT PREPARED; repeating it is harmless")
     public BranchView doCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        callers.mayDecide(gid);
         return locks.with(BranchService.checkGid(gid), () -> {
             fences.admit(gid, epoch);
             return branches.commit(gid);
