@@ -2,7 +2,9 @@ package dev.pledge.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,8 +252,31 @@ class WalkthroughIT {
         assertThat(out).isEqualTo(Integer.toString(ledger.stock("BOOK-001")));
     }
 
+    /** docs/security.md: the keys for a deployment, made once and kept; the Secret's command names every key but the operator's. */
     @Test
     @Order(9)
+    void keysForADeploymentAreMadeOnceAndKept() throws Exception {
+        Path dir = Path.of(pledge.env().get("PLEDGE_STATE_DIR")).resolveSibling("deployment-keys");
+        PledgeCommand.Result first = pledge.run("keys", "--out", dir.toString());
+        assertThat(first.exitCode()).as("%s", first).isZero();
+        assertThat(first.out()).contains("(6 made, 0 kept)").contains("kubectl create secret generic pledge-identity")
+                .contains("--from-file=" + dir.resolve("coordinator.jwk")).doesNotContain("--from-file=" + dir.resolve("operator.jwk"));
+        String key = Files.readString(dir.resolve("coordinator.jwk"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("coordinator.jwk")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(dir.resolve("trust.jwks"))).contains("\"kid\":\"coordinator\"").doesNotContain("\"d\":");
+
+        PledgeCommand.Result again = pledge.run("keys", "--out", dir.toString());
+        assertThat(again.out()).contains("(0 made, 6 kept)");
+        assertThat(Files.readString(dir.resolve("coordinator.jwk"))).isEqualTo(key);
+
+        PledgeCommand.Result onAFile = pledge.run("keys", "--out", dir.resolve("trust.jwks").toString());
+        assertThat(onAFile.exitCode()).isEqualTo(2);
+        assertThat(onAFile.err()).contains("is a file, not a directory");
+    }
+
+    @Test
+    @Order(10)
     void downWithPurgeStopsEveryProcessAndDeletesTheState() throws Exception {
         List<Long> pids = new ArrayList<>();
         JSON.readTree(pledge.run("status", "--json").out()).path("components").forEach(c -> pids.add(c.path("pid").asLong()));

@@ -62,6 +62,11 @@ public final class DeployCommands {
             case "create" -> {
                 if (object.equals("namespace")) {
                     namespace(c, a.words.get(2), problems);
+                } else if (object.equals("secret")) {
+                    String name = a.words.size() > 3 ? a.words.get(3) : "";
+                    if (docs.stream().noneMatch(d -> d.is("Secret", name))) {
+                        problems.add(c + ": no manifest declares a Secret " + name + " for the pods to read");
+                    }
                 } else {
                     operator(c, a.option("-f").orElse(""), problems);
                 }
