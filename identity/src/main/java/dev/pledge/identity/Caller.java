@@ -20,13 +20,14 @@ public enum Caller {
     /** The issuer every token names. */
     public static final String ISSUER = "pledge";
 
-    /** Audiences: whom a token is for. A service accepts only tokens that name its own. */
+    /**
+     * Audiences: whom a token is for. A service accepts only tokens that name it, by its caller name
+     * ({@code coordinator}, {@code inventory}, ...): a token the coordinator sent to inventory is no good at payment.
+     */
     public static final String FOR_COORDINATOR = "coordinator";
-    public static final String FOR_PARTICIPANTS = "participant";
-    public static final String FOR_ORCHESTRATOR = "saga-orchestrator";
-    public static final String FOR_DASHBOARD = "dashboard";
     /** Every audience: the operator's tools talk to every service. */
-    public static final List<String> EVERY_SERVICE = List.of(FOR_COORDINATOR, FOR_PARTICIPANTS, FOR_ORCHESTRATOR, FOR_DASHBOARD);
+    public static final List<String> EVERY_SERVICE = List.of("coordinator", "inventory", "payment", "saga-orchestrator",
+            "dashboard");
 
     private final String id;
     private final String role;

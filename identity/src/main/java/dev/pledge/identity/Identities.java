@@ -56,7 +56,8 @@ public final class Identities {
                     key.setKeyId(c.id());
                     key.setUse("sig");
                     key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-                    PrivateFiles.write(keyFile(c), key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE), "rw-------");
+                    // another process making the same key at the same moment: the first one's stays, and both use it
+                    PrivateFiles.writeNew(keyFile(c), key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE), "rw-------");
                 }
                 publicKeys.add(JsonWebKey.Factory.newJwk(read(c).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
             }

@@ -11,11 +11,29 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
-    /** Makes the directory, readable only by its owner, if it is missing. */
+    /** Makes the directory if it is missing, and leaves it readable only by its owner either way. */
     public static void directory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            restrict(dir, "rwx------");
+        Files.createDirectories(dir);
+        restrict(dir, "rwx------");
+    }
+
+    /**
+     * Writes the file only if there is none yet, even with another process writing the same name at the same time:
+     * the first one's file stays (a hard link to a whole temporary file, which fails if the name exists).
+     *
+     * @return whether this call wrote it
+     */
+    public static boolean writeNew(Path f, String content, String permissions) throws IOException {
+        Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp");
+        try {
+            restrict(tmp, permissions);
+            Files.writeString(tmp, content);
+            Files.createLink(f, tmp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

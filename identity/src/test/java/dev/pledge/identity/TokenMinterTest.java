@@ -18,7 +18,7 @@ class TokenMinterTest {
     @Test
     void aTokenIsSignedByItsCallersKeyAndVerifiesOnlyWithItsPublicKey(@TempDir Path dir) throws Exception {
         Identities ids = Identities.in(dir).ensure();
-        String token = ids.minter(Caller.COORDINATOR).token(List.of(Caller.FOR_PARTICIPANTS));
+        String token = ids.minter(Caller.COORDINATOR).token(List.of("inventory"));
 
         assertThat(TokenMinter.keyId(token)).isEqualTo("coordinator");
         JsonWebKeySet trust = new JsonWebKeySet(Files.readString(ids.trustFile()));
@@ -28,7 +28,7 @@ class TokenMinterTest {
         JwtClaims claims = JwtClaims.parse(jws.getPayload());
         assertThat(claims.getSubject()).isEqualTo("coordinator");
         assertThat(claims.getIssuer()).isEqualTo(Caller.ISSUER);
-        assertThat(claims.getAudience()).containsExactly(Caller.FOR_PARTICIPANTS);
+        assertThat(claims.getAudience()).containsExactly("inventory");
 
         // inventory's public key does not verify the coordinator's signature
         jws.setKey(trust.findJsonWebKey("inventory", null, null, null).getKey());
@@ -40,8 +40,8 @@ class TokenMinterTest {
     void aTokenIsKeptUntilShortlyBeforeItExpiresAndKeysSurviveAReload(@TempDir Path dir) throws Exception {
         Identities ids = Identities.in(dir).ensure();
         TokenMinter minter = ids.minter(Caller.INVENTORY);
-        String first = minter.token(List.of(Caller.FOR_PARTICIPANTS));
-        assertThat(minter.token(List.of(Caller.FOR_PARTICIPANTS))).isSameAs(first);
+        String first = minter.token(List.of("inventory"));
+        assertThat(minter.token(List.of("inventory"))).isSameAs(first);
         assertThat(minter.token(List.of(Caller.FOR_COORDINATOR))).isNotEqualTo(first);
 
         String key = Files.readString(ids.keyFile(Caller.INVENTORY));

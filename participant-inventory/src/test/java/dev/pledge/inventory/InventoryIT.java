@@ -78,12 +78,13 @@ class InventoryIT {
         TokenMinter coordinator = CallersResource.minter(Caller.COORDINATOR);
         TokenMinter stranger = Identities.in(StateDirs.fresh("stranger")).ensure().minter(Caller.COORDINATOR);
         Instant now = Instant.now();
-        List<String> participants = List.of(Caller.FOR_PARTICIPANTS);
+        List<String> participants = List.of(Caller.INVENTORY.id());
         Map<String, String> unauthenticated = Map.of(
                 "a coordinator key this service does not trust", stranger.bearer(participants),
                 "an expired token", "Bearer " + coordinator.sign(participants, now.minus(Duration.ofMinutes(10)),
                         Duration.ofMinutes(2), Map.of()),
                 "a token for the coordinator's audience", coordinator.bearer(Caller.FOR_COORDINATOR),
+                "the coordinator's token for payment", coordinator.bearer(Caller.PAYMENT.id()),
                 "inventory's key naming the coordinator as subject", "Bearer " + CallersResource.minter(Caller.INVENTORY)
                         .sign(participants, now, Duration.ofMinutes(1), Map.of("sub", "coordinator")),
                 "not a token", "Bearer not.a.token");
@@ -102,6 +103,11 @@ class InventoryIT {
                     .post("/branches/" + gid + "/" + verb).then().statusCode(403).contentType(PROBLEM)
                     .body("detail", containsString("only the coordinator decides a branch")));
         }
+        String peer = CallersResource.minter(Caller.PAYMENT).bearer(participants);
+        given().header("Authorization", peer).post("/branches/" + gid + "/pre-commit").then().statusCode(403)
+                .contentType(PROBLEM).body("detail", containsString("only the coordinator decides a branch"));
+        given().header("Authorization", peer).header("Pledge-Epoch", Long.MAX_VALUE).get("/branches/" + gid)
+                .then().statusCode(403).contentType(PROBLEM).body("detail", containsString("only the coordinator fences"));
         given().header("Authorization", CallersResource.minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE))
                 .contentType(ContentType.JSON).body("{\"operation\":{\"sku\":\"LAMP-007\",\"qty\":1}}")
                 .post("/branches/probe-" + gid + "/prepare").then().statusCode(403).contentType(PROBLEM);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.pledge.identity.Caller;
 import dev.pledge.stack.PostgresServer;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
@@ -246,7 +247,8 @@ class CrashRecoveryIT {
 
         for (String participant : List.of(Stack.INVENTORY, Stack.PAYMENT)) {
             HttpResponse<String> asked = HTTP.send(HttpRequest.newBuilder(URI.create(stack.service(participant).baseUrl()
-                    + "/admin/prepared-branches/inquiry")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    + "/admin/prepared-branches/inquiry")).POST(HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", stack.identities().minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(asked.body()).path("aborted").asInt()).as("%s: %s", participant, asked.body()).isEqualTo(1);
         }

@@ -91,7 +91,7 @@ final class HandMadeDeadlock implements AutoCloseable {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
-                    .header("Authorization", coordinator.bearer(Caller.FOR_PARTICIPANTS))
+                    .header("Authorization", coordinator.bearer(url.startsWith(inventory) ? "inventory" : "payment"))
                     .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
                     .build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());

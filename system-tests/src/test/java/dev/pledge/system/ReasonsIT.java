@@ -233,7 +233,7 @@ class ReasonsIT {
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .header("Authorization", stack.identities().minter(Caller.COORDINATOR).bearer(Caller.FOR_PARTICIPANTS))
+                .header("Authorization", stack.identities().minter(Caller.COORDINATOR).bearer(Caller.EVERY_SERVICE))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

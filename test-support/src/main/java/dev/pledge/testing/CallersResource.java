@@ -23,7 +23,7 @@ public class CallersResource implements QuarkusTestResourceLifecycleManager {
         TokenMinter coordinator = identities.minter(Caller.COORDINATOR);
         Filter asCoordinator = (request, response, ctx) -> {
             if (!request.getHeaders().hasHeaderWithName("Authorization")) {
-                request.header("Authorization", coordinator.bearer(Caller.FOR_PARTICIPANTS));
+                request.header("Authorization", coordinator.bearer(Caller.EVERY_SERVICE));
             }
             return ctx.next(request, response);
         };

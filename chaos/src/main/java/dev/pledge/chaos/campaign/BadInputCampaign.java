@@ -163,6 +163,10 @@ final class BadInputCampaign implements Campaign {
                 "has spaces"));
         t.add(new Case("saga order with an Idempotency-Key of 129 characters", "POST", saga + "/sagas/orders",
                 "application/json", sagaOrder, 400, "k".repeat(129)));
+        // the coordinator's token goes only to the configured participants: a branch may not move one elsewhere
+        t.add(new Case("transaction sending a configured participant to another url", "POST", coordinator + "/transactions",
+                "application/json", "{\"protocol\":\"2pc\",\"branches\":[{\"participant\":\"inventory\",\"url\":"
+                        + "\"http://127.0.0.1:9\",\"operation\":{\"sku\":\"LOAD-001\",\"qty\":1}}]}", 400));
         t.add(new Case("unknown transaction", "GET", coordinator + "/transactions/" + unknownTx, null, null, 404));
         t.add(new Case("transaction id that is not a UUID", "GET", coordinator + "/transactions/not-a-uuid", null, null, 400));
         t.add(new Case("force of an unknown transaction", "POST", coordinator + "/transactions/" + unknownTx + "/force",

@@ -4,7 +4,7 @@ import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 
-/** Puts this service's token for one audience on every request of a REST client. */
+/** Puts this service's token for one audience on every request of a REST client; none when the audience is null. */
 public final class Bearer implements ClientRequestFilter {
     private final ServiceIdentity identity;
     private final String audience;
@@ -16,6 +16,9 @@ public final class Bearer implements ClientRequestFilter {
 
     @Override
     public void filter(ClientRequestContext request) {
+        if (audience == null) {
+            return;
+        }
         identity.bearer(audience).ifPresent(h -> request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, h));
     }
 }

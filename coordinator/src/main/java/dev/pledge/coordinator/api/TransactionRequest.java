@@ -18,7 +18,8 @@ public record TransactionRequest(
         @Min(value = 100, message = "must be at least 100") @Max(value = 600_000, message = "must be at most 600000") Long timeoutMs) {
 
     /**
-     * One branch: a participant the coordinator knows by name, optionally at another base URL, and the
+     * One branch: a participant the coordinator knows by name (at its configured URL: another is refused, since
+     * the coordinator's token goes only there), or one of the caller's own at the URL given, and the
      * operation that participant understands.
      */
     public record Branch(

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Locale;
@@ -76,6 +77,11 @@ public class TransactionResource {
         for (TransactionRequest.Branch b : request.branches()) {
             if (!seen.add(b.participant())) {
                 throw ProblemException.badRequest("participant '" + b.participant() + "' appears twice: one branch each");
+            }
+            Optional<String> configured = participants.url(b.participant());
+            if (b.url() != null && configured.isPresent() && !configured.get().equals(b.url())) {
+                throw ProblemException.badRequest("participant '" + b.participant() + "' is configured at "
+                        + configured.get() + ": leave its url out, or name a participant of your own");
             }
             String url = b.url() != null ? b.url() : participants.url(b.participant()).orElseThrow(() ->
                     ProblemException.badRequest("unknown participant '" + b.participant() + "': give its url, or use one of "

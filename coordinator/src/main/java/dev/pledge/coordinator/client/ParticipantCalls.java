@@ -23,7 +23,7 @@ import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.BranchApi.PrepareBody;
 import dev.pledge.coordinator.config.CoordinatorConfig;
-import dev.pledge.identity.Caller;
+import dev.pledge.coordinator.config.ParticipantsConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -39,12 +39,15 @@ public class ParticipantCalls {
     private final Map<String, String> circuitStates = new ConcurrentHashMap<>();
     private final CoordinatorConfig config;
     private final ParticipantWatch watch;
-    private final Bearer bearer;
+    private final ServiceIdentity identity;
+    private final ParticipantsConfig participants;
 
-    public ParticipantCalls(CoordinatorConfig config, ParticipantWatch watch, ServiceIdentity identity) {
+    public ParticipantCalls(CoordinatorConfig config, ParticipantWatch watch, ServiceIdentity identity,
+            ParticipantsConfig participants) {
         this.config = config;
         this.watch = watch;
-        this.bearer = new Bearer(identity, Caller.FOR_PARTICIPANTS); // every call carries the coordinator's token
+        this.identity = identity;
+        this.participants = participants;
     }
 
     /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
@@ -175,7 +178,17 @@ public class ParticipantCalls {
                 .baseUri(URI.create(u))
                 .connectTimeout(2, TimeUnit.SECONDS)
                 .readTimeout(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .register(bearer)
+                .register(new Bearer(identity, audience(u)))
                 .build(BranchApi.class));
+    }
+
+    /**
+     * Whom the coordinator's token for this URL is for: the configured participant at exactly this URL. Any other
+     * URL (a branch of POST /transactions naming a participant of its own) gets no token, so the coordinator's
+     * token never reaches a server it was not configured to trust.
+     */
+    private String audience(String url) {
+        return participants.byName().entrySet().stream().filter(e -> e.getValue().url().equals(url))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
     }
 }

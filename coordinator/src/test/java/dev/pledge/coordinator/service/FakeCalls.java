@@ -22,7 +22,7 @@ final class FakeCalls extends ParticipantCalls {
     private final SimWorld world;
 
     FakeCalls(SimWorld world) {
-        super(null, null, null);
+        super(null, null, null, null);
         this.world = world;
     }
 

@@ -1,11 +1,14 @@
 package dev.pledge.participant.api;
 
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.pledge.common.crash.Lab;
+import dev.pledge.common.fencing.Epochs;
 import dev.pledge.identity.Roles;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -33,12 +36,27 @@ public class BranchCallers {
         refuse(gid);
     }
 
-    /** Pre-commit: the coordinator's, or a peer's during the 3PC termination protocol. */
-    public void mayPreCommit(String gid) {
-        if (identity.hasRole(Roles.COORDINATOR) || identity.hasRole(Roles.PARTICIPANT) || labProbe(gid)) {
+    /**
+     * Pre-commit: the coordinator's, or, during the 3PC termination protocol, a peer's that the coordinator named
+     * among the branch's peers at can-commit.
+     */
+    public void mayPreCommit(String gid, Set<String> recordedPeers) {
+        if (identity.hasRole(Roles.COORDINATOR) || labProbe(gid)
+                || identity.hasRole(Roles.PARTICIPANT) && recordedPeers.contains(identity.getPrincipal().getName())) {
             return;
         }
         refuse(gid);
+    }
+
+    /**
+     * An epoch fences a branch for good (calls of older epochs are refused from then on), so only the coordinator
+     * may give one: anyone else could lock the coordinator out of its own branch.
+     */
+    public void mayFence(String gid, Long epoch) {
+        if (epoch != null && !identity.hasRole(Roles.COORDINATOR)) {
+            throw new ForbiddenException(identity.getPrincipal().getName() + " may not give an epoch for branch " + gid
+                    + ": only the coordinator fences a branch (leave the " + Epochs.HEADER + " header out)");
+        }
     }
 
     private boolean labProbe(String gid) {

@@ -51,6 +51,7 @@ public class BranchResource {
             + " older epoch changes the branch after this answer")
     public BranchView get(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
+        callers.mayFence(gid, epoch);
         if (epoch == null) {
             return branches.get(gid);
         }

@@ -3,6 +3,7 @@ package dev.pledge.participant.api;
 import java.sql.SQLException;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.identity.Roles;
 import dev.pledge.participant.recovery.OrphanInquiry;
 import dev.pledge.participant.store.PreparedBranches;
 
@@ -39,6 +41,7 @@ public class PreparedBranchesResource {
 
     @POST
     @Path("/inquiry")
+    @RolesAllowed(Roles.OPERATOR) // it may abort branches: an operator's action
     @Operation(summary = "Asks the coordinator now about every prepared branch, whatever its age; aborts those it has"
             + " no record of (presumed abort). The same check runs by itself for branches held longer than"
             + " pledge.participant.inquiry.after")

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,14 +21,22 @@ import dev.pledge.common.protocol.BranchState;
  * branch in doubt: the branches a cut leaves are all terminated in the same second.
  */
 final class PeerQuestions {
+    /** A peer answered that this participant may not ask it (401 or 403): this pass decides nothing for the branch. */
+    static final class PeerRefused extends RuntimeException {
+        PeerRefused(Peer peer, int status, String body) {
+            super(peer.participant() + " at " + peer.url() + " refused this participant's question (" + status + "): "
+                    + body + "; the branch waits for a pass that can ask it (see docs/security.md)");
+        }
+    }
+
     private final HttpClient http;
     private final ObjectMapper json;
     private final Duration timeout;
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
-    /** This participant's token for its peers, which refuse questions without one. */
-    private final Optional<String> authorization;
+    /** This participant's token for a peer (by its name), which refuses questions without one. */
+    private final Function<String, Optional<String>> authorization;
 
-    PeerQuestions(HttpClient http, ObjectMapper json, Duration timeout, Optional<String> authorization) {
+    PeerQuestions(HttpClient http, ObjectMapper json, Duration timeout, Function<String, Optional<String>> authorization) {
         this.http = http;
         this.json = json;
         this.timeout = timeout;
@@ -58,9 +67,14 @@ final class PeerQuestions {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(peer.url() + "/branches/" + peer.gid() + verb))
                     .timeout(timeout).header("Accept", "application/json")
                     .method(method, HttpRequest.BodyPublishers.noBody());
-            authorization.ifPresent(a -> b.header("Authorization", a));
+            authorization.apply(peer.participant()).ifPresent(a -> b.header("Authorization", a));
             HttpRequest req = b.build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+                // the peer is up and refused us: that says nothing about its branch, so it must not count as a
+                // peer that cannot be reached (the rule would then decide without it)
+                throw new PeerRefused(peer, resp.statusCode(), resp.body());
+            }
             if (resp.statusCode() == 404 && verb.isEmpty()) {
                 return Optional.of(BranchState.WORKING);
             }

@@ -29,7 +29,6 @@ import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.common.protocol.TerminationRule;
-import dev.pledge.identity.Caller;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.threephase.ThreePhaseStore.Pending;
@@ -100,7 +99,7 @@ public class Termination {
         watch.beat(pending.stream().map(Pending::coordinatorUrl).collect(Collectors.toSet()), checkInterval.toMillis(),
                 acceptablePause.toMillis());
         List<CompletableFuture<Void>> due = new ArrayList<>();
-        PeerQuestions questions = new PeerQuestions(http, json, PEER_TIMEOUT, identity.bearer(Caller.FOR_PARTICIPANTS));
+        PeerQuestions questions = new PeerQuestions(http, json, PEER_TIMEOUT, identity::bearer);
         for (Pending p : pending) {
             long waited = Duration.between(p.since(), Instant.now()).toMillis();
             double phi = watch.phi(p.coordinatorUrl());
@@ -115,6 +114,8 @@ public class Termination {
     private void terminateQuietly(Pending p, double phi, PeerQuestions questions) {
         try {
             terminate(p, phi, questions);
+        } catch (PeerQuestions.PeerRefused e) {
+            LOG.errorf("%s: %s", p.gid(), e.getMessage());
         } catch (SQLException | RuntimeException e) {
             LOG.warnf(e, "%s: termination failed; the next check tries again", p.gid());
         }

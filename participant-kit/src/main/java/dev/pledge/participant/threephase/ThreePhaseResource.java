@@ -49,6 +49,8 @@ public class ThreePhaseResource {
     CrashPoints crashPoints;
     @Inject
     BranchCallers callers;
+    @Inject
+    ThreePhaseStore store;
 
     @POST
     @Path("/can-commit")
@@ -69,7 +71,8 @@ public class ThreePhaseResource {
     @Operation(summary = "3PC: everyone voted YES; from now on a timeout commits")
     public BranchView preCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
-        callers.mayPreCommit(gid);
+        callers.mayFence(gid, epoch);
+        callers.mayPreCommit(gid, store.peerNames(BranchService.checkGid(gid)));
         BranchService.checkGid(gid);
         crashPoints.hit("before-precommit"); // a pause here stands for a pre-commit that is late on the wire
         return locks.with(gid, () -> {

@@ -37,6 +37,21 @@ public class ThreePhaseStore {
                 + " ON CONFLICT (gid) DO NOTHING", gid, coordinatorUrl, peersJson, waitTimeoutMs);
     }
 
+    /** The names of the branch's peers, as its coordinator gave them at can-commit; empty for no such branch. */
+    public java.util.Set<String> peerNames(String gid) throws SQLException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT p->>'participant' FROM branch_3pc, jsonb_array_elements(peers) p WHERE gid = ?")) {
+            ps.setString(1, gid);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
     /**
      * Marks a branch pre-committed if it still holds its prepared transaction and was not marked before. Forced
      * to the disk before the acknowledgement leaves: a pre-committed participant may commit on its own later.

@@ -50,7 +50,7 @@ class PeerQuestionsTest {
         server.start();
         open.add(() -> server.stop(0));
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        PeerQuestions questions = new PeerQuestions(http, new ObjectMapper(), TIMEOUT, java.util.Optional.empty());
+        PeerQuestions questions = new PeerQuestions(http, new ObjectMapper(), TIMEOUT, name -> java.util.Optional.empty());
 
         assertThat(questions.stateOf(new Peer("payment", url, "g1"))).contains(BranchState.PRECOMMITTED);
         assertThat(questions.stateOf(new Peer("payment", url, "g2"))).contains(BranchState.WORKING);
@@ -78,7 +78,7 @@ class PeerQuestionsTest {
         acceptor.setDaemon(true);
         acceptor.start();
         String url = "http://127.0.0.1:" + silent.getLocalPort();
-        PeerQuestions pass = new PeerQuestions(http, new ObjectMapper(), TIMEOUT, java.util.Optional.empty());
+        PeerQuestions pass = new PeerQuestions(http, new ObjectMapper(), TIMEOUT, name -> java.util.Optional.empty());
 
         for (int i = 0; i < 5; i++) {
             assertThat(pass.stateOf(new Peer("payment", url + "/", "g" + i))).isEqualTo(Optional.empty());
@@ -86,7 +86,7 @@ class PeerQuestionsTest {
         assertThat(connections).hasValue(1);
 
         // the next pass asks again
-        assertThat(new PeerQuestions(http, new ObjectMapper(), TIMEOUT, java.util.Optional.empty()).stateOf(new Peer("payment", url, "g0"))).isEmpty();
+        assertThat(new PeerQuestions(http, new ObjectMapper(), TIMEOUT, name -> java.util.Optional.empty()).stateOf(new Peer("payment", url, "g0"))).isEmpty();
         assertThat(connections).hasValue(2);
         synchronized (accepted) {
             for (Socket s : accepted) {
