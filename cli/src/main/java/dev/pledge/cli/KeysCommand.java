@@ -36,7 +36,7 @@ final class KeysCommand implements Callable<Integer> {
         Identities ids = Identities.in(out).ensure();
         System.out.println("Keys in " + out.toAbsolutePath().normalize() + " (" + made.size() + " made, "
                 + (Caller.values().length - made.size()) + " kept):");
-        StringBuilder secret = new StringBuilder("kubectl create secret generic pledge-identity");
+        StringBuilder secret = new StringBuilder("kubectl -n pledge create secret generic pledge-identity");
         for (Caller c : Caller.values()) {
             System.out.printf("  %-24s private key of %s (role %s)%n", ids.keyFile(c).getFileName(), c.id(), c.role());
             if (c != Caller.OPERATOR) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class,
                 StartCommand.class, StopCommand.class, OrderCommand.class, DemoCommand.class, CrashCommand.class,
                 InspectCommand.class, InDoubtCommand.class, ResolveCommand.class, ExperimentCommand.class, SagaGroupCommand.class,
-                ChaosCommand.class, BenchCommand.class, KeysCommand.class,
+                ChaosCommand.class, BenchCommand.class, KeysCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 error, 2 bad usage, 3 order aborted, 4 order in doubt."})
 public final class Pledge {

@@ -164,10 +164,13 @@ public final class PostgresServer extends ManagedProcess {
         try (Connection c = connect("postgres")) {
             if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", serviceUser())) {
                 try (Statement create = c.createStatement()) {
-                    // the password is hex, generated here: nothing in it needs quoting
-                    create.execute("CREATE ROLE \"" + serviceUser() + "\" LOGIN PASSWORD '" + servicePassword() + "'");
+                    create.execute("CREATE ROLE \"" + serviceUser() + "\" LOGIN");
                 }
             }
+            // every start, so that the role's password is always the one in its file (made again if deleted);
+            // hashed here (SCRAM), so no statement and no server log carries the password itself
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(serviceUser(),
+                    servicePassword().toCharArray(), "scram-sha-256");
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
                 try (Statement create = c.createStatement()) {
                     create.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + serviceUser() + "\"");

@@ -33,6 +33,16 @@ public final class Secrets {
         return dir;
     }
 
+    /** The directory, made if missing, readable only by its owner. */
+    public Path directory() {
+        try {
+            PrivateFiles.directory(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new StackException("cannot make " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path file(String name) {
         return dir.resolve(name);
     }

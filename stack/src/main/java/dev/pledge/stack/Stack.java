@@ -54,7 +54,7 @@ public final class Stack {
     public Stack(StackConfig config) {
         this.config = config;
         Path state = config.stateDir();
-        this.identities = Identities.in(Secrets.of(state).file("identity")).ensure();
+        this.identities = Identities.in(Secrets.of(state).directory().resolve("identity")).ensure();
         PostgresServer pgCoordinator = postgres(PG_COORDINATOR, "coordinator");
         PostgresServer pgInventory = postgres(PG_INVENTORY, "inventory");
         PostgresServer pgPayment = postgres(PG_PAYMENT, "payment");

@@ -252,6 +252,24 @@ class WalkthroughIT {
         assertThat(out).isEqualTo(Integer.toString(ledger.stock("BOOK-001")));
     }
 
+    /** docs/security.md: an operator's endpoint called by hand with the token ./pledge token prints; none is refused. */
+    @Test
+    @Order(9)
+    void anOperatorsEndpointTakesTheTokenThatPledgeTokenPrints() throws Exception {
+        PledgeCommand.Result token = pledge.run("token");
+        assertThat(token.exitCode()).as("%s", token).isZero();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI inquiry = java.net.URI.create("http://127.0.0.1:" + pledge.port(Stack.INVENTORY)
+                + "/admin/prepared-branches/inquiry");
+        var asked = http.send(java.net.http.HttpRequest.newBuilder(inquiry).header("Authorization", "Bearer " + token.out().strip())
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+        var refused = http.send(java.net.http.HttpRequest.newBuilder(inquiry).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    }
+
     /** docs/security.md: the keys for a deployment, made once and kept; the Secret's command names every key but the operator's. */
     @Test
     @Order(9)
@@ -259,7 +277,7 @@ class WalkthroughIT {
         Path dir = Path.of(pledge.env().get("PLEDGE_STATE_DIR")).resolveSibling("deployment-keys");
         PledgeCommand.Result first = pledge.run("keys", "--out", dir.toString());
         assertThat(first.exitCode()).as("%s", first).isZero();
-        assertThat(first.out()).contains("(6 made, 0 kept)").contains("kubectl create secret generic pledge-identity")
+        assertThat(first.out()).contains("(6 made, 0 kept)").contains("kubectl -n pledge create secret generic pledge-identity")
                 .contains("--from-file=" + dir.resolve("coordinator.jwk")).doesNotContain("--from-file=" + dir.resolve("operator.jwk"));
         String key = Files.readString(dir.resolve("coordinator.jwk"));
         assertThat(Files.getPosixFilePermissions(dir.resolve("coordinator.jwk")))

@@ -34,7 +34,7 @@ public record SecurityChecks(Manifests m, ComposeChecks compose) {
                 for (int i = 0; i < lines.length; i++) {
                     Matcher on = LAB_ON.matcher(lines[i]);
                     if (on.find() || lines[i].contains("PLEDGE_LAB_ENABLED") && i + 1 < lines.length
-                            && lines[i + 1].matches("\\s*value:\\s*\"?true\"?\\s*")) {
+                            && lines[i + 1].matches("\\s*value:\\s*[\"']?true[\"']?\\s*")) {
                         problems.add(m.where(f) + ":" + (i + 1) + ": turns the lab switch on (crash points, saga silence)");
                     }
                 }
