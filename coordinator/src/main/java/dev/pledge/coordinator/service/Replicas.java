@@ -49,6 +49,11 @@ public class Replicas {
     /** When the lease expires on the database's clock unless renewed, as of the last acquire or renewal. */
     private volatile Instant expiresAt;
     private volatile boolean held;
+    /**
+     * Start-up has taken the lease. The scheduler starts before this bean's start-up observer, and a renewal
+     * run before the first acquire would find the previous process's incarnation in the row and stand down.
+     */
+    private volatile boolean acquired;
     private volatile boolean stopping;
     /** A newer process took the lease under this node id: this one renews, takes over and recovers nothing more. */
     private volatile boolean stoodDown;
@@ -84,6 +89,7 @@ public class Replicas {
         long t0 = System.nanoTime();
         Leases.Acquired acquired = leases.acquire(node.nodeId(), node.incarnation(), node.url(), ttl);
         renewed(t0, acquired.expiresAt());
+        this.acquired = true;
         if (acquired.displacedLive()) {
             LOG.warnf("another process named %s held a live lease: it is fenced off now and stands down; give each"
                     + " replica its own pledge.coordinator.node-id", node.nodeId());
@@ -94,8 +100,10 @@ public class Replicas {
 
     @Scheduled(every = "${pledge.coordinator.lease.renew-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodically() {
-        if (stopping || stoodDown) {
-            return; // the lease was ended for a clean stop (renewing it would hold back the takeover), or is another's
+        if (!acquired || stopping || stoodDown) {
+            // not taken yet (start-up takes it), ended for a clean stop (renewing it would hold back the
+            // takeover), or another process's
+            return;
         }
         try {
             renewOnce();

@@ -105,6 +105,24 @@ class ReplicasTest {
         assertThat(leases.takeOvers).as("takes nothing over").isZero();
     }
 
+    /**
+     * The scheduler starts before the replica's start-up observer: a pass that ran before the first acquire
+     * found the previous process's incarnation in the row, and a restarted coordinator stood down for good.
+     */
+    @Test
+    void aScheduledPassBeforeStartUpHasTakenTheLeaseDoesNothing() {
+        Replicas replicas = replicas(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        leases.renewals.add(Renewal.Outcome.HELD_BY_ANOTHER_PROCESS);
+
+        replicas.periodically();
+        replicas.onStart(new StartupEvent());
+
+        assertThat(leases.renewed).as("renews nothing before the lease is taken").isZero();
+        assertThat(leases.takeOvers).isZero();
+        assertThat(replicas.stoodDown()).isFalse();
+        assertThat(replicas.holdsLease()).isTrue();
+    }
+
     @Test
     void takesANewLeaseWhenAnotherReplicaRemovedItsExpiredOne() {
         Replicas replicas = started(Duration.ofSeconds(5), Duration.ofSeconds(1));
