@@ -315,7 +315,7 @@ class CrashRecoveryIT {
 
     private static void put(String url) throws Exception {
         HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", TestStacks.asOperator(stack)).PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
     }
 }

@@ -224,7 +224,8 @@ class ReasonsIT {
 
     private static void pause(String service, String point, long millis) throws Exception {
         HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(stack.service(service).baseUrl()
-                + "/admin/crash-points/" + point + "/pause?millis=" + millis)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                + "/admin/crash-points/" + point + "/pause?millis=" + millis)).header("Authorization", TestStacks.asOperator(stack))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
     }

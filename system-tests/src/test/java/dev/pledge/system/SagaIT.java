@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.identity.Caller;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -233,6 +234,33 @@ class SagaIT {
         assertThat(consumeUntil("saga.replies.dlq", marker)).as("the poison reply is in the dead-letter topic").isTrue();
     }
 
+    /** Saga silence is a lab hook: only an operator turns it on or off, and a refused call silences nothing. */
+    @Test
+    void onlyAnOperatorSilencesAParticipant() throws Exception {
+        String silence = stack.service(Stack.PAYMENT).baseUrl() + "/admin/saga-silence";
+        String coordinator = stack.identities().minter(Caller.COORDINATOR).bearer(Caller.EVERY_SERVICE);
+        String orchestrator = stack.identities().minter(Caller.SAGA_ORCHESTRATOR).bearer(Caller.EVERY_SERVICE);
+        for (String method : List.of("PUT", "DELETE")) {
+            assertThat(raw(method, silence + "/charge", null).statusCode()).as("%s without a token", method).isEqualTo(401);
+            assertThat(raw(method, silence + "/charge", coordinator).statusCode()).as("%s as the coordinator", method)
+                    .isEqualTo(403);
+            assertThat(raw(method, silence + "/charge", orchestrator).statusCode()).as("%s as the orchestrator", method)
+                    .isEqualTo(403);
+        }
+        assertThat(raw("GET", silence, null).body()).as("nothing silenced").isEqualTo("[]");
+        assertThat(awaitFinal(start("BOOK-001", 1, nextAccount(), "1.00", "sequential")).path("status").asText())
+                .isEqualTo("COMPLETED");
+    }
+
+    private static HttpResponse<String> raw(String method, String url, String authorization) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            req.header("Authorization", authorization);
+        }
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void invalidOrdersAreProblemsAndStartNothing() throws Exception {
         String before = ledger.newestSaga();
@@ -334,8 +362,9 @@ class SagaIT {
     }
 
     private static HttpResponse<String> send(String method, String url, String body) throws IOException, InterruptedException {
+        // as the operator: the crash points and saga silence take one, and the rest ignore the token
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", TestStacks.asOperator(stack))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.pledge.identity.Caller;
 import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.Net;
 import dev.pledge.stack.Stack;
@@ -38,6 +39,11 @@ final class TestStacks {
     }
 
     /** The independent checker, reading the stack's four databases. */
+    /** The Authorization header of the stack's operator, for every service (crash points, saga silence, force). */
+    static String asOperator(Stack stack) {
+        return stack.identities().minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE);
+    }
+
     static Ledger ledger(Stack stack) {
         return new Ledger(stack);
     }

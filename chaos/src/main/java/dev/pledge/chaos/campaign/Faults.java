@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.identity.TokenMinter;
 import dev.pledge.stack.ManagedProcess;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
@@ -16,16 +18,18 @@ import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackException;
 
-/** Kills, crashes and restarts the stack's processes, by PID. */
+/** Kills, crashes and restarts the stack's processes, by PID; arms crash points as the operator. */
 public final class Faults {
     private static final Duration READY = Duration.ofSeconds(120);
     private final Stack stack;
     private final Consumer<String> progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final TokenMinter operator;
 
     Faults(Stack stack, Consumer<String> progress) {
         this.stack = stack;
         this.progress = progress;
+        this.operator = stack.identities().minter(Caller.OPERATOR);
     }
 
     /** SIGKILL, as a machine losing power would end it. */
@@ -156,7 +160,10 @@ public final class Faults {
 
     private void sendQuietly(String method, String url) {
         try {
-            exchange(method, url);
+            HttpResponse<String> resp = exchange(method, url);
+            if (resp.statusCode() >= 400) {
+                progress.accept("  (" + method + " " + url + ": HTTP " + resp.statusCode() + " " + resp.body() + ")");
+            }
         } catch (IOException e) {
             progress.accept("  (" + method + " " + url + ": " + e.getMessage() + ")");
         }
@@ -165,7 +172,7 @@ public final class Faults {
     private HttpResponse<String> exchange(String method, String url) throws IOException {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", operator.bearer(Caller.EVERY_SERVICE)).method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted", e);

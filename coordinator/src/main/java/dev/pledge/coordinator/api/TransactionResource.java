@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.Locale;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -36,6 +37,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.idempotency.IdempotencyKey;
+import dev.pledge.identity.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.pledge.common.problem.Problem;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.coordinator.config.CoordinatorConfig;
@@ -64,6 +67,8 @@ public class TransactionResource {
     ParticipantsConfig participants;
     @Inject
     CoordinatorConfig config;
+    @Inject
+    SecurityIdentity caller;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -104,10 +109,13 @@ public class TransactionResource {
     @POST
     @Path("/{id}/force")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Force COMMIT or ABORT on a stuck transaction where the protocol allows it; recorded with who and why")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Force COMMIT or ABORT on a stuck transaction where the protocol allows it; operators only;"
+            + " recorded with who (as typed and as authenticated) and why")
     public TransactionView force(@PathParam("id") String id, @Valid @NotNull ForceRequest request) {
         UUID uuid = parseId(id);
-        operator.force(uuid, Decision.Kind.valueOf(request.outcome()), request.by(), request.reason());
+        operator.force(uuid, Decision.Kind.valueOf(request.outcome()), request.by(), caller.getPrincipal().getName(),
+                request.reason());
         return transactions.find(uuid).orElseThrow();
     }
 

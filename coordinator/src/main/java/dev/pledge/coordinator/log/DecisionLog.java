@@ -218,7 +218,7 @@ public class DecisionLog {
      * {@code epoch}.
      */
     @Transactional
-    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String reason) {
+    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String caller, String reason) {
         GlobalTransaction tx = GlobalTransaction.findById(txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (tx == null) {
             throw new IllegalStateException("no transaction " + txId + " in the log");
@@ -237,10 +237,12 @@ public class DecisionLog {
         f.txId = txId;
         f.outcome = outcome.name();
         f.forcedBy = by;
+        f.authenticatedAs = caller;
         f.reason = reason;
         f.at = Instant.now();
         f.persist();
-        afterCommit(txId, TxEvent.Kind.LOG, "operator " + by + " forced " + outcome + ": " + reason);
+        afterCommit(txId, TxEvent.Kind.LOG, "operator " + by + " (signed as " + caller + ") forced " + outcome + ": "
+                + reason);
         if (tx.state == TxState.PREPARING || tx.state == TxState.PRECOMMITTING && outcome == Decision.Kind.ABORT) {
             TxState next = outcome == Decision.Kind.ABORT ? TxState.ABORTING
                     : Protocol.of(tx.protocol) == Protocol.THREE_PC ? TxState.PRECOMMITTING : TxState.COMMITTING;

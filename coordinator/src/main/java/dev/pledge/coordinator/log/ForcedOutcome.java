@@ -24,6 +24,9 @@ public class ForcedOutcome extends PanacheEntityBase {
     public String outcome;
     @Column(name = "forced_by")
     public String forcedBy;
+    /** The caller whose key signed the request (its token's subject), whatever {@link #forcedBy} says. */
+    @Column(name = "authenticated_as")
+    public String authenticatedAs;
     public String reason;
     public Instant at;
 }

@@ -81,7 +81,7 @@ public class Operator {
      * participant reports it prepared; repeating the logged decision. Refused: reversing a decision. This
      * replica takes the transaction over first (a new epoch), so whichever replica drove it stops.
      */
-    public void force(UUID id, Decision.Kind outcome, String by, String reason) {
+    public void force(UUID id, Decision.Kind outcome, String by, String caller, String reason) {
         // a logged decision never changes, so a reversal is refused whoever is driving the transaction now
         Snapshot logged = log.snapshotIfExists(id).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
         refuseReversal(id, logged.state(), outcome);
@@ -93,7 +93,7 @@ public class Operator {
                     .orElseThrow(() -> ProblemException.notFound("no transaction " + id));
             check(describe(tx), outcome);
             long epoch = leases.adopt(id, node.nodeId()).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
-            log.force(id, epoch, outcome, by, reason);
+            log.force(id, epoch, outcome, by, caller, reason);
             Snapshot forced = log.snapshot(id);
             if (forced.epoch() != epoch) {
                 throw new TakenOver(id, forced.owner(), forced.epoch(), epoch);

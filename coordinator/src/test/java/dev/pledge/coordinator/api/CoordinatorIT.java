@@ -16,6 +16,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pledge.identity.Caller;
+import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
@@ -25,6 +27,7 @@ import io.restassured.http.ContentType;
 /** The coordinator alone, on its real PostgreSQL; its participants are unreachable (see %test config). */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
+@WithTestResource(CallersResource.class)
 class CoordinatorIT {
     private static final String PROBLEM = "application/problem+json";
     private static final String GOOD = "{\"sku\":\"BOOK-001\",\"qty\":1,\"account\":\"acc-alice\",\"amount\":\"25.00\",\"protocol\":\"2PC\"}";
@@ -149,7 +152,7 @@ class CoordinatorIT {
         given().get("/transactions/in-doubt").then().statusCode(200).body("id", hasItem(id));
 
         given().contentType(ContentType.JSON).body("{\"outcome\":\"COMMIT\",\"by\":\"alice\",\"reason\":\"customer paid\"}")
-                .post("/transactions/" + id + "/force").then().statusCode(409).contentType(PROBLEM)
+                .header("Authorization", asOperator()).post("/transactions/" + id + "/force").then().statusCode(409).contentType(PROBLEM)
                 .body("detail", containsString("cannot be reversed"));
         long forcedBefore = count("forced_outcomes");
         // recovery may be driving the transaction at this moment: that answer is 409 "try again", so try again
@@ -160,22 +163,51 @@ class CoordinatorIT {
             Thread.sleep(100);
             repeat = forceAbort(id);
         }
-        repeat.then().statusCode(200).body("timeline.message", hasItem("operator alice forced ABORT: payment gone"));
+        repeat.then().statusCode(200).body("timeline.message",
+                hasItem("operator alice (signed as operator) forced ABORT: payment gone"));
+        assertThat(count("forced_outcomes")).isEqualTo(forcedBefore + 1);
+        assertThat(authenticatedAs(id)).as("the audit row names the caller whose key signed").isEqualTo("operator");
+
+        // no credential, or a caller that is not an operator: refused before anything is read or written
+        given().noFilters().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"r\"}")
+                .post("/transactions/" + id + "/force").then().statusCode(401).contentType(PROBLEM)
+                .header("WWW-Authenticate", containsString("Bearer"));
+        for (Caller notAnOperator : new Caller[] {Caller.COORDINATOR, Caller.INVENTORY, Caller.SAGA_ORCHESTRATOR}) {
+            given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"r\"}")
+                    .header("Authorization", CallersResource.minter(notAnOperator).bearer(Caller.EVERY_SERVICE))
+                    .post("/transactions/" + id + "/force").then().statusCode(403).contentType(PROBLEM);
+        }
         assertThat(count("forced_outcomes")).isEqualTo(forcedBefore + 1);
 
         for (String bad : new String[] {"{\"outcome\":\"MAYBE\",\"by\":\"a\",\"reason\":\"r\"}",
                 "{\"outcome\":\"ABORT\",\"by\":\"\",\"reason\":\"r\"}", "{\"outcome\":\"ABORT\",\"by\":\"a\"}"}) {
-            given().contentType(ContentType.JSON).body(bad).post("/transactions/" + id + "/force")
+            given().contentType(ContentType.JSON).body(bad).header("Authorization", asOperator())
+                    .post("/transactions/" + id + "/force")
                     .then().statusCode(400).contentType(PROBLEM);
         }
         assertThat(count("forced_outcomes")).isEqualTo(forcedBefore + 1);
         given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"a\",\"reason\":\"r\"}")
-                .post("/transactions/6b1f8a53-0000-4000-8000-000000000000/force").then().statusCode(404).contentType(PROBLEM);
+                .header("Authorization", asOperator()).post("/transactions/6b1f8a53-0000-4000-8000-000000000000/force").then().statusCode(404).contentType(PROBLEM);
     }
 
     private static io.restassured.response.Response forceAbort(String id) {
         return given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"payment gone\"}")
-                .post("/transactions/" + id + "/force");
+                .header("Authorization", asOperator()).post("/transactions/" + id + "/force");
+    }
+
+    private static String asOperator() {
+        return CallersResource.minter(Caller.OPERATOR).bearer(Caller.EVERY_SERVICE);
+    }
+
+    private String authenticatedAs(String id) throws SQLException {
+        try (Connection c = db.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT authenticated_as FROM forced_outcomes WHERE tx_id = ?::uuid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     @Test

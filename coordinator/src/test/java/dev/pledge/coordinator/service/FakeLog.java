@@ -158,7 +158,7 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String reason) {
+    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String caller, String reason) {
         throw new UnsupportedOperationException("operators do not act in the simulation");
     }
 

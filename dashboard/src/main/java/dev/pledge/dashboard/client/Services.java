@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 
+import dev.pledge.common.identity.ServiceIdentity;
 import dev.pledge.dashboard.config.DashboardConfig;
 
 /**
  * The four services the dashboard reads and drives, by name, over one shared keep-alive HTTP client. Every call
  * answers JSON or throws: {@link Unreachable} when the service does not answer, {@link UpstreamProblem} when it
- * answers with an error.
+ * answers with an error. Each call is signed with the dashboard's key for the service it goes to (an operator's
+ * role: the lab's crash points and saga silence take one).
  */
 @ApplicationScoped
 public class Services {
@@ -35,11 +37,13 @@ public class Services {
     private final DashboardConfig config;
     private final ObjectMapper json;
     private final Map<String, String> urls = new LinkedHashMap<>();
+    private final ServiceIdentity identity;
 
     @Inject
-    public Services(DashboardConfig config, ObjectMapper json) {
+    public Services(DashboardConfig config, ObjectMapper json, ServiceIdentity identity) {
         this.config = config;
         this.json = json;
+        this.identity = identity;
         this.http = HttpClient.newBuilder().connectTimeout(config.callTimeout()).build();
         urls.put(COORDINATOR, trim(config.coordinatorUrl()));
         urls.put(INVENTORY, trim(config.inventoryUrl()));
@@ -103,6 +107,7 @@ public class Services {
         try {
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .header("Accept", "application/json, application/problem+json");
+            identity.bearer(service).ifPresent(b -> req.header("Authorization", b));
             headers.forEach(req::header);
             if (body == null) {
                 req.method(method, HttpRequest.BodyPublishers.noBody());

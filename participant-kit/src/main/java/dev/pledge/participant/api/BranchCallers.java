@@ -1,5 +1,6 @@
 package dev.pledge.participant.api;
 
+import java.sql.SQLException;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,12 +41,19 @@ public class BranchCallers {
      * Pre-commit: the coordinator's, or, during the 3PC termination protocol, a peer's that the coordinator named
      * among the branch's peers at can-commit.
      */
-    public void mayPreCommit(String gid, Set<String> recordedPeers) {
+    public void mayPreCommit(String gid, RecordedPeers recordedPeers) throws SQLException {
+        // the peers are read only for a participant caller: the coordinator's pre-commits cost no extra query
         if (identity.hasRole(Roles.COORDINATOR) || labProbe(gid)
-                || identity.hasRole(Roles.PARTICIPANT) && recordedPeers.contains(identity.getPrincipal().getName())) {
+                || identity.hasRole(Roles.PARTICIPANT) && recordedPeers.read().contains(identity.getPrincipal().getName())) {
             return;
         }
         refuse(gid);
+    }
+
+    /** The peers the coordinator recorded for a branch at can-commit, read from the branch's store. */
+    @FunctionalInterface
+    public interface RecordedPeers {
+        Set<String> read() throws SQLException;
     }
 
     /**

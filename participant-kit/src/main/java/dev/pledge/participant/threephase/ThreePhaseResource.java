@@ -72,7 +72,7 @@ public class ThreePhaseResource {
     public BranchView preCommit(@PathParam("gid") String gid,
             @Parameter(description = EPOCH_DOC) @HeaderParam(Epochs.HEADER) Long epoch) throws SQLException {
         callers.mayFence(gid, epoch);
-        callers.mayPreCommit(gid, store.peerNames(BranchService.checkGid(gid)));
+        callers.mayPreCommit(gid, () -> store.peerNames(BranchService.checkGid(gid)));
         BranchService.checkGid(gid);
         crashPoints.hit("before-precommit"); // a pause here stands for a pre-commit that is late on the wire
         return locks.with(gid, () -> {
