@@ -10,6 +10,7 @@ import dev.pledge.system.deploy.ComposeChecks;
 import dev.pledge.system.deploy.KafkaChecks;
 import dev.pledge.system.deploy.ManifestChecks;
 import dev.pledge.system.deploy.Manifests;
+import dev.pledge.system.deploy.NetworkChecks;
 import dev.pledge.system.deploy.SecurityChecks;
 import dev.pledge.system.deploy.ServiceChecks;
 
@@ -25,6 +26,7 @@ class DeployManifestsTest {
     private static final KafkaChecks KAFKA = new KafkaChecks(MANIFESTS);
     private static final ComposeChecks COMPOSE = ComposeChecks.of(MANIFESTS);
     private static final SecurityChecks SECURITY = new SecurityChecks(MANIFESTS, COMPOSE);
+    private static final NetworkChecks NETWORK = new NetworkChecks(MANIFESTS);
     /** The local stack's max_prepared_transactions, which the deployed participants' databases must match. */
     private static final int PREPARED = MANIFESTS.constant("stack/src/main/java/dev/pledge/stack/PostgresServer.java",
             "MAX_PREPARED_TRANSACTIONS");
@@ -127,6 +129,16 @@ class DeployManifestsTest {
     @Test
     void noDeploymentCarriesACredentialInPlainText() {
         assertNone(SECURITY.noCredentialIsWrittenInAFile());
+    }
+
+    @Test
+    void everyPodRefusesWhatNoNetworkPolicyAllows() {
+        assertNone(NETWORK.everyPodRefusesWhatNoPolicyAllows());
+    }
+
+    @Test
+    void theNetworkPoliciesLetEveryCallTheServicesMakeThrough() {
+        assertNone(NETWORK.everyCallTheServicesMakeIsAllowed());
     }
 
     static void assertNone(List<String> problems) {
