@@ -14,7 +14,7 @@ public enum Caller {
     INVENTORY("inventory", Roles.PARTICIPANT),
     PAYMENT("payment", Roles.PARTICIPANT),
     SAGA_ORCHESTRATOR("saga-orchestrator", Roles.ORCHESTRATOR),
-    DASHBOARD("dashboard", Roles.OPERATOR),
+    DASHBOARD("dashboard", Roles.LAB),
     OPERATOR("operator", Roles.OPERATOR);
 
     /** The issuer every token names. */

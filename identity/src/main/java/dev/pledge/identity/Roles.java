@@ -8,8 +8,13 @@ public final class Roles {
     public static final String PARTICIPANT = "participant";
     /** Runs sagas. */
     public static final String ORCHESTRATOR = "orchestrator";
-    /** A person or a lab tool acting for one: the CLI, the dashboard, the experiments, the campaigns, the benchmark. */
+    /** A person or a lab tool acting for one: the CLI, the experiments, the campaigns, the benchmark. */
     public static final String OPERATOR = "operator";
+    /**
+     * The lab's hooks only (crash points, pauses, saga silence, where the lab switch is on): the dashboard, which
+     * has no login, so its key may not force an outcome, run the inquiry or drive a branch.
+     */
+    public static final String LAB = "lab";
 
     private Roles() {
     }

@@ -53,7 +53,7 @@ public class CrashPointResource {
     @PUT
     @Path("/{point}")
     @Operation(summary = "Arm a crash point: the next transaction that reaches it halts the process")
-    @RolesAllowed(Roles.OPERATOR)
+    @RolesAllowed({Roles.OPERATOR, Roles.LAB})
     public CrashPointsView arm(@PathParam("point") String point) {
         crashPoints.arm(point);
         audit.record("armed crash point " + point);
@@ -64,7 +64,7 @@ public class CrashPointResource {
     @Path("/{point}/pause")
     @Operation(summary = "Set a one-time pause at a point: the next transaction that reaches it waits there"
             + " for the given milliseconds (1 to 60000), then goes on")
-    @RolesAllowed(Roles.OPERATOR)
+    @RolesAllowed({Roles.OPERATOR, Roles.LAB})
     public CrashPointsView pause(@PathParam("point") String point, @QueryParam("millis") Long millis) {
         if (millis == null) {
             throw ProblemException.badRequest("give the pause as ?millis=N (1 to " + CrashPoints.MAX_PAUSE.toMillis() + ")");
@@ -76,7 +76,7 @@ public class CrashPointResource {
 
     @DELETE
     @Operation(summary = "Disarm the armed crash point and clear every pause")
-    @RolesAllowed(Roles.OPERATOR)
+    @RolesAllowed({Roles.OPERATOR, Roles.LAB})
     public CrashPointsView disarm() {
         crashPoints.disarm();
         audit.record("disarmed the crash points and cleared the pauses");

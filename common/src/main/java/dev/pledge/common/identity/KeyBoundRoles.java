@@ -17,8 +17,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A verified token's caller is the owner of the key that signed it (its key id), and the caller's role comes
- * from {@link Caller}, not from anything the token claims: a token whose subject is not its key's owner is
- * refused, and a {@code groups} claim is ignored.
+ * from {@link Caller}, not from anything the token claims: a token whose subject or principal name ({@code upn},
+ * {@code preferred_username}) is not its key's owner is refused, and a {@code groups} claim is ignored.
  */
 @ApplicationScoped
 public class KeyBoundRoles implements SecurityIdentityAugmentor {
@@ -30,9 +30,11 @@ public class KeyBoundRoles implements SecurityIdentityAugmentor {
         }
         String keyId = TokenMinter.keyId(jwt.getRawToken());
         Optional<Caller> caller = Caller.named(keyId);
-        if (caller.isEmpty() || !keyId.equals(jwt.getSubject())) {
-            return Uni.createFrom().failure(new AuthenticationFailedException(
-                    "the token's subject " + jwt.getSubject() + " is not the owner of the key that signed it (" + keyId + ")"));
+        // the principal's name (upn, else preferred_username, else sub) is what audits and checks read: it too must
+        // be the key's owner, or a key holder could sign in another's name
+        if (caller.isEmpty() || !keyId.equals(jwt.getSubject()) || !keyId.equals(jwt.getName())) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("the token's subject " + jwt.getSubject()
+                    + " or name " + jwt.getName() + " is not the owner of the key that signed it (" + keyId + ")"));
         }
         return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
                 .setPrincipal(jwt)

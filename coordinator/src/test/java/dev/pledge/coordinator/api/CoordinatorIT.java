@@ -172,7 +172,7 @@ class CoordinatorIT {
         given().noFilters().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"r\"}")
                 .post("/transactions/" + id + "/force").then().statusCode(401).contentType(PROBLEM)
                 .header("WWW-Authenticate", containsString("Bearer"));
-        for (Caller notAnOperator : new Caller[] {Caller.COORDINATOR, Caller.INVENTORY, Caller.SAGA_ORCHESTRATOR}) {
+        for (Caller notAnOperator : new Caller[] {Caller.COORDINATOR, Caller.INVENTORY, Caller.SAGA_ORCHESTRATOR, Caller.DASHBOARD}) {
             given().contentType(ContentType.JSON).body("{\"outcome\":\"ABORT\",\"by\":\"alice\",\"reason\":\"r\"}")
                     .header("Authorization", CallersResource.minter(notAnOperator).bearer(Caller.EVERY_SERVICE))
                     .post("/transactions/" + id + "/force").then().statusCode(403).contentType(PROBLEM);

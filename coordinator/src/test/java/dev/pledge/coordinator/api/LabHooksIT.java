@@ -102,6 +102,20 @@ class LabHooksIT {
                 "operator (authenticated) disarmed the crash points and cleared the pauses");
     }
 
+    /** The dashboard's key may arm (role lab), but not in the operator's name: the audit must name the signer. */
+    @Test
+    void theDashboardArmsAsItselfAndCannotSignInAnotherName() {
+        String forged = "Bearer " + CallersResource.minter(Caller.DASHBOARD).sign(List.of("coordinator"),
+                java.time.Instant.now(), java.time.Duration.ofMinutes(1), Map.of("upn", "operator"));
+        given().header("Authorization", forged).put("/admin/crash-points/after-votes").then().statusCode(401)
+                .contentType(PROBLEM);
+        given().noFilters().get("/admin/crash-points").then().statusCode(200).body("armed", nullValue());
+
+        given().header("Authorization", CallersResource.minter(Caller.DASHBOARD).bearer("coordinator"))
+                .put("/admin/crash-points/after-votes").then().statusCode(200).body("armed", equalTo("after-votes"));
+        assertThat(audit).containsExactly("dashboard (authenticated) armed crash point after-votes");
+    }
+
     @Test
     void aTokenForAnotherServiceIsRefused() {
         given().header("Authorization", CallersResource.minter(Caller.OPERATOR).bearer(List.of("inventory")))

@@ -49,7 +49,7 @@ public class SagaSilenceResource {
     @PUT
     @Path("/{verb}")
     @Operation(summary = "Drop saga commands with this verb, without effect or reply")
-    @RolesAllowed(Roles.OPERATOR)
+    @RolesAllowed({Roles.OPERATOR, Roles.LAB})
     public Set<String> silence(@PathParam("verb") String verb) {
         if (action.sagaVerbs().use(verb).isEmpty()) {
             throw ProblemException.badRequest("unknown saga action '" + verb + "'; this participant knows "
@@ -63,8 +63,12 @@ public class SagaSilenceResource {
     @DELETE
     @Path("/{verb}")
     @Operation(summary = "Handle saga commands with this verb again")
-    @RolesAllowed(Roles.OPERATOR)
+    @RolesAllowed({Roles.OPERATOR, Roles.LAB})
     public Set<String> speak(@PathParam("verb") String verb) {
+        if (action.sagaVerbs().use(verb).isEmpty()) {
+            throw ProblemException.badRequest("unknown saga action '" + verb + "'; this participant knows "
+                    + action.sagaVerbs());
+        }
         silence.speak(verb);
         audit.record("let saga verb " + verb + " speak again");
         return silence.silenced();

@@ -46,8 +46,9 @@ public record NetworkChecks(Manifests m) {
                         problems.add(p.where() + ": a source " + peer + " stands for every pod, namespace or address");
                     }
                 }
-                if (maps(rule, "ports").isEmpty()) {
-                    problems.add(p.where() + ": an ingress rule without 'ports' opens every port");
+                if (maps(rule, "ports").isEmpty() || maps(rule, "ports").stream().anyMatch(rp -> str(rp, "port") == null)) {
+                    problems.add(p.where() + ": an ingress rule without 'ports', or with a port entry that names no"
+                            + " port, opens every port");
                 }
             }
         }
@@ -116,6 +117,13 @@ public record NetworkChecks(Manifests m) {
                             + " so Strimzi lets every pod connect");
                     continue;
                 }
+                for (Map<String, Object> peer : peers) {
+                    if (!peer.containsKey("podSelector") || matchLabels(peer, "podSelector").isEmpty()
+                            || peer.containsKey("namespaceSelector") || peer.containsKey("ipBlock")) {
+                        problems.add(kafka.where() + ": listener " + str(listener, "name") + " lets in " + peer
+                                + ": name the services' pods of this namespace");
+                    }
+                }
                 for (ServiceModule s : m.services()) {
                     Optional<YamlDoc> d = Pods.deployment(m.base(), s.name());
                     if (s.usesKafka() && d.isPresent() && peers.stream().noneMatch(p -> peerSelects(p, Pods.templateLabels(d.get())))) {
@@ -144,7 +152,9 @@ public record NetworkChecks(Manifests m) {
     private boolean allows(Map<String, Object> targetLabels, Map<String, Object> sourceLabels, Object port, YamlDoc target) {
         for (YamlDoc p : m.of("NetworkPolicy")) {
             Map<String, Object> selector = matchLabels(p.body(), "spec", "podSelector");
-            if (selector.isEmpty() || !Pods.selects(selector, targetLabels)) {
+            List<String> types = strings(p.body(), "spec", "policyTypes");
+            // a policy that names its types applies its ingress rules only if Ingress is one of them
+            if (selector.isEmpty() || !Pods.selects(selector, targetLabels) || !types.isEmpty() && !types.contains("Ingress")) {
                 continue;
             }
             for (Map<String, Object> rule : maps(p.body(), "spec", "ingress")) {
