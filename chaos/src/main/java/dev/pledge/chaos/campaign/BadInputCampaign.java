@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -31,12 +33,17 @@ import dev.pledge.chaos.check.Checker;
 import dev.pledge.chaos.check.Databases.Db;
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.input.Bodies;
+import dev.pledge.chaos.input.Credentials;
 import dev.pledge.chaos.input.Endpoint;
 import dev.pledge.chaos.input.Endpoints;
 import dev.pledge.chaos.input.Fingerprint;
+import dev.pledge.chaos.input.ProtectedEndpoints;
+import dev.pledge.chaos.input.ProtectedEndpoints.Protected;
 import dev.pledge.chaos.net.Redelivery;
 import dev.pledge.identity.Caller;
+import dev.pledge.identity.Identities;
 import dev.pledge.identity.TokenMinter;
+import dev.pledge.stack.FileTrees;
 import dev.pledge.stack.KafkaBroker;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
@@ -47,7 +54,10 @@ import dev.pledge.stack.Stack;
  * 4xx answer with an RFC 9457 problem body (never a 5xx), and the fingerprint must come out the same.
  * Then the cases that are allowed to change something are checked for what exactly they change: a
  * repeated begin with the same Idempotency-Key, an abort of a branch before its prepare, a repeated
- * prepare. Last, a poison record on each saga topic must reach its dead-letter topic.
+ * prepare. Last, a poison record on each saga topic must reach its dead-letter topic. Every endpoint that checks
+ * its caller also gets bad credentials (none, not a token, expired, too old, for another service, an untrusted
+ * key, altered, unsigned, a subject that is not its key's owner: 401) and good tokens of callers whose role may not
+ * (403), before the second fingerprint; the lab's crash points and saga silence must be untouched after them.
  */
 final class BadInputCampaign implements Campaign {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,6 +112,7 @@ final class BadInputCampaign implements Campaign {
             progress.accept(String.format(Locale.ROOT, "  %-45s %d generated bodies, %d answered wrongly", e.name(),
                     settings.faults(), problems.size() - before5xx));
         }
+        credentials(stack, settings, coordinator, inventory, payment, saga, runId, progress);
         Sleeper.pause(Duration.ofSeconds(1)); // anything a bad request set off would have written by now
         Fingerprint after = Fingerprint.of(db);
         List<String> changes = after.changesSince(before);
@@ -192,6 +203,90 @@ final class BadInputCampaign implements Campaign {
         return t;
     }
 
+    /**
+     * Bad and wrong-role credentials on every protected endpoint, {@code faults / 40} rounds (at least one) of
+     * freshly made tokens; then the lab hooks must be as they were (nothing armed, paused or silenced).
+     */
+    private void credentials(Stack stack, Settings settings, String coordinator, String inventory, String payment,
+                             String saga, String runId, Consumer<String> progress) throws IOException {
+        java.nio.file.Path strangerDir = java.nio.file.Files.createTempDirectory("pledge-stranger-");
+        try {
+            Credentials credentials = new Credentials(operator, stack.identities().minter(Caller.INVENTORY),
+                    Identities.in(strangerDir).ensure().minter(Caller.OPERATOR));
+            Random random = new Random(settings.seed());
+            int rounds = Math.max(1, settings.faults() / 40);
+            for (Protected p : ProtectedEndpoints.all(coordinator, inventory, payment, saga, runId)) {
+                int before = problems.size();
+                long sent = requests;
+                for (int round = 0; round < rounds; round++) {
+                    List<Credentials.Bad> bad = new ArrayList<>(credentials.unauthenticated(p.audience(), random));
+                    p.wrongRoles().forEach(c -> bad.add(Credentials.wrongRole(stack.identities().minter(c), p.audience())));
+                    for (Credentials.Bad b : bad) {
+                        expect(new Case(p.name() + " with " + b.how(), p.method(), p.url(),
+                                p.body() == null ? null : "application/json", p.body(), b.status()),
+                                Optional.ofNullable(b.authorization()));
+                    }
+                }
+                progress.accept(String.format(Locale.ROOT, "  %-50s %d bad credentials, %d answered wrongly", p.name(),
+                        requests - sent, problems.size() - before));
+            }
+        } finally {
+            FileTrees.delete(strangerDir);
+        }
+        try {
+            checkLabHooksUntouched(coordinator, inventory, payment, saga);
+        } finally {
+            // a hook wrongly armed would halt a service in the cases that follow: undo whatever it is
+            for (String url : List.of(coordinator, inventory, payment, saga)) {
+                send("DELETE", url + "/admin/crash-points");
+            }
+            send("DELETE", inventory + "/admin/saga-silence/reserve");
+            send("DELETE", payment + "/admin/saga-silence/charge");
+        }
+    }
+
+    private void checkLabHooksUntouched(String coordinator, String inventory, String payment, String saga) {
+        for (String url : List.of(coordinator, inventory, payment, saga)) {
+            JsonNode points = getJson(url + "/admin/crash-points");
+            if (points == null || points.path("armed").isTextual() || points.path("paused").size() > 0) {
+                problems.add("after the bad credentials, " + url + "/admin/crash-points shows " + points);
+            }
+        }
+        for (String url : List.of(inventory, payment)) {
+            JsonNode silenced = getJson(url + "/admin/saga-silence");
+            if (silenced == null || silenced.size() > 0) {
+                problems.add("after the bad credentials, " + url + "/admin/saga-silence shows " + silenced);
+            }
+        }
+    }
+
+    /** Sends a request as the operator and ignores its answer (clean-up). */
+    private void send(String method, String url) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", operator.bearer(Caller.EVERY_SERVICE))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            problems.add(method + " " + url + ": no answer (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private JsonNode getJson(String url) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** The order with one field's JSON value replaced, or removed when the value is null. */
     private static String replaceField(String json, String field, String value) {
         try {
@@ -213,6 +308,11 @@ final class BadInputCampaign implements Campaign {
      * the body must be a problem (RFC 9457).
      */
     private void expect(Case c) {
+        expect(c, Optional.of(operator.bearer(Caller.EVERY_SERVICE)));
+    }
+
+    /** Sends one bad request with this Authorization header (none when empty). */
+    private void expect(Case c, Optional<String> authorization) {
         requests++;
         bad++;
         String name = c.name();
@@ -225,7 +325,7 @@ final class BadInputCampaign implements Campaign {
         if (c.idempotencyKey() != null) {
             b.header("Idempotency-Key", c.idempotencyKey());
         }
-        b.header("Authorization", operator.bearer(Caller.EVERY_SERVICE));
+        authorization.ifPresent(a -> b.header("Authorization", a));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String type = r.headers().firstValue("Content-Type").orElse("");
