@@ -215,12 +215,15 @@ final class BadInputCampaign implements Campaign {
                     Identities.in(strangerDir).ensure().minter(Caller.OPERATOR));
             Random random = new Random(settings.seed());
             int rounds = Math.max(1, settings.faults() / 40);
+            // each caller's key read once (a minter also keeps its token until shortly before it expires)
+            java.util.Map<Caller, TokenMinter> callers = new java.util.EnumMap<>(Caller.class);
             for (Protected p : ProtectedEndpoints.all(coordinator, inventory, payment, saga, runId)) {
                 int before = problems.size();
                 long sent = requests;
                 for (int round = 0; round < rounds; round++) {
                     List<Credentials.Bad> bad = new ArrayList<>(credentials.unauthenticated(p.audience(), random));
-                    p.wrongRoles().forEach(c -> bad.add(Credentials.wrongRole(stack.identities().minter(c), p.audience())));
+                    p.wrongRoles().forEach(c -> bad.add(Credentials.wrongRole(
+                            callers.computeIfAbsent(c, stack.identities()::minter), p.audience())));
                     for (Credentials.Bad b : bad) {
                         expect(new Case(p.name() + " with " + b.how(), p.method(), p.url(),
                                 p.body() == null ? null : "application/json", p.body(), b.status()),
