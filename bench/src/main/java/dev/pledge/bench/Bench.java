@@ -17,6 +17,7 @@ import dev.pledge.bench.targets.NarayanaXa;
 import dev.pledge.bench.targets.ProtocolFloor;
 import dev.pledge.bench.targets.SagaFloor;
 import dev.pledge.chaos.check.Databases;
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.Stack;
 
 /**
@@ -98,7 +99,7 @@ public final class Bench {
             case "local" -> new LocalCommits(dbs);
             case "2pc-floor" -> new ProtocolFloor(dbs, false);
             case "3pc-floor" -> new ProtocolFloor(dbs, true);
-            case "saga-floor" -> new SagaFloor(dbs, stack.kafka().bootstrapServers());
+            case "saga-floor" -> new SagaFloor(dbs, stack.kafka().login(KafkaLogin.OPERATOR));
             case "narayana" -> new NarayanaXa(dbs, narayanaStore);
             default -> throw new IllegalArgumentException("unknown target " + name);
         };

@@ -4,40 +4,44 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * Runs one Apache Kafka broker in KRaft mode (broker and controller in one process).
+ * Runs one Apache Kafka broker in KRaft mode (broker and controller in one process), with every listener behind
+ * SASL and every client held to {@link SagaAcls}.
  *
- * <p>Usage: {@code BrokerMain <data-dir> <port> <controller-port>}. On first start the storage is
- * formatted with a cluster id kept in {@code <data-dir>/cluster.id}; later starts reuse it. Once the
- * broker answers a metadata request, the file {@code <data-dir>/ready} is written and a line is logged,
- * so a launcher can wait on a signal instead of a sleep.
+ * <p>Usage: {@code BrokerMain <data-dir> <port> <controller-port>}, with the logins in the environment variable
+ * {@value #USERS_ENV} as {@code name:password} pairs separated by commas: {@code admin} (the broker's own
+ * login, PLAIN) and every user of {@link SagaAcls#USERS} (SCRAM-SHA-512). On first start the storage is formatted
+ * with a cluster id kept in {@code <data-dir>/cluster.id}; later starts reuse it. Once the broker answers, the
+ * users' credentials, the topics and the ACLs are set to the plan, then the file {@code <data-dir>/ready} is
+ * written and a line is logged, so a launcher can wait on a signal instead of a sleep.
  */
 public final class BrokerMain {
-    /** Commands per participant, replies, and the events of choreographed sagas. */
-    static final List<String> SAGA_TOPICS = List.of("saga.inventory.commands", "saga.payment.commands", "saga.replies",
-            "saga.order.events");
+    public static final String USERS_ENV = "PLEDGE_KAFKA_USERS";
 
     private BrokerMain() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: BrokerMain <data-dir> <port> <controller-port>");
+            System.err.println("usage: BrokerMain <data-dir> <port> <controller-port>  (logins in " + USERS_ENV + ")");
             System.exit(2);
+        }
+        Map<String, String> logins;
+        try {
+            logins = logins(System.getenv(USERS_ENV));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         }
         Path dataDir = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
@@ -46,28 +50,74 @@ public final class BrokerMain {
         Path ready = dataDir.resolve("ready");
         Files.deleteIfExists(ready);
 
-        Path config = writeConfig(dataDir, port, controllerPort);
+        Path config = writeConfig(dataDir, port, controllerPort, logins.get(SagaAcls.ADMIN));
         Path logDir = dataDir.resolve("log");
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             format(config, clusterId(dataDir));
         }
-        Thread waiter = new Thread(() -> signalWhenReady(port, ready), "pledge-ready-signal");
-        waiter.setDaemon(true);
-        waiter.start();
+        Thread setup = new Thread(() -> new BrokerSetup(port, logins).run(ready), "pledge-broker-setup");
+        setup.setDaemon(true);
+        setup.start();
         kafka.Kafka.main(new String[] {config.toString()});
     }
 
-    private static Path writeConfig(Path dataDir, int port, int controllerPort) throws IOException {
+    /** Parses {@code name:password,...}; the admin and every user of the plan must be there. */
+    static Map<String, String> logins(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(USERS_ENV + " is not set: the broker needs the logins of "
+                    + SagaAcls.ADMIN + " and " + SagaAcls.USERS + " as name:password pairs separated by commas");
+        }
+        Map<String, String> logins = new LinkedHashMap<>();
+        for (String pair : value.split(",")) {
+            int colon = pair.indexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new IllegalArgumentException(USERS_ENV + ": expected name:password, got an entry of "
+                        + pair.length() + " characters without both");
+            }
+            String password = pair.substring(colon + 1);
+            if (!password.matches("[A-Za-z0-9_.~+/=-]{12,}")) {
+                throw new IllegalArgumentException(USERS_ENV + ": the password of " + pair.substring(0, colon)
+                        + " must be at least 12 characters of letters, digits and _.~+/=-");
+            }
+            logins.put(pair.substring(0, colon), password);
+        }
+        for (String user : Stream.concat(Stream.of(SagaAcls.ADMIN), SagaAcls.USERS.stream()).toList()) {
+            if (!logins.containsKey(user)) {
+                throw new IllegalArgumentException(USERS_ENV + " has no login for " + user);
+            }
+        }
+        return logins;
+    }
+
+    /**
+     * The broker's settings. Clients log in with SCRAM-SHA-512 on the CLIENT listener; the broker itself (to its
+     * controller, and as the admin that sets up users, topics and ACLs) with PLAIN, whose only user is
+     * {@code admin}, so SCRAM credentials never need to exist before the broker can start.
+     */
+    static Properties config(Path dataDir, int port, int controllerPort, String adminPassword) {
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                + adminPassword + "\" user_admin=\"" + adminPassword + "\";";
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "CLIENT://127.0.0.1:" + port),
                 Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", "CLIENT"),
+                Map.entry("sasl.mechanism.inter.broker.protocol", "PLAIN"),
+                Map.entry("sasl.mechanism.controller.protocol", "PLAIN"),
+                Map.entry("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN"),
+                Map.entry("listener.name.client.plain.sasl.jaas.config", plain),
+                Map.entry("listener.name.client.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;"),
+                Map.entry("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("listener.name.controller.plain.sasl.jaas.config", plain),
+                Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+                Map.entry("super.users", "User:" + SagaAcls.ADMIN),
+                Map.entry("allow.everyone.if.no.acl.found", "false"),
                 Map.entry("log.dirs", dataDir.resolve("log").toString()),
                 Map.entry("num.partitions", "3"),
                 Map.entry("offsets.topic.replication.factor", "1"),
@@ -78,10 +128,19 @@ public final class BrokerMain {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("auto.create.topics.enable", "true")));
+                // every topic is made at start-up (SagaAcls.topics) or by the operator's tools
+                Map.entry("auto.create.topics.enable", "false")));
+        return p;
+    }
+
+    /** Writes the settings to a file only its owner may read: it holds the admin's password. */
+    private static Path writeConfig(Path dataDir, int port, int controllerPort, String adminPassword)
+            throws IOException {
         Path config = dataDir.resolve("server.properties");
-        try (Writer w = Files.newBufferedWriter(config)) {
-            p.store(w, "written by Pledge on every start");
+        Files.deleteIfExists(config);
+        Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer w = Files.newBufferedWriter(config, StandardOpenOption.TRUNCATE_EXISTING)) {
+            config(dataDir, port, controllerPort, adminPassword).store(w, "written by Pledge on every start");
         }
         return config;
     }
@@ -103,53 +162,6 @@ public final class BrokerMain {
         if (rc != 0) {
             System.err.println("Kafka storage format failed with exit code " + rc);
             System.exit(rc);
-        }
-    }
-
-    private static void signalWhenReady(int port, Path ready) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "pledge-ready-" + UUID.randomUUID());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        Instant start = Instant.now();
-        try (Admin admin = Admin.create(props)) {
-            while (!answersMetadata(admin)) {
-                Thread.sleep(200);
-            }
-            createSagaTopics(admin);
-            Files.writeString(ready, Instant.now().toString());
-            System.out.println("Pledge Kafka broker ready on 127.0.0.1:" + port + " after "
-                    + Duration.between(start, Instant.now()).toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            System.err.println("could not write the ready signal: " + e);
-        }
-    }
-
-    /**
-     * Creates Pledge's saga topics before anyone uses them: a consumer subscribed to a topic that does not
-     * exist yet notices it only on its next metadata refresh, which would slow the first messages down.
-     */
-    private static void createSagaTopics(Admin admin) throws InterruptedException {
-        List<NewTopic> topics = SAGA_TOPICS.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList();
-        for (var result : admin.createTopics(topics).values().entrySet()) {
-            try {
-                result.getValue().get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    System.err.println("could not create topic " + result.getKey() + ": " + e.getCause());
-                }
-            }
-        }
-    }
-
-    private static boolean answersMetadata(Admin admin) {
-        try {
-            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
-        } catch (Exception notYet) {
-            return false;
         }
     }
 }

@@ -32,13 +32,14 @@ import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import dev.pledge.testing.StateDirs;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-@WithTestResource(KafkaResource.class)
+@WithTestResource(value = KafkaResource.class, initArgs = @ResourceArg(name = "user", value = "inventory"))
 @WithTestResource(CallersResource.class)
 class InventoryIT {
     private static final String PROBLEM = "application/problem+json";

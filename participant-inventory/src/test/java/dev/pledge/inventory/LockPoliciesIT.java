@@ -26,6 +26,7 @@ import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,7 +39,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-@WithTestResource(KafkaResource.class)
+@WithTestResource(value = KafkaResource.class, initArgs = @ResourceArg(name = "user", value = "inventory"))
 @WithTestResource(CallersResource.class)
 class LockPoliciesIT {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

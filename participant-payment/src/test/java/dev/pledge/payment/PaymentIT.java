@@ -20,6 +20,7 @@ import dev.pledge.testing.CallersResource;
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,7 +28,7 @@ import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-@WithTestResource(KafkaResource.class)
+@WithTestResource(value = KafkaResource.class, initArgs = @ResourceArg(name = "user", value = "payment"))
 @WithTestResource(CallersResource.class)
 class PaymentIT {
     private static final String PROBLEM = "application/problem+json";

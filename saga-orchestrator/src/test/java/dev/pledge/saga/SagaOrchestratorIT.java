@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.pledge.testing.KafkaResource;
 import dev.pledge.testing.PostgresResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The orchestrator on its real PostgreSQL and a real Kafka broker, both started as processes. */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-@WithTestResource(KafkaResource.class)
+@WithTestResource(value = KafkaResource.class, initArgs = @ResourceArg(name = "user", value = "saga-orchestrator"))
 class SagaOrchestratorIT {
 
     @Test

@@ -4,9 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The Kafka broker (KRaft, broker and controller in one JVM) run from the kafka-broker module's jar. */
+/**
+ * The Kafka broker (KRaft, broker and controller in one JVM) run from the kafka-broker module's jar. Every
+ * client logs in (docs/security.md, "Kafka"): the passwords are the stack's secrets {@code kafka.<user>}, made on
+ * first use and given to the broker at each start, which sets each user's credential to it.
+ */
 public final class KafkaBroker extends ManagedProcess {
+    /** Every login the broker knows: its own admin, then the services' and the operator's. */
+    public static final List<String> USERS = List.of(KafkaLogin.ADMIN, KafkaLogin.ORCHESTRATOR, KafkaLogin.INVENTORY,
+            KafkaLogin.PAYMENT, KafkaLogin.OPERATOR);
+
     private final int controllerPort;
     private final Path jar;
     private final String java;
@@ -25,6 +35,20 @@ public final class KafkaBroker extends ManagedProcess {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port();
+    }
+
+    /** The login of one of {@link #USERS}, for a service's settings or a tool's client. */
+    public KafkaLogin login(String user) {
+        if (!USERS.contains(user)) {
+            throw new IllegalArgumentException("no Kafka login " + user + "; the broker knows " + USERS);
+        }
+        return new KafkaLogin(bootstrapServers(), user, Secrets.of(stateDir()).password("kafka." + user));
+    }
+
+    @Override
+    protected Map<String, String> environment() {
+        return Map.of("PLEDGE_KAFKA_USERS", USERS.stream().map(u -> u + ":" + login(u).password())
+                .collect(Collectors.joining(",")));
     }
 
     private Path dataDir() {

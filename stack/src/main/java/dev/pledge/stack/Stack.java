@@ -63,10 +63,10 @@ public final class Stack {
                 config.home(), config.java());
         this.infrastructure = List.of(pgCoordinator, pgInventory, pgPayment, pgSaga, kafka);
         String coordinatorUrl = "http://127.0.0.1:" + config.port(COORDINATOR);
-        Map<String, String> inventoryEnv = withKafka(datasource(pgInventory), kafka);
+        Map<String, String> inventoryEnv = withKafka(datasource(pgInventory), kafka.login(KafkaLogin.INVENTORY));
         inventoryEnv.put("PLEDGE_PARTICIPANT_COORDINATOR_URL", coordinatorUrl);
         QuarkusService inventory = service(INVENTORY, "participant-inventory", inventoryEnv);
-        Map<String, String> paymentEnv = withKafka(datasource(pgPayment), kafka);
+        Map<String, String> paymentEnv = withKafka(datasource(pgPayment), kafka.login(KafkaLogin.PAYMENT));
         paymentEnv.put("PLEDGE_PARTICIPANT_COORDINATOR_URL", coordinatorUrl);
         QuarkusService payment = service(PAYMENT, "participant-payment", paymentEnv);
         Map<String, String> coordinatorEnv = new HashMap<>(datasource(pgCoordinator));
@@ -80,7 +80,7 @@ public final class Stack {
                     env.put("PLEDGE_COORDINATOR_NODE_ID", name);
                     return env;
                 });
-        Map<String, String> sagaEnv = withKafka(datasource(pgSaga), kafka);
+        Map<String, String> sagaEnv = withKafka(datasource(pgSaga), kafka.login(KafkaLogin.ORCHESTRATOR));
         sagaEnv.put("PLEDGE_PARTICIPANTS_INVENTORY_URL", inventory.baseUrl());
         sagaEnv.put("PLEDGE_PARTICIPANTS_PAYMENT_URL", payment.baseUrl());
         List<QuarkusService> orchestrators = replicated(SAGA_ORCHESTRATOR, "saga-orchestrator",
@@ -155,9 +155,11 @@ public final class Stack {
         return new QuarkusService(name, module, config.port(name), config.stateDir(), config.home(), config.java(), full);
     }
 
-    private static Map<String, String> withKafka(Map<String, String> env, KafkaBroker kafka) {
+    private static Map<String, String> withKafka(Map<String, String> env, KafkaLogin kafka) {
         Map<String, String> all = new HashMap<>(env);
         all.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        all.put("PLEDGE_KAFKA_USERNAME", kafka.user());
+        all.put("PLEDGE_KAFKA_PASSWORD", kafka.password());
         return all;
     }
 

@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.identity.Caller;
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Stack;
@@ -369,27 +370,26 @@ class SagaIT {
         return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String bootstrap() {
-        return "127.0.0.1:" + stack.component(Stack.KAFKA).orElseThrow().port();
+    /** The operator's login: the tests publish and read as the operator's tools do. */
+    private static KafkaLogin operator() {
+        return stack.kafka().login(KafkaLogin.OPERATOR);
     }
 
     private static void publish(String topic, String key, String value) throws Exception {
         assertThat(value).as("a message to publish").isNotNull();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(operator().clientConfig(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class)))) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
     private static boolean consumeUntil(String topic, String value) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "saga-it-" + UUID.randomUUID(),
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(operator().clientConfig(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup("saga-it-" + UUID.randomUUID()),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

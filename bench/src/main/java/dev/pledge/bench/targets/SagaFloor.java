@@ -28,6 +28,7 @@ import dev.pledge.bench.PerClient;
 import dev.pledge.bench.Target;
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.check.Databases.Db;
+import dev.pledge.stack.KafkaLogin;
 
 /**
  * Floor (c): what a sequential order saga must do at the least, issued directly: the same local commits
@@ -56,8 +57,8 @@ public final class SagaFloor implements Target {
     private final PerClient<Connection> inventoryDb;
     private final PerClient<Connection> paymentDb;
 
-    public SagaFloor(Databases dbs, String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    public SagaFloor(Databases dbs, KafkaLogin bootstrap) throws Exception {
+        try (Admin admin = Admin.create(bootstrap.clientConfig())) {
             for (String topic : List.of(INVENTORY, PAYMENT, REPLIES)) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -68,8 +69,7 @@ public final class SagaFloor implements Target {
                 }
             }
         }
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = bootstrap.properties(Map.of());
         p.put("acks", "all");
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
@@ -178,15 +178,14 @@ public final class SagaFloor implements Target {
         void handle(ConsumerRecord<String, String> record) throws Exception;
     }
 
-    private void poll(String bootstrap, String topic, Handler handler) {
+    private void poll(KafkaLogin bootstrap, String topic, Handler handler) {
         List<ExecutorService> byKey = new ArrayList<>();
         for (int i = 0; i < LANES; i++) {
             byKey.add(Executors.newSingleThreadExecutor(r -> daemon(r, "bench-" + topic)));
         }
         lanes.addAll(byKey);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "bench-floor-" + topic);
+        Properties p = bootstrap.properties(Map.of());
+        p.put("group.id", KafkaLogin.toolGroup("bench-floor-" + topic));
         p.put("auto.offset.reset", "latest");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         CompletableFuture<Void> assigned = new CompletableFuture<>();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,7 +45,7 @@ import dev.pledge.identity.Caller;
 import dev.pledge.identity.Identities;
 import dev.pledge.identity.TokenMinter;
 import dev.pledge.stack.FileTrees;
-import dev.pledge.stack.KafkaBroker;
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
 
@@ -88,7 +89,7 @@ final class BadInputCampaign implements Campaign {
         String payment = stack.service(Stack.PAYMENT).baseUrl();
         String saga = stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl();
         String runId = "probe-bad-input-" + settings.seed() + "-" + Long.toString(System.currentTimeMillis(), 36);
-        String bootstrap = stack.component(Stack.KAFKA).map(KafkaBroker.class::cast).orElseThrow().bootstrapServers();
+        KafkaLogin bootstrap = stack.kafka().login(KafkaLogin.OPERATOR); // the operator's tools publish and read as it
 
         progress.accept("waiting for quiet, then a fingerprint of every table");
         Checker.awaitQuiet(db, settings.quiet(), progress);
@@ -360,7 +361,7 @@ final class BadInputCampaign implements Campaign {
         return s.length() <= 160 ? s : s.substring(0, 157) + "...";
     }
 
-    private static long endOffsets(String bootstrap, List<String> topics) {
+    private static long endOffsets(KafkaLogin bootstrap, List<String> topics) {
         try (KafkaConsumer<String, String> c = consumer(bootstrap)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {
@@ -370,14 +371,13 @@ final class BadInputCampaign implements Campaign {
         }
     }
 
-    private static KafkaConsumer<String, String> consumer(String bootstrap) {
+    private static KafkaConsumer<String, String> consumer(KafkaLogin bootstrap) {
         return consumer(bootstrap, new Properties());
     }
 
-    private static KafkaConsumer<String, String> consumer(String bootstrap, Properties extra) {
-        Properties p = new Properties();
+    private static KafkaConsumer<String, String> consumer(KafkaLogin bootstrap, Properties extra) {
+        Properties p = bootstrap.properties(Map.of());
         p.putAll(extra);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -394,16 +394,15 @@ final class BadInputCampaign implements Campaign {
             new String[] {"saga.order.events", "saga.order.events.observer.dlq"});
 
     /** Publishes one unreadable record per saga topic and checks each reaches every dead-letter topic it should. */
-    private int poison(String bootstrap, String runId, Consumer<String> progress) {
+    private int poison(KafkaLogin bootstrap, String runId, Consumer<String> progress) {
         List<String> dlqs = DEAD_LETTERS.stream().map(d -> d[1]).toList();
         Properties rp = new Properties();
-        rp.put(ConsumerConfig.GROUP_ID_CONFIG, runId + "-dead-letters");
+        rp.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup(runId + "-dead-letters"));
         rp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // the run id marks this run's records
         rp.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"); // a dead-letter topic may appear only now
         try (KafkaConsumer<String, String> reader = consumer(bootstrap, rp)) {
             reader.subscribe(dlqs);
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Properties p = bootstrap.properties(Map.of());
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.ACKS_CONFIG, "all");

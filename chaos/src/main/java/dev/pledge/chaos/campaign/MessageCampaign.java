@@ -13,7 +13,7 @@ import dev.pledge.chaos.check.Checker;
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.net.FaultProxy;
 import dev.pledge.chaos.net.Redelivery;
-import dev.pledge.stack.KafkaBroker;
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.QuarkusService;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
@@ -116,7 +116,8 @@ final class MessageCampaign implements Campaign {
                 List.of(FaultProxy.Fault.values()), SILENCE, seed, progress);
     }
 
-    private static String bootstrap(Stack stack) {
-        return stack.component(Stack.KAFKA).map(KafkaBroker.class::cast).orElseThrow().bootstrapServers();
+    /** The operator's login: redelivery is one of the operator's tools. */
+    private static KafkaLogin bootstrap(Stack stack) {
+        return stack.kafka().login(KafkaLogin.OPERATOR);
     }
 }

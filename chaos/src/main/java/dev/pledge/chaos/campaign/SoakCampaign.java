@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 import dev.pledge.chaos.campaign.Sampler.Sample;
 import dev.pledge.chaos.net.Redelivery;
-import dev.pledge.stack.KafkaBroker;
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Sleeper;
 import dev.pledge.stack.Stack;
@@ -51,8 +51,7 @@ final class SoakCampaign implements Campaign {
         Rounds rounds = new Rounds(stack, settings, progress);
         Thread thaw = new Thread(() -> thawAll(stack), "soak-thaw");
         Runtime.getRuntime().addShutdownHook(thaw);
-        String bootstrap = stack.component(Stack.KAFKA).map(KafkaBroker.class::cast).orElseThrow().bootstrapServers();
-        try (Redelivery redelivery = new Redelivery(bootstrap, REDELIVERY_RATE, settings.seed() * 31 + 3, progress);
+        try (Redelivery redelivery = new Redelivery(stack.kafka().login(KafkaLogin.OPERATOR), REDELIVERY_RATE, settings.seed() * 31 + 3, progress);
              Sampler sampler = new Sampler(stack, progress)) {
             progress.accept("soak of " + describe(settings.duration()) + " per round: each service's heap after a full collection");
             Map<String, Long> heapBefore = sampler.heapAfterFullGc();

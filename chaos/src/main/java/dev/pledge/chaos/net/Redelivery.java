@@ -3,6 +3,7 @@ package dev.pledge.chaos.net;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.pledge.stack.KafkaLogin;
 import dev.pledge.stack.Sleeper;
 
 /**
@@ -53,25 +55,24 @@ public final class Redelivery implements AutoCloseable {
     private volatile boolean assigned;
 
     /**
+     * @param login the operator's login: redelivery reads and publishes every saga topic
      * @param rate the share of records published again while active, 0 to 1
      */
-    public Redelivery(String bootstrapServers, double rate, long seed, Consumer<String> log) {
+    public Redelivery(KafkaLogin login, double rate, long seed, Consumer<String> log) {
         if (rate < 0 || rate > 1) {
             throw new IllegalArgumentException("the redelivery rate must be between 0 and 1, not " + rate);
         }
         this.rate = rate;
         this.random = new Random(seed);
         this.log = log;
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "pledge-chaos-redelivery-" + UUID.randomUUID());
+        Properties c = login.properties(Map.of());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup("chaos-redelivery-" + UUID.randomUUID()));
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(c);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = login.properties(Map.of());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

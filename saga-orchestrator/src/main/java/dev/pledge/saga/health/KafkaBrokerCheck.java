@@ -1,5 +1,6 @@
 package dev.pledge.saga.health;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -22,12 +24,19 @@ import org.eclipse.microprofile.health.Readiness;
 public class KafkaBrokerCheck implements HealthCheck {
     private final String bootstrap;
     private final String instance;
+    /** The service's own login, as its producers and consumers use it. */
+    private final Map<String, Object> login;
     private Admin admin;
 
     public KafkaBrokerCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                            @ConfigProperty(name = "pledge.saga.instance-id") String instance) {
+                            @ConfigProperty(name = "pledge.saga.instance-id") String instance,
+                            @ConfigProperty(name = "kafka.security.protocol") String protocol,
+                            @ConfigProperty(name = "kafka.sasl.mechanism") String mechanism,
+                            @ConfigProperty(name = "kafka.sasl.jaas.config") String jaas) {
         this.bootstrap = bootstrap;
         this.instance = instance;
+        this.login = Map.of(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, protocol, SaslConfigs.SASL_MECHANISM, mechanism,
+                SaslConfigs.SASL_JAAS_CONFIG, jaas);
     }
 
     @Override
@@ -44,10 +53,12 @@ public class KafkaBrokerCheck implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            Map<String, Object> config = new HashMap<>(login);
+            config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
                     AdminClientConfig.CLIENT_ID_CONFIG, "saga-orchestrator-health"));
+            admin = Admin.create(config);
         }
         return admin;
     }
