@@ -32,6 +32,21 @@ class DeployManifestsTest {
             "MAX_PREPARED_TRANSACTIONS");
 
     @Test
+    void everyKafkaClientLogsInAsItsOwnUser() {
+        assertNone(KAFKA.everyClientLogsInAsItsOwnUser());
+    }
+
+    @Test
+    void kafkaUsersHaveTheLocalBrokersAcls() {
+        assertNone(KAFKA.kafkaUsersHaveTheLocalBrokersAcls());
+    }
+
+    @Test
+    void composeBrokerHasTheLocalBrokersUsersTopicsAndAcls() {
+        assertNone(KAFKA.composeBrokerHasTheLocalBrokersUsersTopicsAndAcls(COMPOSE));
+    }
+
+    @Test
     void everyDocumentParsesAndNamesItsKind() {
         assertNone(KUBERNETES.everyDocumentParsesAndNamesItsKind());
     }

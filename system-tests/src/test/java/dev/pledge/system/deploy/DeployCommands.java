@@ -98,6 +98,13 @@ public final class DeployCommands {
                     problems.add(c + ": the manifests define no " + object);
                 }
             }
+            case "rollout" -> {
+                String[] target = (a.words.size() > 2 ? a.words.get(2) : "").split("/", 2);
+                if (!object.equals("restart") || !target[0].equals("deployment") || target.length < 2
+                        || docs.stream().noneMatch(d -> d.is("Deployment", target[1]))) {
+                    problems.add(c + ": restarts no Deployment the manifests define");
+                }
+            }
             default -> problems.add(c + ": no check knows kubectl " + verb);
         }
     }

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 /** The Kubernetes manifests on their own: each resource has what its kind requires, and every reference resolves. */
 public record ManifestChecks(Manifests m) {
+    /** The keys of the Secret Strimzi's User Operator writes for a SCRAM-SHA-512 KafkaUser, named after it. */
+    private static final List<String> STRIMZI_USER_KEYS = List.of("password", "sasl.jaas.config");
     /** The keys of the Secret {@code <cluster>-app} that CloudNativePG writes for a Cluster's application owner. */
     static final Set<String> CNPG_APP_KEYS = Set.of("username", "user", "password", "dbname", "host", "port",
             "pgpass", "uri", "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri");
@@ -192,13 +194,18 @@ public record ManifestChecks(Manifests m) {
             if (key != null && !Manifests.data(declared.get()).containsKey(key)) {
                 problems.add(where + ": " + kind + " " + name + " has no key " + key);
             }
+        } else if (kind.equals("Secret") && m.named("KafkaUser", name).isPresent()) {
+            if (key != null && !STRIMZI_USER_KEYS.contains(key)) {
+                problems.add(where + ": the Secret Strimzi writes for the KafkaUser " + name + " has no key " + key + " "
+                        + STRIMZI_USER_KEYS);
+            }
         } else if (kind.equals("Secret") && cnpgCluster(name) != null) {
             if (key != null && !CNPG_APP_KEYS.contains(key)) {
                 problems.add(where + ": CloudNativePG's Secret " + name + " has no key " + key + " " + CNPG_APP_KEYS);
             }
         } else {
             problems.add(where + ": reads " + kind + " " + name + ", which the base does not declare"
-                    + (kind.equals("Secret") ? " and no CloudNativePG Cluster writes" : ""));
+                    + (kind.equals("Secret") ? " and neither a CloudNativePG Cluster nor a KafkaUser writes" : ""));
         }
     }
 
