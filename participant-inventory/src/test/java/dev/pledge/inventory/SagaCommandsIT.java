@@ -221,6 +221,21 @@ class SagaCommandsIT {
         assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
     }
 
+    /**
+     * A reply the broker would never take (no ACL lets a participant write there) is refused up front: written to
+     * the outbox, it would be retried for ever ahead of every later reply.
+     */
+    @Test
+    void aCommandNamingATopicThisParticipantMayNotAnswerOnIsRejectedAndWritesNothing() throws Exception {
+        UUID saga = UUID.randomUUID();
+        SagaCommand elsewhere = new SagaCommand(saga, "reserve-stock", Kind.ACTION, "reserve", 1,
+                JSON.createObjectNode().put("sku", "BOOK-001").put("qty", 1), "saga.payment.commands");
+        assertThatThrownBy(() -> handler.handle(elsewhere)).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("replyTopic must be one of [saga.replies]");
+        assertThat(outboxReplies(saga)).isZero();
+        assertThat(count("SELECT count(*) FROM saga_inbox WHERE saga_id = ?", saga)).isZero();
+    }
+
     @Test
     void commandsArriveAndRepliesLeaveThroughKafka() throws Exception {
         UUID saga = UUID.randomUUID();

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +59,12 @@ public class SagaCommandHandler {
     ParticipantMetrics metrics;
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
+    /**
+     * The topics this participant may answer on (the broker's ACLs allow it no other: docs/security.md, "Kafka").
+     * A reply to any other topic could never be published and would hold up every reply after it in the outbox.
+     */
+    @ConfigProperty(name = "pledge.saga.reply-topics", defaultValue = "saga.replies")
+    Set<String> replyTopics;
 
     /**
      * Handles one command. A database failure is retried, with backoff and without end, before the next
@@ -107,6 +114,11 @@ public class SagaCommandHandler {
                 || command.attempt() < 1) {
             throw ProblemException.badRequest(
                     "a saga command needs sagaId, step, kind, action, attempt >= 1 and replyTopic");
+        }
+        if (answer == null && !replyTopics.contains(command.replyTopic())) {
+            throw ProblemException.badRequest("a saga command's replyTopic must be one of " + replyTopics
+                    + " (pledge.saga.reply-topics), the topics this participant may answer on; got "
+                    + command.replyTopic());
         }
         return handleTyped(action, command, answer == null ? plainReply(command) : answer);
     }
