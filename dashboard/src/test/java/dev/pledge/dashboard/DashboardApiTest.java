@@ -42,6 +42,21 @@ class DashboardApiTest {
                 .body("services.find { it.name == 'coordinator' }.detail", containsString("not reachable"));
     }
 
+    /** Cross-site request forgery: another site's page cannot make a visitor's browser use the controls. */
+    @Test
+    void aControlRefusesARequestFromAnotherSitesPage() {
+        String order = "{\"protocol\":\"2pc\",\"sku\":\"BOOK-001\",\"qty\":1,\"account\":\"acc-alice\",\"amount\":\"1.00\"}";
+        given().contentType(ContentType.JSON).header("Origin", "https://evil.example").body(order)
+                .post("/api/orders").then().statusCode(403).contentType(PROBLEM)
+                .body("detail", containsString("https://evil.example"));
+        given().header("Sec-Fetch-Site", "cross-site").post("/api/services/inventory/restart").then().statusCode(403)
+                .contentType(PROBLEM);
+        given().header("Sec-Fetch-Site", "cross-site").delete("/api/crash-points/inventory").then().statusCode(403);
+        // the same order from the dashboard's own page gets through to the coordinator, which is unreachable here
+        given().contentType(ContentType.JSON).header("Sec-Fetch-Site", "same-origin").body(order)
+                .post("/api/orders").then().statusCode(org.hamcrest.Matchers.not(403));
+    }
+
     @Test
     void badFiltersAndIdsAreProblems() {
         given().get("/api/activity?kind=widgets").then().statusCode(400).contentType(PROBLEM)

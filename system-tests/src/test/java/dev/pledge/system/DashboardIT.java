@@ -208,6 +208,8 @@ class DashboardIT {
         until(b -> "ABORTED".equals(byId("detail").getAttribute("data-state")) ? true : null);
         assertThat(count("#detail .held")).isZero();
         assertThat(texts("#swimlane g.entry-crash text")).anyMatch(t -> t.startsWith("coordinator restarted"));
+        assertThat(java.nio.file.Files.readString(stack.service(Stack.DASHBOARD).logFile()))
+                .as("the restart is audited").contains("a dashboard user at 127.0.0.1 (no login) restarted coordinator");
         assertThat(ledger.prepared()).isZero();
         assertThat(ledger.coordinatorCommitted()).doesNotContain(id);
         Scrape coordinator = scrape(Stack.COORDINATOR);

@@ -21,11 +21,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,12 +45,15 @@ import dev.pledge.dashboard.service.Prepared;
 import dev.pledge.dashboard.service.Restarts;
 import dev.pledge.dashboard.service.Timeline;
 import dev.pledge.dashboard.service.Timelines;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 
 /** What the page reads (overview, activity, timelines) and the controls it offers (orders, crash points, restarts). */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Dashboard")
 public class DashboardResource {
+    private static final Logger AUDIT = Logger.getLogger("pledge.audit");
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
     private static final Pattern POINT = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     /** An order runs its whole protocol before it is answered; a vote may take the transaction timeout. */
@@ -70,6 +75,8 @@ public class DashboardResource {
     ObjectMapper json;
     @Inject
     DashboardConfig config;
+    @Inject
+    SecurityIdentity caller;
 
     @GET
     @Path("/overview")
@@ -178,29 +185,46 @@ public class DashboardResource {
     @Path("/crash-points/{service}/{point}")
     @Operation(summary = "Arm a named crash point on a service (or, with pauseMillis, a one-time pause there)")
     public JsonNode arm(@PathParam("service") String service, @PathParam("point") String point,
-                        @QueryParam("pauseMillis") @Min(1) @Max(60_000) Long pauseMillis) {
+                        @QueryParam("pauseMillis") @Min(1) @Max(60_000) Long pauseMillis,
+                        @Context HttpServerRequest request) {
         checkService(service);
         if (!POINT.matcher(point).matches()) {
             throw ProblemException.badRequest("crash point must be lower-case letters, digits and '-', not '" + point + "'");
         }
         String path = "/admin/crash-points/" + point + (pauseMillis == null ? "" : "/pause?millis=" + pauseMillis);
-        return services.put(service, path);
+        JsonNode armed = services.put(service, path);
+        AUDIT.infof("%s armed crash point %s on %s%s", who(request), point, service,
+                pauseMillis == null ? "" : " (a pause of " + pauseMillis + " ms)");
+        return armed;
     }
 
     @DELETE
     @Path("/crash-points/{service}")
     @Operation(summary = "Disarm a service's crash point and pauses")
-    public JsonNode disarm(@PathParam("service") String service) {
+    public JsonNode disarm(@PathParam("service") String service, @Context HttpServerRequest request) {
         checkService(service);
-        return services.delete(service, "/admin/crash-points");
+        JsonNode disarmed = services.delete(service, "/admin/crash-points");
+        AUDIT.infof("%s disarmed the crash points of %s", who(request), service);
+        return disarmed;
     }
 
     @POST
     @Path("/services/{service}/restart")
     @Operation(summary = "Start a stopped component of the local stack again; progress arrives as restart events")
-    public Response restart(@PathParam("service") String service) {
-        restarts.restart(service);
+    public Response restart(@PathParam("service") String service, @Context HttpServerRequest request) {
+        restarts.restart(service, who(request));
         return Response.accepted(Map.of("service", service)).build();
+    }
+
+    /**
+     * Who asked, for the audit: the login, if the request carried one, and the address it came from (the
+     * services' own audit names the dashboard's key, which signed the call on).
+     */
+    private String who(HttpServerRequest request) {
+        var remote = request.remoteAddress();
+        String at = remote == null ? "an unknown address" : remote.hostAddress();
+        return caller.isAnonymous() ? "a dashboard user at " + at + " (no login)"
+                : caller.getPrincipal().getName() + " (logged in) at " + at;
     }
 
     private void checkService(String service) {

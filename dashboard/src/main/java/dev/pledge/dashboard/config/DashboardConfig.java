@@ -30,4 +30,15 @@ public interface DashboardConfig {
      * {@code http://localhost:16686/trace/{traceId}}); when set, a timeline's trace id links there.
      */
     Optional<String> traceUrl();
+
+    /** The login every request not from this machine's loopback needs (docs/security.md). */
+    Login login();
+
+    interface Login {
+        @WithDefault("operator")
+        String user();
+
+        /** None: no login succeeds, and the dashboard answers on loopback only. */
+        Optional<String> password();
+    }
 }

@@ -7,15 +7,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.stack.ManagedProcess;
 import dev.pledge.stack.Stack;
 import dev.pledge.stack.StackException;
 
-/** Starts a stopped component of the local stack again (after a crash point halted it, or a kill). */
+/**
+ * Starts a stopped component of the local stack again (after a crash point halted it, or a kill). Each restart
+ * is written to the log under {@code pledge.audit}, naming who asked (docs/security.md).
+ */
 @ApplicationScoped
 public class Restarts {
     private static final Duration READY = Duration.ofSeconds(120);
+    private static final Logger AUDIT = Logger.getLogger("pledge.audit");
 
     @Inject
     LocalStack local;
@@ -24,8 +30,12 @@ public class Restarts {
 
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
 
-    /** Begins the restart; its progress goes to the pages as {@code restart} events. */
-    public void restart(String name) {
+    /**
+     * Begins the restart; its progress goes to the pages as {@code restart} events.
+     *
+     * @param who the person or client that asked, as the audit line names them
+     */
+    public void restart(String name, String who) {
         Stack stack = local.stack().orElseThrow(() -> ProblemException.conflict(
                 "restarts need the local stack: start it with ./pledge up (elsewhere, your platform restarts services)"));
         if (name.equals(Stack.DASHBOARD)) {
@@ -40,6 +50,7 @@ public class Restarts {
         if (!starting.add(name)) {
             throw ProblemException.conflict(name + " is already being started");
         }
+        AUDIT.infof("%s restarted %s", who, name);
         Thread t = new Thread(() -> run(component), "restart-" + name);
         t.setDaemon(true);
         t.start();
