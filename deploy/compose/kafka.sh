@@ -2,8 +2,9 @@
 # Pledge's Kafka broker on Docker Compose, run in the apache/kafka image: the same listeners, logins, topics and
 # ACLs as the local stack's broker (kafka-broker's BrokerMain and SagaAcls, docs/security.md "Kafka"), which
 # DeployManifestsTest compares the scram, topic and acl lines below with. Clients log in with SCRAM-SHA-512;
-# the broker itself, and this script as its admin, with PLAIN. On every start the users' credentials are set to
-# the passwords given, the topics made and the ACLs added; then /tmp/pledge/ready tells the healthcheck.
+# the broker itself, and this script as its admin, with PLAIN, from inside this container only. On every start
+# the users' credentials are set to the passwords given, the topics made and the ACLs added (none removed: on a
+# fresh volume they are exactly the plan); then /tmp/pledge/ready tells the healthcheck.
 set -euo pipefail
 
 : "${PLEDGE_KAFKA_ADMIN_PASSWORD:?the broker admin's password}"
@@ -74,9 +75,12 @@ until "$bin/kafka-topics.sh" "${as_admin[@]}" --list > /dev/null 2>&1; do
   sleep 1
 done
 
-scram() { # user password
+scram() { # user password; the password goes through a file only this user may read, never a command line
+  # (a file's value takes no [brackets], unlike --add-config's)
+  printf 'SCRAM-SHA-512=iterations=8192,password=%s\n' "$2" > "$work/scram.properties"
   "$bin/kafka-configs.sh" "${as_admin[@]}" --alter --entity-type users --entity-name "$1" \
-    --add-config "SCRAM-SHA-512=[iterations=8192,password=$2]" > /dev/null
+    --add-config-file "$work/scram.properties" > /dev/null || { rm -f "$work/scram.properties"; exit 1; }
+  rm -f "$work/scram.properties"
 }
 topic() { # name
   "$bin/kafka-topics.sh" "${as_admin[@]}" --create --if-not-exists --topic "$1" --partitions 3 \

@@ -47,6 +47,8 @@ public final class BrokerMain {
         int port = Integer.parseInt(args[1]);
         int controllerPort = Integer.parseInt(args[2]);
         Files.createDirectories(dataDir);
+        // its records and the users' salted SCRAM keys are the owner's alone
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         Path ready = dataDir.resolve("ready");
         Files.deleteIfExists(ready);
 
@@ -74,12 +76,19 @@ public final class BrokerMain {
                 throw new IllegalArgumentException(USERS_ENV + ": expected name:password, got an entry of "
                         + pair.length() + " characters without both");
             }
+            String user = pair.substring(0, colon);
             String password = pair.substring(colon + 1);
+            // name only a user the broker knows: text in the user's place may be a password written first
+            String named = user.equals(SagaAcls.ADMIN) || SagaAcls.USERS.contains(user) ? user : "an unknown user";
+            if (!SagaAcls.ADMIN.equals(user) && !SagaAcls.USERS.contains(user)) {
+                throw new IllegalArgumentException(USERS_ENV + " has a login for " + named + "; the broker knows "
+                        + SagaAcls.ADMIN + " and " + SagaAcls.USERS);
+            }
             if (!password.matches("[A-Za-z0-9_.~+/=-]{12,}")) {
-                throw new IllegalArgumentException(USERS_ENV + ": the password of " + pair.substring(0, colon)
+                throw new IllegalArgumentException(USERS_ENV + ": the password of " + named
                         + " must be at least 12 characters of letters, digits and _.~+/=-");
             }
-            logins.put(pair.substring(0, colon), password);
+            logins.put(user, password);
         }
         for (String user : Stream.concat(Stream.of(SagaAcls.ADMIN), SagaAcls.USERS.stream()).toList()) {
             if (!logins.containsKey(user)) {

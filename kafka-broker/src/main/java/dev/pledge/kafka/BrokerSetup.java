@@ -28,7 +28,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Brings a started broker to the plan, as its admin: each user's SCRAM credential set to the password it was
- * given (so a new password takes effect on the next start: docs/security.md, "Rotating credentials"), every
+ * given (so a new password takes effect on the next start: docs/security.md, "Kafka"), every
  * topic of {@link SagaAcls#topics()} made, and the ACLs made exactly {@link SagaAcls#plan()} (bindings left from
  * an older plan are deleted). Then writes the ready file.
  */

@@ -77,10 +77,16 @@ public final class SagaAcls {
             acl.add(group(p, "participant-" + p));
             acl.add(group(p, "participant-" + p + "-choreography"));
         }
-        // the operator's tools read and publish again on the saga topics, and run the bench's floor on its own
+        // the operator's tools read every saga topic (dead letters included) and publish again on the four saga
+        // topics (redelivery, poison records); the bench's saga floor makes and uses topics of its own
         acl.add(binding(OPERATOR, ResourceType.TOPIC, "saga.", PatternType.PREFIXED, AclOperation.READ));
-        acl.add(binding(OPERATOR, ResourceType.TOPIC, "saga.", PatternType.PREFIXED, AclOperation.WRITE));
-        acl.add(binding(OPERATOR, ResourceType.TOPIC, BENCH_TOPICS, PatternType.PREFIXED, AclOperation.ALL));
+        for (String t : SAGA_TOPICS) {
+            acl.add(topic(OPERATOR, t, AclOperation.WRITE));
+        }
+        for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
+                AclOperation.DESCRIBE)) {
+            acl.add(binding(OPERATOR, ResourceType.TOPIC, BENCH_TOPICS, PatternType.PREFIXED, op));
+        }
         acl.add(binding(OPERATOR, ResourceType.GROUP, TOOL_GROUPS, PatternType.PREFIXED, AclOperation.READ));
         return List.copyOf(acl);
     }

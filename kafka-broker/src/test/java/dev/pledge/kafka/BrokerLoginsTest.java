@@ -37,5 +37,8 @@ class BrokerLoginsTest {
     void neverPrintsAPasswordInItsErrors() {
         assertThatThrownBy(() -> BrokerMain.logins("inventory"))
                 .hasMessageNotContaining("inventory:").hasMessageContaining("expected name:password");
+        // a password written before its user's name
+        assertThatThrownBy(() -> BrokerMain.logins(ALL.replace("admin:aaaaaaaaaaaaaaaa", "s3cretpassword99:admin")))
+                .hasMessageNotContaining("s3cretpassword99").hasMessageContaining("an unknown user");
     }
 }

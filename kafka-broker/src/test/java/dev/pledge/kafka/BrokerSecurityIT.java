@@ -51,6 +51,7 @@ import dev.pledge.stack.Net;
 class BrokerSecurityIT {
     private static KafkaBroker broker;
     private static Path state;
+    private static int controllerPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,7 +59,8 @@ class BrokerSecurityIT {
         FileTrees.delete(state);
         Files.createDirectories(state);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        broker = new KafkaBroker("kafka-security", Net.freePort(), Net.freePort(), state,
+        controllerPort = Net.freePort();
+        broker = new KafkaBroker("kafka-security", Net.freePort(), controllerPort, state,
                 Path.of(System.getProperty("pledge.home", "..")).toAbsolutePath().normalize(), java);
         broker.start();
         broker.awaitReady(Duration.ofSeconds(90));
@@ -72,11 +74,20 @@ class BrokerSecurityIT {
     }
 
     @Test
-    void aClientWithoutALoginIsRefused() {
+    void aClientWithoutALoginIsRefusedOnEitherListener() throws Exception {
         try (Admin anonymous = Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers(),
                 "default.api.timeout.ms", 4000, "request.timeout.ms", 2000))) {
             assertThatThrownBy(() -> anonymous.listTopics().names().get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
+        }
+        try (Admin anonymous = Admin.create(Map.<String, Object>of("bootstrap.controllers",
+                "127.0.0.1:" + controllerPort, "default.api.timeout.ms", 4000, "request.timeout.ms", 2000))) {
+            assertThatThrownBy(() -> anonymous.describeCluster().nodes().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+        }
+        try (Admin loggedIn = Admin.create(broker.login(KafkaLogin.INVENTORY).clientConfig())) {
+            assertThat(loggedIn.listTopics().names().get(15, TimeUnit.SECONDS))
+                    .as("the same broker answers a login").contains(SagaAcls.INVENTORY_COMMANDS);
         }
     }
 

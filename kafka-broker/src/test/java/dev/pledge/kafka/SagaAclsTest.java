@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.pledge.stack.KafkaBroker;
 import dev.pledge.stack.KafkaLogin;
 
-/** What each principal's role needs, and nothing more (issue of record: docs/security.md, "Kafka"). */
+/** What each principal's role needs, and nothing more (docs/security.md, "Kafka"). */
 class SagaAclsTest {
     /** user, operation, resource, allowed, and why. */
     private static final String TABLE = """
@@ -46,6 +46,9 @@ class SagaAclsTest {
             operator          WRITE topic saga.inventory.commands    yes  chaos redelivery publishes again
             operator          CREATE topic bench.floor.replies       yes  the bench's saga floor makes its own topics
             operator          CREATE topic saga.extra                no   topics are the broker's to make
+            operator          WRITE topic saga.replies.dlq           no   no tool writes dead letters
+            operator          DELETE topic bench.floor.replies       no   the floor's topics are kept
+            operator          ALTER_CONFIGS topic bench.floor.replies no  nor reconfigured
             operator          READ  group pledge-tools-redelivery-1  yes  the tools' own groups
             operator          READ  group saga-orchestrator          no   a tool never joins a service's group
             operator          ALTER cluster kafka-cluster            no   nobody but the admin changes ACLs
@@ -68,6 +71,18 @@ class SagaAclsTest {
                 PatternType.PREFIXED), new org.apache.kafka.common.acl.AccessControlEntry("User:inventory", "*",
                 AclOperation.READ, org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
         assertThat(allows(broken, "inventory", AclOperation.READ, ResourceType.TOPIC, "saga.payment.commands")).isTrue();
+    }
+
+    /** Wildcards and DENY bindings would slip past the table above, which asks about named users and resources. */
+    @Test
+    void thePlanNamesEveryUserAndResourceAndOnlyAllows() {
+        for (AclBinding b : SagaAcls.plan()) {
+            assertThat(b.entry().permissionType()).as("%s", b).isEqualTo(org.apache.kafka.common.acl.AclPermissionType.ALLOW);
+            assertThat(b.entry().principal()).as("%s", b).isIn(SagaAcls.USERS.stream().map(u -> "User:" + u).toList());
+            assertThat(b.entry().host()).as("%s", b).isEqualTo("*");
+            assertThat(b.pattern().name()).as("%s", b).isNotEqualTo("*").isNotEmpty();
+            assertThat(b.entry().operation()).as("%s", b).isNotEqualTo(AclOperation.ALL);
+        }
     }
 
     @Test

@@ -57,8 +57,8 @@ public final class SagaFloor implements Target {
     private final PerClient<Connection> inventoryDb;
     private final PerClient<Connection> paymentDb;
 
-    public SagaFloor(Databases dbs, KafkaLogin bootstrap) throws Exception {
-        try (Admin admin = Admin.create(bootstrap.clientConfig())) {
+    public SagaFloor(Databases dbs, KafkaLogin kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             for (String topic : List.of(INVENTORY, PAYMENT, REPLIES)) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -69,7 +69,7 @@ public final class SagaFloor implements Target {
                 }
             }
         }
-        Properties p = bootstrap.properties(Map.of());
+        Properties p = kafka.properties(Map.of());
         p.put("acks", "all");
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
@@ -77,9 +77,9 @@ public final class SagaFloor implements Target {
         inventoryDb = new PerClient<>(() -> local(dbs.connect(Db.INVENTORY)));
         paymentDb = new PerClient<>(() -> local(dbs.connect(Db.PAYMENT)));
         try {
-            poll(bootstrap, INVENTORY, this::participantStep);
-            poll(bootstrap, PAYMENT, this::participantStep);
-            poll(bootstrap, REPLIES, this::reply);
+            poll(kafka, INVENTORY, this::participantStep);
+            poll(kafka, PAYMENT, this::participantStep);
+            poll(kafka, REPLIES, this::reply);
         } catch (RuntimeException e) {
             close(); // what did start must not outlive a failed start
             throw e;
@@ -178,13 +178,13 @@ public final class SagaFloor implements Target {
         void handle(ConsumerRecord<String, String> record) throws Exception;
     }
 
-    private void poll(KafkaLogin bootstrap, String topic, Handler handler) {
+    private void poll(KafkaLogin kafka, String topic, Handler handler) {
         List<ExecutorService> byKey = new ArrayList<>();
         for (int i = 0; i < LANES; i++) {
             byKey.add(Executors.newSingleThreadExecutor(r -> daemon(r, "bench-" + topic)));
         }
         lanes.addAll(byKey);
-        Properties p = bootstrap.properties(Map.of());
+        Properties p = kafka.properties(Map.of());
         p.put("group.id", KafkaLogin.toolGroup("bench-floor-" + topic));
         p.put("auto.offset.reset", "latest");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());

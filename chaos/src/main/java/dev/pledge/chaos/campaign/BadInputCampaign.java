@@ -89,12 +89,12 @@ final class BadInputCampaign implements Campaign {
         String payment = stack.service(Stack.PAYMENT).baseUrl();
         String saga = stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl();
         String runId = "probe-bad-input-" + settings.seed() + "-" + Long.toString(System.currentTimeMillis(), 36);
-        KafkaLogin bootstrap = stack.kafka().login(KafkaLogin.OPERATOR); // the operator's tools publish and read as it
+        KafkaLogin kafka = stack.kafka().login(KafkaLogin.OPERATOR); // the operator's tools publish and read as it
 
         progress.accept("waiting for quiet, then a fingerprint of every table");
         Checker.awaitQuiet(db, settings.quiet(), progress);
         Fingerprint before = Fingerprint.of(db);
-        long offsetsBefore = endOffsets(bootstrap, Redelivery.SAGA_TOPICS);
+        long offsetsBefore = endOffsets(kafka, Redelivery.SAGA_TOPICS);
 
         List<Case> table = table(coordinator, inventory, payment, saga, runId);
         progress.accept("table: " + table.size() + " named cases");
@@ -118,7 +118,7 @@ final class BadInputCampaign implements Campaign {
         Fingerprint after = Fingerprint.of(db);
         List<String> changes = after.changesSince(before);
         changes.forEach(c -> problems.add("bad input changed the database: " + c));
-        if (endOffsets(bootstrap, Redelivery.SAGA_TOPICS) != offsetsBefore) {
+        if (endOffsets(kafka, Redelivery.SAGA_TOPICS) != offsetsBefore) {
             problems.add("bad input published records on the saga topics");
         }
         progress.accept("fingerprint after " + requests + " bad requests: "
@@ -131,7 +131,7 @@ final class BadInputCampaign implements Campaign {
         requests += stateful.requests();
 
         progress.accept("poison records on the saga topics");
-        int poisoned = poison(bootstrap, runId, progress);
+        int poisoned = poison(kafka, runId, progress);
         bad += poisoned;
 
         Checker.awaitQuiet(db, settings.quiet(), progress);
@@ -361,8 +361,8 @@ final class BadInputCampaign implements Campaign {
         return s.length() <= 160 ? s : s.substring(0, 157) + "...";
     }
 
-    private static long endOffsets(KafkaLogin bootstrap, List<String> topics) {
-        try (KafkaConsumer<String, String> c = consumer(bootstrap)) {
+    private static long endOffsets(KafkaLogin kafka, List<String> topics) {
+        try (KafkaConsumer<String, String> c = consumer(kafka)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {
                 c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -371,12 +371,12 @@ final class BadInputCampaign implements Campaign {
         }
     }
 
-    private static KafkaConsumer<String, String> consumer(KafkaLogin bootstrap) {
-        return consumer(bootstrap, new Properties());
+    private static KafkaConsumer<String, String> consumer(KafkaLogin kafka) {
+        return consumer(kafka, new Properties());
     }
 
-    private static KafkaConsumer<String, String> consumer(KafkaLogin bootstrap, Properties extra) {
-        Properties p = bootstrap.properties(Map.of());
+    private static KafkaConsumer<String, String> consumer(KafkaLogin kafka, Properties extra) {
+        Properties p = kafka.properties(Map.of());
         p.putAll(extra);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -394,15 +394,14 @@ final class BadInputCampaign implements Campaign {
             new String[] {"saga.order.events", "saga.order.events.observer.dlq"});
 
     /** Publishes one unreadable record per saga topic and checks each reaches every dead-letter topic it should. */
-    private int poison(KafkaLogin bootstrap, String runId, Consumer<String> progress) {
+    private int poison(KafkaLogin kafka, String runId, Consumer<String> progress) {
         List<String> dlqs = DEAD_LETTERS.stream().map(d -> d[1]).toList();
         Properties rp = new Properties();
         rp.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup(runId + "-dead-letters"));
         rp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // the run id marks this run's records
-        rp.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"); // a dead-letter topic may appear only now
-        try (KafkaConsumer<String, String> reader = consumer(bootstrap, rp)) {
+        try (KafkaConsumer<String, String> reader = consumer(kafka, rp)) {
             reader.subscribe(dlqs);
-            Properties p = bootstrap.properties(Map.of());
+            Properties p = kafka.properties(Map.of());
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.ACKS_CONFIG, "all");

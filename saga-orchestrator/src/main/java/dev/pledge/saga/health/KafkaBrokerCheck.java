@@ -9,11 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Ready only while the Kafka broker answers: sagas cannot move without it. Names the instance, so a check
@@ -24,19 +25,16 @@ import org.eclipse.microprofile.health.Readiness;
 public class KafkaBrokerCheck implements HealthCheck {
     private final String bootstrap;
     private final String instance;
-    /** The service's own login, as its producers and consumers use it. */
-    private final Map<String, Object> login;
+    /** Every {@code kafka.*} setting, as the service's producers and consumers get them: its login, TLS if any. */
+    private final Map<String, Object> kafka;
     private Admin admin;
 
     public KafkaBrokerCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                             @ConfigProperty(name = "pledge.saga.instance-id") String instance,
-                            @ConfigProperty(name = "kafka.security.protocol") String protocol,
-                            @ConfigProperty(name = "kafka.sasl.mechanism") String mechanism,
-                            @ConfigProperty(name = "kafka.sasl.jaas.config") String jaas) {
+                            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.bootstrap = bootstrap;
         this.instance = instance;
-        this.login = Map.of(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, protocol, SaslConfigs.SASL_MECHANISM, mechanism,
-                SaslConfigs.SASL_JAAS_CONFIG, jaas);
+        this.kafka = kafka;
     }
 
     @Override
@@ -53,7 +51,12 @@ public class KafkaBrokerCheck implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Map<String, Object> config = new HashMap<>(login);
+            Map<String, Object> config = new HashMap<>();
+            kafka.forEach((key, value) -> {
+                if (AdminClientConfig.configNames().contains(key)) {
+                    config.put(key, value);
+                }
+            });
             config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,

@@ -155,7 +155,7 @@ public record ComposeChecks(Manifests m, String where, Map<String, Object> servi
                 .anyMatch(net -> YamlDoc.strings(net, "aliases").contains(host))).toList();
     }
 
-    private String image(String service) {
+    public String image(String service) {
         return str(services.get(service), "image");
     }
 

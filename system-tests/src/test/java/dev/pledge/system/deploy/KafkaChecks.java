@@ -213,9 +213,17 @@ public record KafkaChecks(Manifests m) {
         compare(problems, where + ": ACLs", acls, planned);
         for (String service : compose.services().keySet()) {
             Map<String, String> env = compose.env(service);
-            if (env.containsKey("KAFKA_BOOTSTRAP_SERVERS") && !env.getOrDefault("PLEDGE_KAFKA_PASSWORD", "")
-                    .startsWith("${PLEDGE_KAFKA_")) {
-                problems.add(compose.where() + ": " + service + " uses Kafka but is given no PLEDGE_KAFKA_PASSWORD");
+            if (!env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                continue;
+            }
+            String user = m.services().stream().filter(s -> s.image().equals(Pods.imageName(compose.image(service))))
+                    .map(s -> s.property("pledge.kafka.username")).findFirst().orElse("?");
+            String variable = "PLEDGE_KAFKA_" + (user.equals(SagaAcls.ORCHESTRATOR) ? "ORCHESTRATOR"
+                    : user.toUpperCase(Locale.ROOT)) + "_PASSWORD";
+            String given = env.getOrDefault("PLEDGE_KAFKA_PASSWORD", "");
+            if (!given.startsWith("${" + variable + ":?")) {
+                problems.add(compose.where() + ": " + service + " logs in to Kafka as " + user
+                        + ", so its PLEDGE_KAFKA_PASSWORD should be ${" + variable + ":?...}, not " + given);
             }
         }
         return problems;
