@@ -147,6 +147,7 @@ public final class Stack {
         full.putAll(env);
         full.put("QUARKUS_HTTP_PORT", Integer.toString(config.port(name)));
         full.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // the local stack is for this machine only
+        full.put("PLEDGE_SECURITY_OPEN_ON_LOOPBACK", "true"); // so its users read and use the dashboard without a login
         full.put("PLEDGE_LAB_ENABLED", "true"); // the local stack is the lab: crash points and saga silence on
         Optional.ofNullable(CALLERS.get(module)).ifPresent(caller -> {
             full.put("PLEDGE_IDENTITY_KEY_FILE", identities.keyFile(caller).toString());

@@ -19,7 +19,9 @@ import dev.pledge.stack.StackException;
  * <p>Nothing in the stack's configuration changes: everyone still uses 127.0.0.1 and the usual ports.
  * On the host, connections to the participant's port are sent across the veth into the namespace; inside
  * it, connections to any other local port (its database, Kafka, the coordinator, its peer) are sent back
- * across to the host. Both sides rewrite addresses so that each server still sees a loopback client.
+ * across to the host. Both sides rewrite addresses: the servers on the host see a loopback client, while the
+ * participant inside sees its callers at the host's end of the veth, not on loopback, so reading from it takes
+ * a caller's token there (docs/security.md; the coordinator's and peers' calls carry one, and probes are open).
  *
  * <p>A cut drops every packet on the veth except those between the participant and its own database:
  * the participant's node (service and database) loses the coordinator, its peer and Kafka, as a machine

@@ -187,13 +187,14 @@ public class DashboardResource {
     public JsonNode arm(@PathParam("service") String service, @PathParam("point") String point,
                         @QueryParam("pauseMillis") @Min(1) @Max(60_000) Long pauseMillis,
                         @Context HttpServerRequest request) {
+        String who = who(request); // first: a login that fails is refused before anything is done
         checkService(service);
         if (!POINT.matcher(point).matches()) {
             throw ProblemException.badRequest("crash point must be lower-case letters, digits and '-', not '" + point + "'");
         }
         String path = "/admin/crash-points/" + point + (pauseMillis == null ? "" : "/pause?millis=" + pauseMillis);
         JsonNode armed = services.put(service, path);
-        AUDIT.infof("%s armed crash point %s on %s%s", who(request), point, service,
+        AUDIT.infof("%s armed crash point %s on %s%s", who, point, service,
                 pauseMillis == null ? "" : " (a pause of " + pauseMillis + " ms)");
         return armed;
     }
@@ -202,9 +203,10 @@ public class DashboardResource {
     @Path("/crash-points/{service}")
     @Operation(summary = "Disarm a service's crash point and pauses")
     public JsonNode disarm(@PathParam("service") String service, @Context HttpServerRequest request) {
+        String who = who(request);
         checkService(service);
         JsonNode disarmed = services.delete(service, "/admin/crash-points");
-        AUDIT.infof("%s disarmed the crash points of %s", who(request), service);
+        AUDIT.infof("%s disarmed the crash points of %s", who, service);
         return disarmed;
     }
 

@@ -3,12 +3,7 @@ package dev.pledge.dashboard.security;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URL;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.pledge.testing.NetworkAddress;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,8 +39,8 @@ class DashboardLoginTest {
     private String network;
 
     @BeforeEach
-    void findTheNetworkAddress() throws SocketException {
-        Optional<String> address = networkAddress();
+    void findTheNetworkAddress() {
+        Optional<String> address = NetworkAddress.first();
         Assumptions.assumeTrue(address.isPresent(), "this machine has no network address besides loopback");
         network = "http://" + address.get() + ":" + root.getPort();
     }
@@ -72,25 +68,19 @@ class DashboardLoginTest {
     @Test
     void onLoopbackNoLoginIsNeeded() {
         given().get("http://127.0.0.1:" + root.getPort() + "/api/overview").then().statusCode(200);
+        given().get("http://localhost:" + root.getPort() + "/api/overview").then().statusCode(200);
+    }
+
+    /** DNS rebinding: another site's name made to resolve to 127.0.0.1 arrives on loopback under that name. */
+    @Test
+    void onLoopbackUnderAnotherNameTheLoginIsNeeded() {
+        given().header("Host", "rebound.example:" + root.getPort())
+                .get("http://127.0.0.1:" + root.getPort() + "/api/overview").then().statusCode(401);
     }
 
     @Test
     void probesAndMetricsStayOpen() {
         given().get(network + "/q/health/live").then().statusCode(200);
         given().get(network + "/q/metrics").then().statusCode(200);
-    }
-
-    static Optional<String> networkAddress() throws SocketException {
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nic.isUp() || nic.isLoopback()) {
-                continue;
-            }
-            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                    return Optional.of(a.getHostAddress());
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

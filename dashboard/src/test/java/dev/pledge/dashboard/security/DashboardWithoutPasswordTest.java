@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.pledge.testing.NetworkAddress;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -29,8 +30,8 @@ class DashboardWithoutPasswordTest {
     URL root;
 
     @Test
-    void fromTheNetworkNoLoginWorksAndLoopbackStillDoes() throws Exception {
-        Optional<String> address = DashboardLoginTest.networkAddress();
+    void fromTheNetworkNoLoginWorksAndLoopbackStillDoes() {
+        Optional<String> address = NetworkAddress.first();
         Assumptions.assumeTrue(address.isPresent(), "this machine has no network address besides loopback");
         String network = "http://" + address.get() + ":" + root.getPort();
         given().get(network + "/api/overview").then().statusCode(401);
