@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.pledge.stack.AuditTrail;
 import dev.pledge.stack.ManagedProcess;
 import dev.pledge.stack.Stack;
 import picocli.CommandLine.Command;
@@ -24,10 +25,14 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Stack stack = StackOptions.stack();
+        AuditTrail audit = AuditTrail.of(stack.config());
         for (String name : names) {
             ManagedProcess c = ServiceArg.component(stack, name, spec);
             long t0 = System.nanoTime();
             boolean started = c.start();
+            if (started) {
+                audit.record("started " + name + " (pid " + c.runningPid().orElse(-1) + ")");
+            }
             c.awaitReady(Duration.ofSeconds(120));
             System.out.printf("  %-21s %s on port %d pid %d%n", name, started
                     ? "ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms," : "already running,", c.port(),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.pledge.stack.AuditTrail;
 import dev.pledge.stack.ManagedProcess;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Stack;
@@ -29,14 +30,17 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Stack stack = StackOptions.stack();
+        AuditTrail audit = AuditTrail.of(stack.config());
         for (String name : names) {
             ManagedProcess c = ServiceArg.component(stack, name, spec);
             if (kill && c.runningPid().isPresent()) {
                 long pid = c.runningPid().getAsLong();
+                audit.record("killed " + name + " (pid " + pid + ", SIGKILL)");
                 Processes.signal(pid, "KILL");
                 Processes.awaitExit(pid, Duration.ofSeconds(10));
                 System.out.printf("  %-21s killed (pid %d)%n", name, pid);
             } else {
+                c.runningPid().ifPresent(pid -> audit.record("stopped " + name + " (pid " + pid + ")"));
                 System.out.printf("  %-21s %s%n", name, c.stop(Duration.ofSeconds(20)));
             }
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pledge.stack.AuditTrail;
 import dev.pledge.stack.Processes;
 import dev.pledge.stack.Secrets;
 import dev.pledge.stack.Stack;
@@ -156,6 +157,9 @@ class WalkthroughIT {
 
         PledgeCommand.Result start = pledge.run("start", "payment");
         assertThat(start.exitCode()).as("%s", start).isZero();
+        assertThat(java.nio.file.Files.readString(AuditTrail.of(pledge.stack().config()).file()))
+                .as("the operator's starts are audited").containsPattern("\\S+ started coordinator \\(pid \\d+\\)")
+                .containsPattern("\\S+ started payment \\(pid \\d+\\)");
         awaitQuiet();
         assertThat(ledger.branches(false).get(id)).isEqualTo("COMMITTED");
         assertThat(ledger.violations()).isEmpty();
