@@ -6,8 +6,8 @@ import java.util.Properties;
 
 /**
  * One principal's login to the local broker (docs/security.md, "Kafka"): SCRAM-SHA-512 over SASL_PLAINTEXT on
- * loopback, or PLAIN for the broker's own admin, whose credential must work before any SCRAM one exists. {@link #clientConfig()} is what a Kafka producer, consumer or admin client needs on top of its own
- * settings.
+ * loopback, or PLAIN for the broker's own admin, whose credential must work before any SCRAM one exists.
+ * {@link #clientConfig()} is what a Kafka producer, consumer or admin client needs on top of its own settings.
  */
 public record KafkaLogin(String bootstrapServers, String user, String password) {
     /** The services' and tools' logins; the broker's own is {@code admin}. Same names as the broker's plan. */
@@ -18,7 +18,6 @@ public record KafkaLogin(String bootstrapServers, String user, String password) 
     public static final String ADMIN = "admin";
     /** Consumer groups of the operator's tools start with this; the operator may read no other group. */
     public static final String TOOL_GROUPS = "pledge-tools-";
-
 
     public KafkaLogin {
         if (password == null || password.isBlank()) {
