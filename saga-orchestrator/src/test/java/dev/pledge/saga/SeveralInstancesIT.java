@@ -169,8 +169,8 @@ class SeveralInstancesIT {
             }
             return null;
         });
-        CommandRelay other = new CommandRelay(db, outbox, store, commands);
-        CommandRelay another = new CommandRelay(db, outbox, store, commands);
+        CommandRelay other = new CommandRelay(db, outbox, commands);
+        CommandRelay another = new CommandRelay(db, outbox, commands);
         try {
             List<Integer> published = race(other::publishDue, another::publishDue); // this process's relay joins in
             assertThat(published.get(0) + published.get(1)).isLessThanOrEqualTo(rows);

@@ -68,7 +68,7 @@ public class ChoreographyConsumer {
         }
         try {
             if (reactor.onEvent(event).isPresent()) {
-                relay.publishPending();
+                relay.kick();
             }
         } catch (ProblemException | ConstraintViolationException e) {
             throw new PoisonCommand("invalid order event for saga " + event.sagaId() + ": " + e.getMessage(), e);

@@ -53,7 +53,7 @@ public class ChoreographyDeadlines {
     void sweep() {
         try {
             if (fireDueOnce() > 0) {
-                relay.publishPending();
+                relay.kick();
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("choreography deadlines: %s; the next sweep tries again", e.getMessage());

@@ -1,42 +1,63 @@
 package dev.pledge.participant.saga;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 import dev.pledge.common.kafka.KafkaPublish;
+import dev.pledge.common.kafka.KafkaPublish.Outgoing;
+import dev.pledge.common.kafka.RelayThread;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, each to its own topic with its key, and marks them
- * published once the broker acknowledged. Each record goes out in the trace of the change that wrote its row. Runs right after each handled command and every second (rows
- * left by a crash between commit and publish go out then). A row may be published twice if the process dies
- * between the acknowledgement and the mark; receivers are idempotent.
+ * published once the broker acknowledged. Each record goes out in the trace of the change that wrote its
+ * row. Runs on its own thread when {@linkplain #kick() kicked} after each handled command or event, and every
+ * second (rows left by a crash between commit and publish go out then). The rows of one pass are sent
+ * together and then awaited, so the consumer that committed them goes on to its next record at once.
+ *
+ * <p>A row may be published twice if the process dies between the acknowledgement and the mark; receivers
+ * are idempotent. That is also why the mark's commit does not wait for the disk: a mark lost in a database
+ * crash only means the record goes out once more.
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    private final AgroalDataSource dataSource;
+    private final Emitter<String> replies;
+    private final RelayThread thread = new RelayThread("outbox-relay", this::sweep);
 
     @Inject
-    AgroalDataSource dataSource;
-    @Inject
-    @Channel("saga-replies")
-    Emitter<String> replies;
+    public OutboxRelay(AgroalDataSource dataSource, @Channel("saga-replies") Emitter<String> replies) {
+        this.dataSource = dataSource;
+        this.replies = replies;
+    }
 
-    private record Row(long id, String topic, String key, String payload, String traceparent) {
+    private record Row(long id, Outgoing record) {
+    }
+
+    /** Publishes what is pending, soon, on the relay's own thread. */
+    public void kick() {
+        thread.kick();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -50,17 +71,34 @@ public class OutboxRelay {
 
     /** Publishes what is pending now; rows locked by a concurrent relay are left to it. */
     public synchronized int publishPending() throws SQLException {
+        int published = 0;
+        int pending;
+        do {
+            pending = publishBatch();
+            published += pending;
+        } while (pending == BATCH);
+        return published;
+    }
+
+    private int publishBatch() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 List<Row> rows = pending(c);
-                for (Row r : rows) {
-                    KafkaPublish.andAwait(replies, r.topic(), r.key(), r.payload(), r.traceparent(), Duration.ofSeconds(10));
-                    markPublished(c, r.id());
+                if (rows.isEmpty()) {
+                    c.commit();
+                    return 0;
                 }
+                List<RecordMetadata> landed = KafkaPublish.allAndAwait(replies, rows.stream().map(Row::record).toList(), PATIENCE);
+                markPublished(c, rows.subList(0, landed.size()));
                 c.commit();
+                if (landed.size() < rows.size()) {
+                    LOG.warnf("outbox relay: the broker took %d of %d records; the next sweep sends the rest",
+                            landed.size(), rows.size());
+                    return 0;
+                }
                 return rows.size();
-            } catch (Exception e) {
+            } catch (KafkaPublish.NotPublished | SQLException | RuntimeException e) {
                 c.rollback();
                 throw new SQLException("could not publish the outbox: " + e.getMessage(), e);
             } finally {
@@ -75,16 +113,28 @@ public class OutboxRelay {
                 + " WHERE published_at IS NULL ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                rows.add(new Row(rs.getLong(1), new Outgoing(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
             }
         }
         return rows;
     }
 
-    private static void markPublished(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
+    private static void markPublished(Connection c, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = off");
+        }
+        Array ids = c.createArrayOf("bigint", rows.stream().map(Row::id).toArray());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)")) {
+            ps.setArray(1, ids);
             ps.executeUpdate();
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.close();
     }
 }

@@ -76,10 +76,6 @@ public class SagaCommandConsumer {
                     command.kind(), command.action(), command.sagaId(), e.getMessage());
             throw new PoisonCommand("saga command cannot be processed: " + e.getMessage(), e);
         }
-        try {
-            relay.publishPending();
-        } catch (SQLException e) {
-            LOG.warnf("reply for saga %s stays in the outbox for the next sweep: %s", command.sagaId(), e.getMessage());
-        }
+        relay.kick();
     }
 }

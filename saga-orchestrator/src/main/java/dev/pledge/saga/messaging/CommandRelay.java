@@ -1,13 +1,14 @@
 package dev.pledge.saga.messaging;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,18 +20,21 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 import dev.pledge.common.kafka.KafkaPublish;
+import dev.pledge.common.kafka.KafkaPublish.Outgoing;
+import dev.pledge.common.kafka.RelayThread;
 import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.store.SagaOutbox.Landed;
 import dev.pledge.saga.store.SagaOutbox.Pending;
 import dev.pledge.saga.store.SagaOutbox;
-import dev.pledge.saga.store.SagaStore;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Publishes the orchestrator's outbox to Kafka: each command to its participant's topic, keyed by the saga
  * id, once its delay has passed. The broker's acknowledgement gives the record's partition and offset,
- * which go into the saga's timeline. Runs when kicked after a state change, at the time a delayed command
- * falls due, and every second (rows left by a crash go out then). A command may be published twice if the
+ * which go into the saga's timeline. Runs on its own thread when kicked after a state change (kicks during a
+ * pass join the next one, whose rows go out together), at the time a delayed command falls due, and every
+ * second (rows left by a crash go out then). A command may be published twice if the
  * process dies between acknowledgement and mark; participants answer a repeat with the same reply.
  *
  * <p>Every orchestrator instance runs a relay over the same outbox. A relay holds the rows it publishes
@@ -45,30 +49,23 @@ import io.quarkus.scheduler.Scheduled;
 public class CommandRelay {
     private static final Logger LOG = Logger.getLogger(CommandRelay.class);
     private static final int BATCH = 200;
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     private final AgroalDataSource db;
     private final SagaOutbox outbox;
-    private final SagaStore store;
     private final Emitter<String> commands;
-
-    private final ScheduledExecutorService wakeups = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "saga-command-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final RelayThread thread = new RelayThread("saga-command-relay", this::sweep);
 
     @Inject
-    public CommandRelay(AgroalDataSource db, SagaOutbox outbox, SagaStore store,
-                        @Channel("saga-commands") Emitter<String> commands) {
+    public CommandRelay(AgroalDataSource db, SagaOutbox outbox, @Channel("saga-commands") Emitter<String> commands) {
         this.db = db;
         this.outbox = outbox;
-        this.store = store;
         this.commands = commands;
     }
 
     /** Publishes what is due, soon, on the relay's own thread. */
     public void kick() {
-        wakeups.execute(this::sweep);
+        thread.kick();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -86,53 +83,62 @@ public class CommandRelay {
      */
     public synchronized int publishDue() throws SQLException {
         int published = 0;
-        int batch;
+        Batch batch;
         do {
-            SQLException[] failed = new SQLException[1];
-            batch = Tx.run(db, c -> {
-                List<Pending> rows = outbox.due(c, BATCH);
-                int sent = 0;
-                for (Pending row : rows) {
-                    RecordMetadata where;
-                    try {
-                        where = send(row);
-                    } catch (SQLException e) {
-                        failed[0] = e; // keep the marks of what the broker already took
-                        break;
-                    }
-                    Instant now = Instant.now();
-                    outbox.markPublished(c, row.id(), now);
-                    store.published(c, row.timelineId(), where.topic(), where.partition(), where.offset(), now);
-                    sent++;
-                }
-                return failed[0] == null ? rows.size() : sent;
-            });
-            published += batch;
-            if (failed[0] != null) {
-                throw failed[0];
+            batch = Tx.run(db, this::publishBatch);
+            published += batch.published();
+            if (batch.failure() != null) {
+                throw batch.failure();
             }
-        } while (batch == BATCH);
-        Optional<Instant> next = Tx.run(db, outbox::nextDue);
-        next.ifPresent(at -> {
+        } while (batch.published() == BATCH);
+        batch.nextDue().ifPresent(at -> {
             long wait = Math.max(0, Duration.between(Instant.now(), at).toMillis());
             if (wait < 1000) {
-                wakeups.schedule(this::sweep, wait, TimeUnit.MILLISECONDS);
+                thread.after(wait);
             }
         });
         return published;
     }
 
-    private RecordMetadata send(Pending row) throws SQLException {
-        try {
-            return KafkaPublish.andAwait(commands, row.topic(), row.key(), row.payload(), row.traceparent(),
-                    Duration.ofSeconds(10));
-        } catch (KafkaPublish.NotPublished e) {
-            throw new SQLException(e.getMessage(), e);
+    private record Batch(int published, SQLException failure, Optional<Instant> nextDue) {
+    }
+
+    /**
+     * Sends the due rows together, then marks those the broker took, with where each landed. The marks' commit
+     * does not wait for the disk: a mark lost in a database crash only means the command goes out again, which
+     * participants answer from their inbox. Rows falling due within a second are seen too, for the wake-up.
+     */
+    private Batch publishBatch(Connection c) throws SQLException {
+        List<Pending> rows = outbox.due(c, BATCH);
+        List<Pending> due = rows.stream().filter(Pending::due).toList();
+        Optional<Instant> next = rows.stream().filter(r -> !r.due()).map(Pending::notBefore).min(Comparator.naturalOrder());
+        if (due.isEmpty()) {
+            return new Batch(0, null, next);
         }
+        List<RecordMetadata> landed;
+        try {
+            landed = KafkaPublish.allAndAwait(commands, due.stream()
+                    .map(r -> new Outgoing(r.topic(), r.key(), r.payload(), r.traceparent())).toList(), PATIENCE);
+        } catch (KafkaPublish.NotPublished e) {
+            return new Batch(0, new SQLException(e.getMessage(), e), Optional.empty());
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit = off");
+        }
+        List<Landed> marks = new ArrayList<>(landed.size());
+        for (int i = 0; i < landed.size(); i++) {
+            marks.add(new Landed(due.get(i).id(), landed.get(i).partition(), landed.get(i).offset()));
+        }
+        outbox.markPublished(c, marks, Instant.now());
+        if (landed.size() < due.size()) {
+            return new Batch(landed.size(), new SQLException("the broker took " + landed.size() + " of " + due.size()
+                    + " commands"), Optional.empty());
+        }
+        return new Batch(due.size(), null, next);
     }
 
     @PreDestroy
     public void stop() {
-        wakeups.shutdownNow();
+        thread.close();
     }
 }

@@ -21,10 +21,15 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
- * Takes participants' replies from the reply topic, in partition order (the key is the saga id), and hands
- * each to the engine with its Kafka coordinates. The offset is committed after the engine's transaction, so
- * a crash replays the reply and the timeline's record of it makes the replay a no-op. A reply that cannot
- * be read goes to the dead-letter topic and the consumer goes on.
+ * Takes participants' replies from the reply topic and hands each to the engine with its Kafka coordinates.
+ * Up to {@code smallrye.messaging.worker.saga-replies.max-concurrency} replies are taken in at once, each in
+ * its own transaction: one reply's commit no longer waits behind another's, and the database flushes their
+ * commits together. Two replies of one saga (the parallel flow's two steps, a repeat, a late attempt) meet at
+ * the saga's row lock and are taken in one after the other, in whichever order they reach it; the saga
+ * machine decides every reply from the saga's state, never from the order of the topic. An offset is
+ * committed only once it and every offset before it in its partition have been taken in, so a crash replays
+ * what was not, and the timeline's record of a reply makes its replay a no-op. A reply that cannot be read
+ * goes to the dead-letter topic and the consumer goes on.
  *
  * <p>Every orchestrator instance consumes in the same group, so each takes the replies of its share of the
  * partitions, and with them the sagas keyed to those partitions. When an instance dies its partitions move to
@@ -50,7 +55,7 @@ public class ReplyConsumer {
     }
 
     @Incoming("saga-replies")
-    @Blocking(ordered = true)
+    @Blocking(value = "saga-replies", ordered = false)
     public void onReply(ConsumerRecord<String, String> record) throws SQLException {
         ReplyMessage reply;
         try {

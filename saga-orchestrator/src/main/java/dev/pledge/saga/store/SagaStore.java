@@ -141,18 +141,6 @@ public class SagaStore {
     }
 
     /** Records where a sent command landed in Kafka. */
-    public void published(Connection c, long entry, String topic, int partition, long offset, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE saga_steps SET topic = ?, kafka_partition = ?,"
-                + " kafka_offset = ?, published_at = ? WHERE id = ?")) {
-            ps.setString(1, topic);
-            ps.setInt(2, partition);
-            ps.setLong(3, offset);
-            ps.setTimestamp(4, Timestamp.from(at));
-            ps.setLong(5, entry);
-            ps.executeUpdate();
-        }
-    }
-
     public List<TimelineEntry> timeline(Connection c, UUID saga) throws SQLException {
         List<TimelineEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, saga_id, at, step, kind, attempt, participant, detail,"
