@@ -3,6 +3,7 @@ package dev.pledge.bench;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +26,8 @@ import dev.pledge.stack.Stack;
  * the same databases, then writes results.json, results.csv and the charts to a directory of the run's own.
  */
 public final class Bench {
+    /** How long the idle stack's CPU is measured before the first row. */
+    private static final Duration BACKGROUND = Duration.ofSeconds(10);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Stack stack;
@@ -38,7 +41,7 @@ public final class Bench {
     }
 
     /** A finished run: its rows, and the report as {@code --json} prints it ({@code files} lists what was written). */
-    public record Result(List<Measurement> rows, ObjectNode json, Path dir) {
+    public record Result(List<Measurement> rows, ObjectNode json, Path dir, Costs.Background background) {
         public int mostClients() {
             return rows.stream().mapToInt(Measurement::clients).max().orElse(1);
         }
@@ -60,6 +63,9 @@ public final class Bench {
         }
         progress.println("Each row ends with a pause of " + Costs.SETTLE.toSeconds()
                 + " s while the databases report their WAL counts.");
+        progress.println("Measuring the idle stack's CPU for " + BACKGROUND.toSeconds()
+                + " s: it is taken out of every row's CPU per order.");
+        Costs.Background background = costs.measureBackground(BACKGROUND);
         Workload workload = new Workload(settings.skus(), progress);
         List<Measurement> rows = new ArrayList<>();
         // Narayana's transaction log: the stack's state, not the run's results
@@ -75,7 +81,7 @@ public final class Bench {
         } finally {
             BenchData.dropFloorLogs(dbs);
         }
-        ObjectNode report = Report.json(settings, started, rows);
+        ObjectNode report = Report.json(settings, started, rows, background);
         ((ObjectNode) report.get("machine")).put("fsync", fsync);
         Path json = dir.resolve("results.json");
         Path csv = dir.resolve("results.csv");
@@ -89,7 +95,7 @@ public final class Bench {
             progress.println("charts not drawn (" + e + "); on Debian: apt-get install fontconfig fonts-dejavu-core");
         }
         Report.writeJson(report, json);
-        return new Result(rows, report, dir);
+        return new Result(rows, report, dir, background);
     }
 
     private Target target(String name, Databases dbs, Path narayanaStore) throws Exception {

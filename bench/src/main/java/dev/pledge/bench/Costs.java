@@ -27,6 +27,11 @@ import dev.pledge.chaos.check.Databases.Db;
  * before and after a run, warm-up included; the difference divided by every order of the run gives the cost
  * per order. PostgreSQL 15 backends report their WAL counts at most once a second, and an idle one within
  * {@link #SETTLE}: the reading after a run waits that long.
+ *
+ * <p>Idle processes use CPU too (schedulers, consumers' polls, the dashboard's refresh, the settle pause).
+ * That {@linkplain #measureBackground background} is measured once per run, while nothing runs, and taken out
+ * of every row at its rate over the row's wall time, for protocols and baselines alike: a one-client row
+ * would otherwise be mostly background.
  */
 public final class Costs {
     private static final Pattern REQUESTS = Pattern.compile(
@@ -47,8 +52,17 @@ public final class Costs {
         }
     }
 
-    /** One reading of every counter; CPU in microseconds per process. */
-    public record Reading(Map<String, Long> walSyncs, long httpCalls, Map<String, Long> cpuMicros) {
+    /** One reading of every counter; CPU in microseconds per process; when it was taken ({@link System#nanoTime}). */
+    public record Reading(Map<String, Long> walSyncs, long httpCalls, Map<String, Long> cpuMicros, long nanos) {
+    }
+
+    /** Milliseconds of CPU each idle process uses per second of wall time. */
+    public record Background(Map<String, Double> cpuMsPerSecond) {
+        public static final Background NONE = new Background(Map.of());
+
+        public double total() {
+            return cpuMsPerSecond.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
 
     /** How long an idle PostgreSQL backend may keep its statistics before it reports them (10 s), and a margin. */
@@ -57,6 +71,7 @@ public final class Costs {
     private final Databases dbs;
     private final List<String> serviceUrls;
     private final java.util.function.Supplier<Map<String, Long>> cpu;
+    private Background background = Background.NONE;
 
     public Costs(Databases dbs, List<String> serviceUrls, java.util.function.Supplier<Map<String, Long>> cpu) {
         this.dbs = dbs;
@@ -73,18 +88,50 @@ public final class Costs {
         for (String url : serviceUrls) {
             calls += httpCalls(url);
         }
-        return new Reading(syncs, calls, cpu.get());
+        return new Reading(syncs, calls, cpu.get(), System.nanoTime());
     }
 
-    public static PerOrder between(Reading before, Reading after, long orders) {
+    /** What {@link #measureBackground} found, or nothing yet. */
+    public Background background() {
+        return background;
+    }
+
+    /**
+     * Reads every process's CPU, waits {@code quiet} with nothing running, and reads again; the rates found are
+     * taken out of every row measured after.
+     */
+    public Background measureBackground(java.time.Duration quiet) throws InterruptedException {
+        Map<String, Long> before = cpu.get();
+        long start = System.nanoTime();
+        Thread.sleep(quiet.toMillis());
+        Map<String, Long> after = cpu.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> rates = new LinkedHashMap<>();
+        before.forEach((process, b) -> {
+            Long a = after.get(process);
+            if (a != null && a >= b) {
+                rates.put(process, (a - b) / 1000.0 / seconds);
+            }
+        });
+        background = new Background(rates);
+        return background;
+    }
+
+    /**
+     * Costs per order between two readings; each process's CPU less its background rate over the time
+     * between the readings (never below 0).
+     */
+    public static PerOrder between(Reading before, Reading after, long orders, Background background) {
         Map<String, Double> flushes = new LinkedHashMap<>();
         double n = Math.max(1, orders);
+        double seconds = Math.max(0, after.nanos() - before.nanos()) / 1e9;
         before.walSyncs().forEach((db, b) -> flushes.put(db, (after.walSyncs().get(db) - b) / n));
         Map<String, Double> cpuMs = new LinkedHashMap<>();
         before.cpuMicros().forEach((process, b) -> {
             Long a = after.cpuMicros().get(process);
             if (a != null && a >= b) { // a process restarted meanwhile has no comparable figure
-                cpuMs.put(process, (a - b) / 1000.0 / n);
+                double idleMs = background.cpuMsPerSecond().getOrDefault(process, 0.0) * seconds;
+                cpuMs.put(process, Math.max(0, (a - b) / 1000.0 - idleMs) / n);
             }
         });
         return new PerOrder(flushes, (after.httpCalls() - before.httpCalls()) / n, cpuMs);

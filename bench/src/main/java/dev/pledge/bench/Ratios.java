@@ -36,6 +36,33 @@ public final class Ratios {
         return out;
     }
 
+    /**
+     * protocol -> {cpu, p50} at {@code clients}: its CPU per order (background taken out) and its median latency,
+     * each as a multiple of its floor's; lower is better. Left out where the floor was not run or read 0.
+     */
+    public static Map<String, Map<String, Double>> costsAt(List<Measurement> rows, int clients) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (Measurement m : rows) {
+            if (m.kind() != Target.Kind.PROTOCOL || m.clients() != clients) {
+                continue;
+            }
+            Optional<Measurement> floor = find(rows, FLOORS.get(m.target()), clients);
+            Map<String, Double> r = new LinkedHashMap<>();
+            floor.filter(f -> !m.costs().cpuMs().isEmpty() && f.costs().cpuMsTotal() > 0)
+                    .ifPresent(f -> r.put("cpu", multiple(m.costs().cpuMsTotal(), f.costs().cpuMsTotal())));
+            floor.filter(f -> f.percentileMs(50) > 0)
+                    .ifPresent(f -> r.put("p50", multiple(m.percentileMs(50), f.percentileMs(50))));
+            if (!r.isEmpty()) {
+                out.put(m.target(), r);
+            }
+        }
+        return out;
+    }
+
+    private static double multiple(double mine, double floor) {
+        return Math.round(mine / floor * 100) / 100.0;
+    }
+
     private static Optional<Measurement> find(List<Measurement> rows, String target, int clients) {
         return rows.stream().filter(m -> m.target().equals(target) && m.clients() == clients).findFirst();
     }

@@ -21,7 +21,8 @@ public final class Report {
     private Report() {
     }
 
-    public static ObjectNode json(BenchSettings settings, Instant startedAt, List<Measurement> rows) {
+    public static ObjectNode json(BenchSettings settings, Instant startedAt, List<Measurement> rows,
+                                  Costs.Background background) {
         ObjectNode root = JSON.createObjectNode();
         root.put("startedAt", startedAt.toString());
         ObjectNode machine = root.putObject("machine");
@@ -34,6 +35,9 @@ public final class Report {
         s.put("durationS", settings.duration().toSeconds());
         s.put("warmupS", settings.warmup().toSeconds());
         s.put("skus", settings.skus());
+        ObjectNode idle = root.putObject("backgroundCpuMsPerSecond");
+        background.cpuMsPerSecond().forEach((process, v) -> idle.put(process, round(v)));
+        idle.put("total", round(background.total()));
         ArrayNode out = root.putArray("rows");
         for (Measurement m : rows) {
             ObjectNode r = out.addObject();
@@ -70,6 +74,10 @@ public final class Report {
         for (int c : settings.clients()) {
             byClients.set(Integer.toString(c), JSON.valueToTree(Ratios.at(rows, c)));
         }
+        ObjectNode costsByClients = root.putObject("costRatiosByClients");
+        for (int c : settings.clients()) {
+            costsByClients.set(Integer.toString(c), JSON.valueToTree(Ratios.costsAt(rows, c)));
+        }
         return root;
     }
 
@@ -94,7 +102,8 @@ public final class Report {
     }
 
     /** The table for a terminal: one row per target and number of clients, then the ratios. */
-    public static void print(List<Measurement> rows, Map<String, Map<String, Double>> ratios, int clients, PrintStream out) {
+    public static void print(List<Measurement> rows, Map<String, Map<String, Double>> ratios, int clients,
+                             Costs.Background background, PrintStream out) {
         out.printf("%n%-11s %7s %9s %7s %8s %8s %8s %8s %11s %10s %10s%n", "target", "clients", "orders/s", "aborts",
                 "p50 ms", "p90 ms", "p99 ms", "max ms", "WAL/order", "HTTP/order", "CPU ms/ord");
         for (Measurement m : rows) {
@@ -108,6 +117,16 @@ public final class Report {
                 "%s CPU ms per order at %d clients: %s%n", m.target(), clients, m.costs().cpuMs().entrySet().stream()
                         .filter(e -> e.getValue() >= 0.005).map(e -> String.format("%s %.2f", e.getKey(), e.getValue()))
                         .reduce((a, b) -> a + ", " + b).orElse("none")));
+        if (background.total() > 0) {
+            out.printf("Background CPU of the idle stack, taken out of every row: %.1f ms per second (%s)%n",
+                    background.total(), background.cpuMsPerSecond().entrySet().stream()
+                            .filter(e -> e.getValue() >= 0.05).map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+                            .reduce((a, b) -> a + ", " + b).orElse("none"));
+        }
+        rows.stream().map(Measurement::clients).distinct().forEach(c -> Ratios.costsAt(rows, c).forEach((protocol, r) ->
+                out.printf("%s at %d clients, as a multiple of its floor's: %s%n", protocol, c, r.entrySet().stream()
+                        .map(e -> String.format("%s %.2fx", e.getKey().equals("cpu") ? "CPU per order" : "p50", e.getValue()))
+                        .reduce((a, b) -> a + ", " + b).orElse(""))));
         if (!ratios.isEmpty()) {
             out.printf("%nThroughput ratios at %d clients (1.000 = as fast as the reference):%n", clients);
             ratios.forEach((protocol, r) -> out.printf("  %-5s %s%n", protocol, r.entrySet().stream()

@@ -119,6 +119,6 @@ public final class Workload {
             progress.println("  " + target.name() + ": an order failed: " + f);
         }
         return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committed.get(),
-                aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get()));
+                aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get(), costs.background()));
     }
 }

@@ -34,6 +34,25 @@ class RatiosTest {
         assertThat(Ratios.at(rows, 1).get("2pc")).as("nothing else ran at 1 client").isEmpty();
     }
 
+    private static Measurement costing(String target, Target.Kind kind, long p50Micros, double cpuMs) {
+        Histogram latency = new Histogram(3);
+        latency.recordValue(p50Micros);
+        return new Measurement(target, kind, 32, 10, 100, 0, 0, latency,
+                new Costs.PerOrder(Map.of(), 0, cpuMs < 0 ? Map.of() : Map.of("coordinator", cpuMs * 0.75, "bench", cpuMs * 0.25)));
+    }
+
+    @Test
+    void costsAreMultiplesOfTheFloorsCpuAndMedianLatency() {
+        List<Measurement> run = List.of(costing("2pc", Target.Kind.PROTOCOL, 6000, 3.0),
+                costing("2pc-floor", Target.Kind.FLOOR, 2000, 1.0), costing("saga", Target.Kind.PROTOCOL, 9000, -1),
+                costing("saga-floor", Target.Kind.FLOOR, 3000, 2.0), costing("3pc", Target.Kind.PROTOCOL, 5000, 4.0));
+        Map<String, Map<String, Double>> costs = Ratios.costsAt(run, 32);
+        assertThat(costs.get("2pc")).containsExactlyInAnyOrderEntriesOf(Map.of("cpu", 3.0, "p50", 3.0));
+        assertThat(costs.get("saga")).as("no CPU read for the saga row: its latency alone")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("p50", 3.0));
+        assertThat(costs).as("no 3pc floor ran").doesNotContainKey("3pc");
+    }
+
     @Test
     void writesTheRowsAsCsvAndChartsAsSvgAndPng(@TempDir Path dir) throws Exception {
         Report.writeCsv(rows, dir.resolve("results.csv"));

@@ -98,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.json()));
         } else {
-            Report.print(result.rows(), Ratios.at(result.rows(), result.mostClients()), result.mostClients(), System.out);
+            Report.print(result.rows(), Ratios.at(result.rows(), result.mostClients()), result.mostClients(),
+                    result.background(), System.out);
             System.out.println();
             System.out.println("Results: " + result.dir());
         }
