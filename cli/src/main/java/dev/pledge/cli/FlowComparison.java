@@ -30,8 +30,15 @@ final class FlowComparison {
     static final List<String> SAGA_FLOWS = List.of("sequential", "parallel", "forward-recovery", "choreography");
     private static final Duration PATIENCE = Duration.ofSeconds(240);
 
-    /** The order every flow runs: qty of sku, amount from each of the accounts (one order per account). */
-    record Plan(String sku, int qty, BigDecimal amount, List<String> accounts) {
+    /** Orders run through every flow before any is measured, and not counted, unless told otherwise. */
+    static final int WARM_UP = 10;
+    private static final BigDecimal WARM_UP_AMOUNT = new BigDecimal("0.01");
+
+    /**
+     * The order every flow runs: qty of sku, amount from each of the accounts (one order per account); and the
+     * product the warm-up orders take, one that has stock.
+     */
+    record Plan(String sku, int qty, BigDecimal amount, List<String> accounts, String warmUpSku) {
     }
 
     /** One order's effect in each participant, read from their inboxes. */
@@ -41,13 +48,15 @@ final class FlowComparison {
     private final Stack stack;
     private final String failure;
     private final int orders;
+    private final int warmUps;
     private final PrintStream progress;
     private final AtomicFlows atomic;
 
-    FlowComparison(Stack stack, String failure, int orders, PrintStream progress) {
+    FlowComparison(Stack stack, String failure, int orders, int warmUps, PrintStream progress) {
         this.stack = stack;
         this.failure = failure;
         this.orders = orders;
+        this.warmUps = warmUps;
         this.progress = progress;
         this.atomic = new AtomicFlows(stack, failure);
     }
@@ -59,13 +68,6 @@ final class FlowComparison {
         }
         BigDecimal amount = failure.equals("payment-declined") ? new BigDecimal("5000.00") : new BigDecimal("1.00");
         String inventory = url(Stack.INVENTORY);
-        if (failure.equals("out-of-stock")) {
-            int left = Api.get(inventory + "/products/SOLD-OUT").path("stock").asInt();
-            if (left != 0) {
-                throw new IllegalStateException("SOLD-OUT should have no stock but has " + left);
-            }
-            return new Plan("SOLD-OUT", 1, amount, accounts);
-        }
         JsonNode best = null;
         for (JsonNode p : Api.get(inventory + "/products")) {
             if (best == null || p.path("stock").asInt() > best.path("stock").asInt()) {
@@ -73,16 +75,60 @@ final class FlowComparison {
             }
         }
         int rows = SAGA_FLOWS.size() + 2;
-        int needed = failure.equals("none") ? orders * rows : orders;
+        boolean soldOut = failure.equals("out-of-stock");
+        int needed = warmUps * rows + (failure.equals("none") ? orders * rows : soldOut ? 0 : orders);
         if (best == null || best.path("stock").asInt() < needed) {
-            throw new IllegalStateException("the comparison needs " + needed + " units of one product, and the most any has is "
-                    + (best == null ? 0 : best.path("stock").asInt())
+            throw new IllegalStateException("the comparison needs " + needed + " units of one product (" + warmUps * rows
+                    + " of them to warm every flow up), and the most any has is " + (best == null ? 0 : best.path("stock").asInt())
                     + "; use fewer --orders, or start over with ./pledge down --purge && ./pledge up");
         }
-        return new Plan(best.path("sku").asText(), 1, amount, accounts);
+        String warmUpSku = best.path("sku").asText();
+        if (soldOut) {
+            int left = Api.get(inventory + "/products/SOLD-OUT").path("stock").asInt();
+            if (left != 0) {
+                throw new IllegalStateException("SOLD-OUT should have no stock but has " + left);
+            }
+            return new Plan("SOLD-OUT", 1, amount, accounts, warmUpSku);
+        }
+        return new Plan(warmUpSku, 1, amount, accounts, warmUpSku);
+    }
+
+    /**
+     * Runs the warm-up's successful orders through every flow and protocol before any is measured, so
+     * that no flow's figures include the services' warm-up (their first orders after a start are many times
+     * slower). They take the warm-up product and 0.01 from the first account, and are not counted.
+     */
+    void warmUp(Plan plan) throws Exception {
+        if (warmUps == 0) {
+            return;
+        }
+        progress.printf("  warming up: %d orders through each flow, not counted ... ", warmUps);
+        progress.flush();
+        long start = System.nanoTime();
+        String orchestrator = url(Stack.SAGA_ORCHESTRATOR);
+        String account = plan.accounts().get(0);
+        SagaFollower follower = new SagaFollower(orchestrator, progress);
+        for (String flow : SAGA_FLOWS) {
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < warmUps; i++) {
+                JsonNode body = Api.JSON.createObjectNode().put("sku", plan.warmUpSku()).put("qty", 1).put("account", account)
+                        .put("amount", WARM_UP_AMOUNT.toPlainString()).put("flow", flow);
+                ids.add(UUID.fromString(Api.post(orchestrator + "/sagas/orders", body).path("id").asText()));
+            }
+            for (UUID id : ids) {
+                follower.follow(id, PATIENCE, false);
+            }
+        }
+        for (String protocol : List.of("2pc", "3pc")) {
+            for (int i = 0; i < warmUps; i++) {
+                OrderCommand.submit(stack, protocol, plan.warmUpSku(), 1, account, WARM_UP_AMOUNT, null);
+            }
+        }
+        progress.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     List<FlowRow> run(Plan plan) throws Exception {
+        warmUp(plan);
         List<FlowRow> rows = new ArrayList<>();
         for (String flow : SAGA_FLOWS) {
             rows.add(timed(flow, () -> saga(flow, plan)));

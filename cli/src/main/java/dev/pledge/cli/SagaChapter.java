@@ -21,6 +21,8 @@ final class SagaChapter implements DemoChapter {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
     /** Orders per flow in the comparison: enough for a median, few enough to keep the demo short. */
     private static final int COMPARED_ORDERS = 2;
+    /** Orders through each flow before the comparison, so that no flow's latency is the stack's warm-up. */
+    private static final int WARM_UP = 5;
 
     @Override
     public String name() {
@@ -84,7 +86,7 @@ final class SagaChapter implements DemoChapter {
         story.say("sequential reserves, then charges; parallel does both at once; forward-recovery retries the charge");
         story.say("until its deadline before compensating; choreography has no orchestrator: each participant reacts to");
         story.say("the other's events. 2PC and 3PC lock both rows and decide once: nothing to compensate.");
-        FlowComparison comparison = new FlowComparison(stack, "payment-declined", COMPARED_ORDERS, System.out);
+        FlowComparison comparison = new FlowComparison(stack, "payment-declined", COMPARED_ORDERS, WARM_UP, System.out);
         List<FlowRow> rows = comparison.run(comparison.plan());
         System.out.println();
         SagaGroupCommand.Compare.print(rows);

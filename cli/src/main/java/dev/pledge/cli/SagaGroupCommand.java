@@ -37,11 +37,19 @@ final class SagaGroupCommand {
                 description = "Orders per flow, 1-100, submitted together (default ${DEFAULT-VALUE}).")
         int orders;
 
+        @Option(names = "--warm-up", defaultValue = "" + FlowComparison.WARM_UP, paramLabel = "N",
+                description = "Successful orders run through every flow before any is measured, not counted, 0-100"
+                        + " (default ${DEFAULT-VALUE}); without them the first flow pays for the services' warm-up.")
+        int warmUp;
+
         @Option(names = "--json", description = "Print the rows as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
+            if (warmUp < 0 || warmUp > 100) {
+                throw new ParameterException(spec.commandLine(), "--warm-up must be between 0 and 100, not " + warmUp);
+            }
             if (!FlowComparison.FAILURES.contains(failure)) {
                 throw new ParameterException(spec.commandLine(), "--failure must be one of "
                         + String.join(", ", FlowComparison.FAILURES) + ", not '" + failure + "'");
@@ -50,7 +58,7 @@ final class SagaGroupCommand {
                 throw new ParameterException(spec.commandLine(), "--orders must be between 1 and 100, not " + orders);
             }
             Stack stack = StackOptions.stack();
-            FlowComparison comparison = new FlowComparison(stack, failure, orders, System.err);
+            FlowComparison comparison = new FlowComparison(stack, failure, orders, warmUp, System.err);
             FlowComparison.Plan plan;
             try {
                 plan = comparison.plan();

@@ -161,8 +161,10 @@ class PledgeCommandIT {
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.out()).contains("FLOW", "INVARIANTS", "sequential", "parallel", "forward-recovery", "choreography",
                 "2pc (reference)", "3pc (reference)").doesNotContain("BROKEN");
+        assertThat(table.err()).as("every flow is warmed up before any is measured")
+                .contains("warming up: 10 orders through each flow, not counted ... done");
 
-        PledgeCommand.Result outOfStock = pledge.run("saga", "compare", "--failure", "out-of-stock", "--orders", "2", "--json");
+        PledgeCommand.Result outOfStock = pledge.run("saga", "compare", "--failure", "out-of-stock", "--orders", "2", "--warm-up", "1", "--json");
         assertThat(outOfStock.exitCode()).as(outOfStock.toString()).isZero();
         JsonNode report = JSON.readTree(outOfStock.out());
         assertThat(report.path("order").path("sku").asText()).isEqualTo("SOLD-OUT");
@@ -178,14 +180,14 @@ class PledgeCommandIT {
         assertThat(parallel.path("compensations").asInt()).as("the charge made alongside was refunded").isEqualTo(2);
         assertThat(report.path("rows").get(0).path("kafkaMessages").asInt()).as("reserve and its refusal, twice").isEqualTo(4);
 
-        PledgeCommand.Result declined = pledge.run("saga", "compare", "--failure", "payment-declined", "--orders", "1", "--json");
+        PledgeCommand.Result declined = pledge.run("saga", "compare", "--failure", "payment-declined", "--orders", "1", "--warm-up", "1", "--json");
         assertThat(declined.exitCode()).as(declined.toString()).isZero();
         for (JsonNode row : JSON.readTree(declined.out()).path("rows")) {
             String flow = row.path("flow").asText();
             assertThat(row.path("invariantsHold").asBoolean()).as(flow).isTrue();
             assertThat(row.path("outcomes").path(flow.endsWith("pc") ? "ABORTED" : "COMPENSATED").asInt()).as(flow).isEqualTo(1);
         }
-        PledgeCommand.Result timeout = pledge.run("saga", "compare", "--failure", "payment-timeout", "--orders", "1", "--json");
+        PledgeCommand.Result timeout = pledge.run("saga", "compare", "--failure", "payment-timeout", "--orders", "1", "--warm-up", "1", "--json");
         assertThat(timeout.exitCode()).as(timeout.toString()).isZero();
         for (JsonNode row : JSON.readTree(timeout.out()).path("rows")) {
             assertThat(row.path("invariantsHold").asBoolean()).as(row.path("flow").asText()).isTrue();
@@ -194,6 +196,9 @@ class PledgeCommandIT {
         PledgeCommand.Result bad = pledge.run("saga", "compare", "--failure", "meteor");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--failure must be one of none, payment-declined, out-of-stock, payment-timeout");
+        PledgeCommand.Result badWarmUp = pledge.run("saga", "compare", "--warm-up", "-1");
+        assertThat(badWarmUp.exitCode()).isEqualTo(2);
+        assertThat(badWarmUp.err()).contains("--warm-up must be between 0 and 100, not -1");
         PledgeCommand.Result points = pledge.run("crash", "saga-orchestrator", "--list");
         assertThat(points.out()).contains("after-saga-start", "after-first-step", "before-compensation", "before-reply-commit");
     }
