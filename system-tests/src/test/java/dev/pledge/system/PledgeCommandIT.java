@@ -246,6 +246,13 @@ class PledgeCommandIT {
         assertThat(report.path("ratios").path("2pc").path("incumbent").asDouble()).isPositive();
         assertThat(report.path("ratios").path("saga").path("floor").asDouble()).isPositive();
         assertThat(report.path("ratios").path("3pc").has("incumbent")).isFalse();
+        assertThat(report.path("backgroundCpuMsPerSecond").has("kafka")).as("the idle stack's CPU, per process").isTrue();
+        assertThat(report.path("backgroundCpuMsPerSecond").path("total").asDouble()).isPositive();
+        JsonNode costs = report.path("costRatiosByClients").path("2");
+        for (String protocol : List.of("2pc", "3pc", "saga")) {
+            assertThat(costs.path(protocol).path("cpu").asDouble()).as(protocol + ": CPU per order to its floor's").isPositive();
+            assertThat(costs.path(protocol).path("p50").asDouble()).as(protocol + ": p50 to its floor's").isPositive();
+        }
         for (JsonNode file : report.path("files")) {
             assertThat(Path.of(file.asText())).as(file.asText()).exists().isNotEmptyFile();
         }
