@@ -21,8 +21,8 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * for most of its two-minute life ({@code TokenMinter}), and checking its signature again on every call
  * was half of a participant's CPU in a 2PC order (the JIT level the services run at has no fast big-number
  * arithmetic). A token that verified is remembered, by its exact text, until the first of: its expiry, the
- * end of its allowed age ({@code mp.jwt.verify.token.age} after it was issued), its allowed life
- * ({@code smallrye.jwt.verify.max-time-to-live}), and {@link #LONGEST} after it was verified. So nothing is
+ * end of its allowed age ({@code mp.jwt.verify.token.age} after it was issued), and {@link #LONGEST} after it
+ * was verified. So nothing is
  * accepted that the verifier would refuse at that moment, as long as the trusted keys do not change; they are
  * read once at start, so a change of keys restarts the service and empties this memory. A token that fails
  * is never remembered: each presentation is verified, and refused, again. A token changed by one character
@@ -81,9 +81,6 @@ public class VerifiedTokens extends JWTCallerPrincipalFactory {
         long issued = principal.getIssuedAtTime();
         if (issued > 0 && context.getTokenAge() != null) {
             until = earliest(until, Instant.ofEpochSecond(issued + context.getTokenAge()));
-        }
-        if (issued > 0 && context.getMaxTimeToLiveSecs() != null) {
-            until = earliest(until, Instant.ofEpochSecond(issued + context.getMaxTimeToLiveSecs()));
         }
         return until;
     }

@@ -3,6 +3,7 @@ package dev.pledge.common.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * Publishes one record through an emitter, to the given topic with the given key, and waits until the
  * broker has it: what an outbox relay needs before it marks a row published. A relay with several rows sends
  * them all at once and then waits ({@link #allAndAwait}): the producer keeps their order per partition
- * (idempotence is on by default), and a batch costs one wait instead of one per row.
+ * (idempotence is on by default), and a batch costs one wait instead of one per row. After a pass with a
+ * failure a relay sends one row per pass until the broker takes one again, so an outage never piles up
+ * records waiting in the producer.
  */
 public final class KafkaPublish {
 
@@ -48,19 +51,16 @@ public final class KafkaPublish {
      */
     public static RecordMetadata andAwait(Emitter<String> emitter, String topic, String key, String payload,
                                           String traceparent, Duration patience) throws NotPublished {
-        List<RecordMetadata> landed = allAndAwait(emitter, List.of(new Outgoing(topic, key, payload, traceparent)), patience);
-        if (landed.isEmpty()) {
-            throw new NotPublished("could not publish to " + topic, null);
-        }
-        return landed.get(0);
+        return allAndAwait(emitter, List.of(new Outgoing(topic, key, payload, traceparent)), patience).get(0);
     }
 
     /**
-     * Sends every record, then waits for the broker's acknowledgements, all within {@code patience}. Answers
-     * where each record landed, in order, up to the first that the broker did not take: a relay marks those
-     * published and leaves the rest for its next pass, so no row is marked before every earlier row is.
+     * Sends every record, then waits for the broker's acknowledgements, all within {@code patience}. Answers,
+     * for each record in order, where it landed, or null where the broker refused it or did not answer in
+     * time: a relay marks what landed and leaves the rest for a later pass (receivers take a record that
+     * arrives out of order or twice).
      *
-     * @throws NotPublished when not even the first record was taken; the cause says why
+     * @throws NotPublished when not one record was taken; the cause is the first record's failure
      */
     public static List<RecordMetadata> allAndAwait(Emitter<String> emitter, List<Outgoing> records, Duration patience)
             throws NotPublished {
@@ -70,26 +70,28 @@ public final class KafkaPublish {
         }
         long deadline = System.nanoTime() + patience.toNanos();
         List<RecordMetadata> landed = new ArrayList<>(records.size());
-        for (int i = 0; i < acks.size(); i++) {
+        Throwable first = null;
+        for (CompletableFuture<RecordMetadata> ack : acks) {
             try {
-                landed.add(acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                landed.add(ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return firstOrThrow(landed, records.get(i), e);
+                throw new NotPublished("interrupted while publishing to " + records.get(landed.size()).topic(), e);
             } catch (ExecutionException | TimeoutException e) {
-                return firstOrThrow(landed, records.get(i), e instanceof ExecutionException ? e.getCause() : e);
+                first = first != null ? first : e instanceof ExecutionException ? e.getCause() : e;
+                landed.add(null);
             }
+        }
+        if (landed.stream().allMatch(Objects::isNull)) {
+            String reason = first instanceof TimeoutException ? "no acknowledgement in time" : String.valueOf(first.getMessage());
+            throw new NotPublished("could not publish to " + records.get(0).topic() + ": " + reason, first);
         }
         return landed;
     }
 
-    private static List<RecordMetadata> firstOrThrow(List<RecordMetadata> landed, Outgoing failed, Throwable why)
-            throws NotPublished {
-        if (landed.isEmpty()) {
-            String reason = why instanceof TimeoutException ? "no acknowledgement in time" : String.valueOf(why.getMessage());
-            throw new NotPublished("could not publish to " + failed.topic() + ": " + reason, why);
-        }
-        return landed;
+    /** Whether a pass's answers show a record the broker did not take. */
+    public static boolean troubled(List<RecordMetadata> landed) {
+        return landed.stream().anyMatch(Objects::isNull);
     }
 
     private static CompletableFuture<RecordMetadata> send(Emitter<String> emitter, Outgoing record) {

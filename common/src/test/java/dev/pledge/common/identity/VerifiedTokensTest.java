@@ -121,9 +121,29 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void aTokenVerifiedUnderAnotherSetOfRulesIsVerifiedAgain() throws Exception {
+        tokens.parse("good-1", context);
+        tokens.parse("good-1", new JWTAuthContextInfo());
+        assertThat(verifier.checked).containsExactly("good-1", "good-1");
+    }
+
+    @Test
+    void pastTheMostTokensRememberedTheExpiredAreForgottenFirst() throws Exception {
+        for (int i = 0; i < VerifiedTokens.MOST; i++) {
+            tokens.parse("good-" + i, context);
+        }
+        tokens.parse("good-0", context);
+        assertThat(verifier.checked).as("all still remembered").hasSize(VerifiedTokens.MOST);
+        clock.now = T0.plus(VerifiedTokens.LONGEST);
+        tokens.parse("good-new", context); // every other is expired now: they make room
+        clock.now = T0.plus(VerifiedTokens.LONGEST).plusSeconds(1);
+        tokens.parse("good-new", context);
+        assertThat(verifier.checked).as("the new one was remembered").hasSize(VerifiedTokens.MOST + 1);
+    }
+
+    @Test
     void untilIsTheEarliestOfEveryLimit() throws Exception {
         context.setTokenAge(125L);
-        context.setMaxTimeToLiveSecs(300L);
         verifier.issuedAt = T0.minusSeconds(100).getEpochSecond();
         JWTCallerPrincipal principal = tokens.parse("good-1", context);
         assertThat(VerifiedTokens.until(principal, context, T0)).as("issued 100 s ago, 125 s of age allowed")

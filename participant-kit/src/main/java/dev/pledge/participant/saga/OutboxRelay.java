@@ -30,7 +30,10 @@ import io.quarkus.scheduler.Scheduled;
  * published once the broker acknowledged. Each record goes out in the trace of the change that wrote its
  * row. Runs on its own thread when {@linkplain #kick() kicked} after each handled command or event, and every
  * second (rows left by a crash between commit and publish go out then). The rows of one pass are sent
- * together and then awaited, so the consumer that committed them goes on to its next record at once.
+ * together and then awaited, so the consumer that committed them goes on to its next record at once; those
+ * the broker took are marked, the others go out again later (receivers take a record out of order or twice).
+ * After a pass with a failure, each pass sends one row until the broker takes one again, so an outage does
+ * not pile records up in the producer.
  *
  * <p>A row may be published twice if the process dies between the acknowledgement and the mark; receivers
  * are idempotent. That is also why the mark's commit does not wait for the disk: a mark lost in a database
@@ -45,6 +48,8 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final Emitter<String> replies;
     private final RelayThread thread = new RelayThread("outbox-relay", this::sweep);
+    /** The last pass had a record the broker did not take: send one row per pass until one lands. */
+    private volatile boolean troubled;
 
     @Inject
     public OutboxRelay(AgroalDataSource dataSource, @Channel("saga-replies") Emitter<String> replies) {
@@ -84,21 +89,29 @@ public class OutboxRelay {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Row> rows = pending(c);
+                List<Row> rows = pending(c, troubled ? 1 : BATCH);
                 if (rows.isEmpty()) {
                     c.commit();
                     return 0;
                 }
                 List<RecordMetadata> landed = KafkaPublish.allAndAwait(replies, rows.stream().map(Row::record).toList(), PATIENCE);
-                markPublished(c, rows.subList(0, landed.size()));
+                List<Row> sent = new ArrayList<>(rows.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    if (landed.get(i) != null) {
+                        sent.add(rows.get(i));
+                    }
+                }
+                markPublished(c, sent);
                 c.commit();
-                if (landed.size() < rows.size()) {
-                    LOG.warnf("outbox relay: the broker took %d of %d records; the next sweep sends the rest",
-                            landed.size(), rows.size());
+                troubled = KafkaPublish.troubled(landed);
+                if (troubled) {
+                    LOG.warnf("outbox relay: the broker took %d of %d records; the rest go out one per pass until it"
+                            + " takes them again", sent.size(), rows.size());
                     return 0;
                 }
                 return rows.size();
             } catch (KafkaPublish.NotPublished | SQLException | RuntimeException e) {
+                troubled = true;
                 c.rollback();
                 throw new SQLException("could not publish the outbox: " + e.getMessage(), e);
             } finally {
@@ -107,10 +120,10 @@ public class OutboxRelay {
         }
     }
 
-    private static List<Row> pending(Connection c) throws SQLException {
+    private static List<Row> pending(Connection c, int limit) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, message_key, payload::text, trace_parent FROM outbox"
-                + " WHERE published_at IS NULL ORDER BY id LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED");
+                + " WHERE published_at IS NULL ORDER BY id LIMIT " + limit + " FOR UPDATE SKIP LOCKED");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new Row(rs.getLong(1), new Outgoing(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));

@@ -55,6 +55,8 @@ public class CommandRelay {
     private final SagaOutbox outbox;
     private final Emitter<String> commands;
     private final RelayThread thread = new RelayThread("saga-command-relay", this::sweep);
+    /** The last pass had a command the broker did not take: send one row per pass until one lands. */
+    private volatile boolean troubled;
 
     @Inject
     public CommandRelay(AgroalDataSource db, SagaOutbox outbox, @Channel("saga-commands") Emitter<String> commands) {
@@ -90,7 +92,7 @@ public class CommandRelay {
             if (batch.failure() != null) {
                 throw batch.failure();
             }
-        } while (batch.published() == BATCH);
+        } while (batch.full());
         batch.nextDue().ifPresent(at -> {
             long wait = Math.max(0, Duration.between(Instant.now(), at).toMillis());
             if (wait < 1000) {
@@ -100,41 +102,48 @@ public class CommandRelay {
         return published;
     }
 
-    private record Batch(int published, SQLException failure, Optional<Instant> nextDue) {
+    private record Batch(int published, boolean full, SQLException failure, Optional<Instant> nextDue) {
     }
 
     /**
-     * Sends the due rows together, then marks those the broker took, with where each landed. The marks' commit
-     * does not wait for the disk: a mark lost in a database crash only means the command goes out again, which
-     * participants answer from their inbox. Rows falling due within a second are seen too, for the wake-up.
+     * Sends the due rows together, then marks those the broker took, with where each landed; the others go
+     * out again later (participants answer a repeat, or a command out of order, from their inbox). The marks'
+     * commit does not wait for the disk: a mark lost in a database crash only means the command goes out
+     * again. Rows falling due within a second are seen too, for the wake-up. After a pass with a failure, a
+     * pass sends one row until the broker takes one again, so an outage does not pile commands up in the
+     * producer.
      */
     private Batch publishBatch(Connection c) throws SQLException {
-        List<Pending> rows = outbox.due(c, BATCH);
+        List<Pending> rows = outbox.due(c, troubled ? 1 : BATCH);
         List<Pending> due = rows.stream().filter(Pending::due).toList();
         Optional<Instant> next = rows.stream().filter(r -> !r.due()).map(Pending::notBefore).min(Comparator.naturalOrder());
         if (due.isEmpty()) {
-            return new Batch(0, null, next);
+            return new Batch(0, false, null, next);
         }
         List<RecordMetadata> landed;
         try {
             landed = KafkaPublish.allAndAwait(commands, due.stream()
                     .map(r -> new Outgoing(r.topic(), r.key(), r.payload(), r.traceparent())).toList(), PATIENCE);
         } catch (KafkaPublish.NotPublished e) {
-            return new Batch(0, new SQLException(e.getMessage(), e), Optional.empty());
+            troubled = true;
+            return new Batch(0, false, new SQLException(e.getMessage(), e), Optional.empty());
         }
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL synchronous_commit = off");
         }
         List<Landed> marks = new ArrayList<>(landed.size());
         for (int i = 0; i < landed.size(); i++) {
-            marks.add(new Landed(due.get(i).id(), landed.get(i).partition(), landed.get(i).offset()));
+            if (landed.get(i) != null) {
+                marks.add(new Landed(due.get(i).id(), landed.get(i).partition(), landed.get(i).offset()));
+            }
         }
         outbox.markPublished(c, marks, Instant.now());
-        if (landed.size() < due.size()) {
-            return new Batch(landed.size(), new SQLException("the broker took " + landed.size() + " of " + due.size()
-                    + " commands"), Optional.empty());
+        troubled = KafkaPublish.troubled(landed);
+        if (troubled) {
+            return new Batch(marks.size(), false, new SQLException("the broker took " + marks.size() + " of " + due.size()
+                    + " commands; the rest go out one per pass until it takes them again"), Optional.empty());
         }
-        return new Batch(due.size(), null, next);
+        return new Batch(due.size(), rows.size() == BATCH, null, next);
     }
 
     @PreDestroy

@@ -182,8 +182,9 @@ public class SagaEngine {
     }
 
     /**
-     * Takes in one reply. A database failure is retried without end before the next reply is taken, so a
-     * reply is never dropped because the database was away.
+     * Takes in one reply. A database failure is retried without end, so a reply is never dropped because the
+     * database was away; other replies are taken in meanwhile, and the partition's offset is not committed past
+     * this one until it is in.
      */
     @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public void onReply(ReplyMessage reply, Received where) throws SQLException {

@@ -55,14 +55,15 @@ public class SagaOutbox {
     }
 
     /**
-     * Rows due now or within {@link #LOOKAHEAD}, oldest first, locked; rows a concurrent relay holds are skipped.
-     * One query tells a relay what to send now and when to wake up next.
+     * Rows due now, oldest first, then those due within {@link #LOOKAHEAD}, locked; rows a concurrent relay holds
+     * are skipped. One query tells a relay what to send now and when to wake up next.
      */
     public List<Pending> due(Connection c, int limit) throws SQLException {
         List<Pending> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, timeline_id, topic, message_key, payload::text, trace_parent,"
                 + " not_before, not_before <= now() FROM saga_outbox WHERE published_at IS NULL"
-                + " AND not_before <= now() + make_interval(secs => " + LOOKAHEAD.toSeconds() + ") ORDER BY id LIMIT " + limit
+                + " AND not_before <= now() + make_interval(secs => " + LOOKAHEAD.toSeconds() + ")"
+                + " ORDER BY not_before <= now() DESC, id LIMIT " + limit
                 + " FOR UPDATE SKIP LOCKED");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
