@@ -108,6 +108,7 @@ final class FlowComparison {
         String orchestrator = url(Stack.SAGA_ORCHESTRATOR);
         String account = plan.accounts().get(0);
         SagaFollower follower = new SagaFollower(orchestrator, progress);
+        List<String> unexpected = new ArrayList<>();
         for (String flow : SAGA_FLOWS) {
             List<UUID> ids = new ArrayList<>();
             for (int i = 0; i < warmUps; i++) {
@@ -116,15 +117,25 @@ final class FlowComparison {
                 ids.add(UUID.fromString(Api.post(orchestrator + "/sagas/orders", body).path("id").asText()));
             }
             for (UUID id : ids) {
-                follower.follow(id, PATIENCE, false);
+                String status = follower.follow(id, PATIENCE, false).path("status").asText();
+                if (!status.equals("COMPLETED")) {
+                    unexpected.add(flow + " " + id + " " + status);
+                }
             }
         }
         for (String protocol : List.of("2pc", "3pc")) {
             for (int i = 0; i < warmUps; i++) {
-                OrderCommand.submit(stack, protocol, plan.warmUpSku(), 1, account, WARM_UP_AMOUNT, null);
+                JsonNode tx = OrderCommand.submit(stack, protocol, plan.warmUpSku(), 1, account, WARM_UP_AMOUNT, null);
+                if (!tx.path("outcome").asText().equals("COMMITTED")) {
+                    unexpected.add(protocol + " " + tx.path("id").asText() + " " + tx.path("outcome").asText());
+                }
             }
         }
         progress.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        if (!unexpected.isEmpty()) {
+            progress.printf("  warning: %d warm-up order(s) did not succeed (%s); the figures below may include the"
+                    + " stack's warm-up%n", unexpected.size(), String.join(", ", unexpected.subList(0, Math.min(3, unexpected.size()))));
+        }
     }
 
     List<FlowRow> run(Plan plan) throws Exception {
