@@ -43,18 +43,6 @@ public final class KafkaPublish {
     }
 
     /**
-     * Sends and waits for the acknowledgement; answers where the record landed.
-     *
-     * @param traceparent the trace the record belongs to (stored with its outbox row), or null for a trace
-     *                    of its own: the connector's producer span becomes its child and travels in the
-     *                    record's headers
-     */
-    public static RecordMetadata andAwait(Emitter<String> emitter, String topic, String key, String payload,
-                                          String traceparent, Duration patience) throws NotPublished {
-        return allAndAwait(emitter, List.of(new Outgoing(topic, key, payload, traceparent)), patience).get(0);
-    }
-
-    /**
      * Sends every record, then waits for the broker's acknowledgements, all within {@code patience}. Answers,
      * for each record in order, where it landed, or null where the broker refused it or did not answer in
      * time: a relay marks what landed and leaves the rest for a later pass (receivers take a record that
