@@ -87,7 +87,6 @@ public class IdempotentBegin {
         if (minimal) {
             r.entity(transactions.summary(id).orElseThrow()).header("Preference-Applied", "return=minimal");
         } else {
-            log.awaitTimeline(); // the timeline is written off the protocol's path: the answer shows all of it
             r.entity(transactions.find(id).orElseThrow());
         }
         return (replayed ? r.header(IdempotencyKey.REPLAYED_HEADER, "true") : r).build();

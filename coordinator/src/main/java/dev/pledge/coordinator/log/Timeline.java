@@ -7,8 +7,6 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,10 +23,11 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * The transactions' timelines ({@code tx_events}), written off the protocol's path. Entries are queued in
- * the order they happen and one writer thread inserts them in batches, each batch one asynchronous commit
- * ({@code synchronous_commit = off}): visible at once, on disk with the next forced write of the log or
- * within a fraction of a second. A protocol step never waits for its timeline entry; a client waits only
- * for the entries of its own transaction before it is answered ({@link #awaitWritten}).
+ * the order they happen and one writer thread inserts them in batches ({@link TimelineQueue}: a batch
+ * gathers for up to {@link #LINGER}, and at once when a reader waits), each batch one multi-row insert in one
+ * asynchronous commit ({@code synchronous_commit = off}): visible at once, on disk with the next forced
+ * write of the log or within a fraction of a second. A protocol step never waits for its timeline entry; a
+ * reader of a transaction waits for the entries queued before it asked ({@link #awaitWritten}).
  *
  * <p>The timeline is a record of what happened, not a source of decisions: a crash of the database may lose
  * its last entries, and a SIGKILL of the coordinator those still queued. The decision log never loses a
@@ -40,13 +39,18 @@ public class Timeline {
     private static final Logger LOG = Logger.getLogger(Timeline.class);
     /** Entries per batch insert. */
     static final int BATCH = 500;
+    /**
+     * How long an entry waits for others to join its batch, unless a reader is waiting: a quiet coordinator
+     * writes a transaction's entries in one or two commits instead of one each.
+     */
+    static final Duration LINGER = Duration.ofMillis(20);
     /** Entries held while the database is away; past it, the oldest are dropped (and counted in the log). */
     static final int MAX_QUEUED = 100_000;
     private static final String FOREIGN_KEY_VIOLATION = "23503";
     private static final Duration RETRY = Duration.ofMillis(500);
 
     /** One timeline entry, stamped when it happened. */
-    record Entry(long seq, UUID txId, Instant at, TxEvent.Kind kind, String participant, String message, Long millis) {
+    record Entry(UUID txId, Instant at, TxEvent.Kind kind, String participant, String message, Long millis) {
     }
 
     @Inject
@@ -54,10 +58,7 @@ public class Timeline {
     @Inject
     CrashPoints crashPoints;
 
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
-    private long added;
-    private long written;
-    private long dropped;
+    private final TimelineQueue<Entry> queue = new TimelineQueue<>(BATCH, MAX_QUEUED, LINGER);
     private volatile boolean stopping;
     private Thread writer;
 
@@ -71,79 +72,38 @@ public class Timeline {
     void onStop(@Observes ShutdownEvent event) {
         awaitWritten(Duration.ofSeconds(2));
         stopping = true;
+        queue.close();
         writer.interrupt();
     }
 
     /** Queues an entry; never waits for the database. */
     public void add(UUID txId, TxEvent.Kind kind, String participant, String message, Long millis) {
-        synchronized (queue) {
-            if (queue.size() >= MAX_QUEUED) {
-                queue.poll();
-                if (dropped++ % 10_000 == 0) {
-                    LOG.warnf("timeline queue full (database away?): %d entries dropped so far", dropped);
-                }
-            }
-            queue.add(new Entry(++added, txId, Instant.now(), kind, participant, message, millis));
-            queue.notifyAll();
+        long dropped = queue.add(new Entry(txId, Instant.now(), kind, participant, message, millis));
+        if (dropped % 10_000 == 1) {
+            LOG.warnf("timeline queue full (database away?): %d entries dropped so far", dropped);
         }
     }
 
     /**
-     * Waits until every entry queued before this call is in the database, or the time is up.
+     * Waits until every entry queued before this call is in the database, or the time is up. The writer stops
+     * lingering for more entries at once.
      *
      * @return true when they all are
      */
     public boolean awaitWritten(Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        synchronized (queue) {
-            long target = added;
-            while (written < target) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    queue.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return queue.awaitWritten(max);
     }
 
     private void writeUntilStopped() {
         while (!stopping) {
-            List<Entry> batch = next();
+            List<Entry> batch = queue.take();
             if (batch.isEmpty()) {
                 continue;
             }
             while (!stopping && !tryWrite(batch)) {
                 sleep(RETRY);
             }
-            synchronized (queue) {
-                written = Math.max(written, batch.get(batch.size() - 1).seq());
-                queue.notifyAll();
-            }
-        }
-    }
-
-    /** Up to {@link #BATCH} entries, the oldest first; waits for one when none is queued. */
-    private List<Entry> next() {
-        synchronized (queue) {
-            while (queue.isEmpty()) {
-                try {
-                    queue.wait();
-                } catch (InterruptedException e) {
-                    return List.of();
-                }
-            }
-            List<Entry> batch = new ArrayList<>(Math.min(BATCH, queue.size()));
-            while (batch.size() < BATCH && !queue.isEmpty()) {
-                batch.add(queue.poll());
-            }
-            return batch;
+            queue.written();
         }
     }
 

@@ -23,7 +23,12 @@ public class Transactions {
     @Inject
     DecisionLog log;
 
+    /**
+     * A transaction with its branches and its whole timeline: the timeline is written off the protocol's path,
+     * so this waits (briefly) for the entries queued before it was asked.
+     */
     public Optional<TransactionView> find(UUID id) {
+        log.awaitTimeline();
         return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx,
                 BranchRecord.<BranchRecord>list("txId", Sort.by("position"), id),
                 TxEvent.<TxEvent>list("txId", Sort.by("at").and("id"), id)));
