@@ -24,10 +24,11 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * The transactions' timelines ({@code tx_events}), written off the protocol's path. Entries are queued in
  * the order they happen and one writer thread inserts them in batches ({@link TimelineQueue}: a batch
- * gathers for up to {@link #LINGER}, and at once when a reader waits), each batch one multi-row insert in one
+ * gathers for up to {@link #LINGER}, and at once when a reader waits), each batch multi-row inserts in one
  * asynchronous commit ({@code synchronous_commit = off}): visible at once, on disk with the next forced
  * write of the log or within a fraction of a second. A protocol step never waits for its timeline entry; a
- * reader of a transaction waits for the entries queued before it asked ({@link #awaitWritten}).
+ * reader of a transaction on this replica waits for the entries queued before it asked ({@link #awaitWritten}).
+ * Another replica's reader may miss the last entries of a transaction that ended a moment ago here.
  *
  * <p>The timeline is a record of what happened, not a source of decisions: a crash of the database may lose
  * its last entries, and a SIGKILL of the coordinator those still queued. The decision log never loses a
@@ -100,10 +101,14 @@ public class Timeline {
             if (batch.isEmpty()) {
                 continue;
             }
-            while (!stopping && !tryWrite(batch)) {
+            boolean done = tryWrite(batch);
+            while (!done && !stopping) {
                 sleep(RETRY);
+                done = tryWrite(batch);
             }
-            queue.written();
+            if (done) {
+                queue.written();
+            }
         }
     }
 

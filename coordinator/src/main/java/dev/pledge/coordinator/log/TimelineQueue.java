@@ -28,7 +28,8 @@ final class TimelineQueue<E> {
     private long taken;
     private long written;
     private long dropped;
-    private int waiting;
+    /** Entries up to this one go without lingering: someone waits for them. */
+    private long hurryTo;
     private boolean closed;
 
     /**
@@ -57,7 +58,7 @@ final class TimelineQueue<E> {
             droppedNow = ++dropped;
         }
         queue.add(new Queued<>(++added, System.nanoTime(), entry));
-        if (queue.size() == 1 || queue.size() >= batch) {
+        if (queue.size() == 1 || queue.size() == batch) {
             notifyAll(); // the writer waits for a first entry, or lingers for a full batch
         }
         return droppedNow;
@@ -73,12 +74,12 @@ final class TimelineQueue<E> {
             while (!closed && queue.isEmpty()) {
                 wait();
             }
-            while (!closed && queue.size() < batch && waiting == 0) {
+            while (!closed && queue.size() < batch && hurryTo <= taken) {
                 long left = queue.peek().at() + lingerNanos - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                wait(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
+                wait((left + 999_999) / 1_000_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +97,7 @@ final class TimelineQueue<E> {
         return out;
     }
 
-    /** Every entry taken so far is in the database. */
+    /** Every entry taken so far is in the database (said only once they are). */
     synchronized void written() {
         written = Math.max(written, taken);
         notifyAll();
@@ -111,26 +112,29 @@ final class TimelineQueue<E> {
     synchronized boolean awaitWritten(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         long target = added;
-        waiting++;
-        notifyAll(); // the writer stops lingering
+        if (target > hurryTo) {
+            hurryTo = target;
+            notifyAll(); // the writer stops lingering
+        }
         try {
             while (written < target) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || closed) {
                     return false;
                 }
-                wait(Math.max(1, left / 1_000_000));
+                wait((left + 999_999) / 1_000_000);
             }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            waiting--;
         }
     }
 
-    /** Wakes the writer for good: {@link #take} returns an empty list from now on. */
+    /**
+     * Wakes the writer and the readers for good: {@link #take} returns an empty list from now on, and
+     * {@link #awaitWritten} false for what is not written yet.
+     */
     synchronized void close() {
         closed = true;
         notifyAll();

@@ -28,7 +28,10 @@ public class Transactions {
      * so this waits (briefly) for the entries queued before it was asked.
      */
     public Optional<TransactionView> find(UUID id) {
-        log.awaitTimeline();
+        if (log.summary(id).isEmpty()) {
+            return Optional.empty(); // an unknown id is answered at once
+        }
+        log.awaitTimeline(); // then the row, its branches and its timeline are read as they are after it
         return GlobalTransaction.<GlobalTransaction>findByIdOptional(id).map(tx -> TransactionView.of(tx,
                 BranchRecord.<BranchRecord>list("txId", Sort.by("position"), id),
                 TxEvent.<TxEvent>list("txId", Sort.by("at").and("id"), id)));

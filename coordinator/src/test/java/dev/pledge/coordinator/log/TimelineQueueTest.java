@@ -35,6 +35,33 @@ class TimelineQueueTest {
     }
 
     @Test
+    void aReaderHurriesOnlyWhatWasQueuedBeforeItAsked() throws Exception {
+        TimelineQueue<Integer> queue = new TimelineQueue<>(500, 1000, LONG);
+        queue.add(1);
+        CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> queue.awaitWritten(LONG));
+        assertEquals(List.of(1), CompletableFuture.supplyAsync(queue::take).get(30, TimeUnit.SECONDS));
+        queue.written();
+        assertTrue(reader.get(30, TimeUnit.SECONDS));
+
+        queue.add(2); // nobody waits for this one: it lingers
+        CompletableFuture<List<Integer>> next = CompletableFuture.supplyAsync(queue::take);
+        Thread.sleep(300);
+        assertFalse(next.isDone(), "an entry went without lingering after its reader was served");
+        queue.close();
+        assertEquals(List.of(), next.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aReaderGivesUpOnceTheQueueIsClosed() throws Exception {
+        TimelineQueue<Integer> queue = new TimelineQueue<>(500, 1000, LONG);
+        queue.add(1);
+        CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(() -> queue.awaitWritten(LONG));
+        Thread.sleep(100);
+        queue.close();
+        assertFalse(reader.get(30, TimeUnit.SECONDS), "an entry never written was reported written");
+    }
+
+    @Test
     void aFullBatchGoesAtOnceAndTheRestWaits() throws Exception {
         TimelineQueue<Integer> queue = new TimelineQueue<>(4, 100, LONG);
         IntStream.rangeClosed(1, 6).forEach(queue::add);
