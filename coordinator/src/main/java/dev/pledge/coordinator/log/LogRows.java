@@ -199,45 +199,53 @@ final class LogRows {
         }
     }
 
-    /** Each branch's first vote counts: a branch that has one keeps it. */
+    /**
+     * Each branch's first vote counts: a branch that has one keeps it, and of two votes of one branch in
+     * {@code votes} the first. One statement for every vote.
+     */
     static void votes(Connection c, UUID id, List<Vote> votes) throws SQLException {
-        if (votes.isEmpty()) {
+        java.util.Map<String, Vote> first = new java.util.LinkedHashMap<>();
+        votes.forEach(v -> first.putIfAbsent(v.participant(), v));
+        if (first.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET vote = ?, state = ?, reason = ?"
-                + " WHERE tx_id = ? AND participant = ? AND vote IS NULL")) {
-            for (Vote v : votes) {
-                ps.setString(1, v.yes() ? "YES" : v.answered() ? "NO" : "NONE");
-                ps.setString(2, v.yes() ? "PREPARED" : v.answered() ? "ABORTED" : "UNKNOWN");
-                ps.setString(3, v.reason());
-                ps.setObject(4, id);
-                ps.setString(5, v.participant());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<Vote> each = List.copyOf(first.values());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE branches b SET vote = v.vote, state = v.state, reason = v.reason"
+                + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::text[]) AS v (participant, vote, state, reason)"
+                + " WHERE b.tx_id = ? AND b.participant = v.participant AND b.vote IS NULL")) {
+            ps.setArray(1, c.createArrayOf("varchar", each.stream().map(Vote::participant).toArray()));
+            ps.setArray(2, c.createArrayOf("varchar", each.stream().map(v -> v.yes() ? "YES" : v.answered() ? "NO" : "NONE")
+                    .toArray()));
+            ps.setArray(3, c.createArrayOf("varchar", each.stream()
+                    .map(v -> v.yes() ? "PREPARED" : v.answered() ? "ABORTED" : "UNKNOWN").toArray()));
+            ps.setArray(4, c.createArrayOf("text", each.stream().map(Vote::reason).toArray()));
+            ps.setObject(5, id);
+            ps.executeUpdate();
         }
     }
 
     /**
-     * Records acknowledgements under the epoch the caller drives the transaction under. Each update holds the
-     * transaction's row locked while it checks the epoch, so a takeover cannot slip in between: once the
+     * Records acknowledgements under the epoch the caller drives the transaction under, in one statement (of
+     * two acks of one branch, the last counts). The update holds the transaction's row locked while it checks
+     * the epoch, so a takeover cannot slip in between: once the
      * transaction has moved on to another epoch nothing is written, and the write fails with {@link TakenOver}.
      */
     static void acks(Connection c, UUID id, long epoch, List<Ack> acks) throws SQLException {
-        if (acks.isEmpty()) {
+        java.util.Map<String, String> last = new java.util.LinkedHashMap<>();
+        acks.forEach(a -> last.put(a.participant(), a.state()));
+        if (last.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE branches SET state = ? WHERE tx_id = ? AND participant = ?"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE branches b SET state = a.state"
+                + " FROM unnest(?::varchar[], ?::varchar[]) AS a (participant, state)"
+                + " WHERE b.tx_id = ? AND b.participant = a.participant"
                 + " AND EXISTS (SELECT 1 FROM transactions WHERE id = ? AND epoch = ? FOR NO KEY UPDATE)")) {
-            for (Ack a : acks) {
-                ps.setString(1, a.state());
-                ps.setObject(2, id);
-                ps.setString(3, a.participant());
-                ps.setObject(4, id);
-                ps.setLong(5, epoch);
-                ps.addBatch();
-            }
-            if (java.util.Arrays.stream(ps.executeBatch()).anyMatch(n -> n == 0)) {
+            ps.setArray(1, c.createArrayOf("varchar", last.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("varchar", last.values().toArray()));
+            ps.setObject(3, id);
+            ps.setObject(4, id);
+            ps.setLong(5, epoch);
+            if (ps.executeUpdate() < last.size()) {
                 read(c, id).drivenUnder(epoch); // taken over: say so, and the caller's local transaction rolls back
             }
         }
