@@ -29,25 +29,42 @@ final class FakeLog extends DecisionLog {
         final List<BranchSpec> branches;
         final List<String> branchStates = new ArrayList<>();
         final List<TxState> history = new ArrayList<>();
+        /**
+         * Every state written under each epoch, lost to a crash of the database or not (shared by an entry's
+         * copies): what a replica that wrote it may act on while the database has since lost the write.
+         */
+        final java.util.Set<String> written;
         TxState state = TxState.PREPARING;
         String owner;
         long epoch = Epochs.FIRST;
 
         Entry(Protocol protocol, List<BranchSpec> branches, String owner) {
+            this(protocol, branches, owner, new java.util.HashSet<>());
+        }
+
+        private Entry(Protocol protocol, List<BranchSpec> branches, String owner, java.util.Set<String> written) {
+            this.written = written;
             this.protocol = protocol;
             this.owner = owner;
             this.branches = List.copyOf(branches);
             branches.forEach(b -> branchStates.add("WORKING"));
             history.add(state);
+            written.add(epoch + ":" + state);
         }
 
         void move(TxState target) {
             state = state.moveTo(target);
             history.add(state);
+            written.add(epoch + ":" + state);
+        }
+
+        /** Whether one of the states was written under the epoch, even if a crash of the database lost it since. */
+        boolean wroteUnder(long epoch, java.util.Set<TxState> states) {
+            return states.stream().anyMatch(st -> written.contains(epoch + ":" + st));
         }
 
         Entry copy() {
-            Entry c = new Entry(protocol, branches, owner);
+            Entry c = new Entry(protocol, branches, owner, written);
             c.branchStates.clear();
             c.branchStates.addAll(branchStates);
             c.history.clear();
