@@ -77,13 +77,14 @@ final class FakeCalls extends ParticipantCalls {
      * An unforced record (3PC's COMMITTING, once every branch pre-committed) may be lost by a crash of the
      * database while the replica that wrote it runs on and sends its do-commits; the log then says
      * PRECOMMITTING, from which recovery finds the branches pre-committed or committed and commits too
-     * (DecisionLog's class comment). Such a send came after its record was written, and is no violation.
+     * (DecisionLog's class comment). Such a send came after its record was written, and is no violation as
+     * long as the log has not moved on since under that epoch; a send whose record was never written still is.
      */
     private void requireLogged(String message, String gid, long epoch, Set<TxState> allowed) {
         world.alive("send " + message);
         FakeLog.Entry tx = world.log().entry(SimWorld.txOf(gid));
         TxState logged = tx.state;
-        if (epoch == tx.epoch && !allowed.contains(logged) && !tx.wroteUnder(epoch, allowed)) {
+        if (epoch == tx.epoch && !allowed.contains(logged) && !tx.lostUnder(epoch, allowed)) {
             world.violation(message + " sent to " + gid + " while the log says " + logged);
         }
     }

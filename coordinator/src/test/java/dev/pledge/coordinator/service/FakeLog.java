@@ -29,42 +29,45 @@ final class FakeLog extends DecisionLog {
         final List<BranchSpec> branches;
         final List<String> branchStates = new ArrayList<>();
         final List<TxState> history = new ArrayList<>();
+        /** Every state ever written, including those a crash of the database lost since (shared by all copies). */
+        final List<TxState> writes;
         /**
-         * Every state written under each epoch, lost to a crash of the database or not (shared by an entry's
-         * copies): what a replica that wrote it may act on while the database has since lost the write.
+         * The states a crash of the database lost from this entry, written under {@link #lostEpoch} and not
+         * written again since: what the replica that wrote them may still act on, not knowing they are gone.
          */
-        final java.util.Set<String> written;
+        final java.util.Set<TxState> lost = java.util.EnumSet.noneOf(TxState.class);
+        long lostEpoch = -1;
         TxState state = TxState.PREPARING;
         String owner;
         long epoch = Epochs.FIRST;
 
         Entry(Protocol protocol, List<BranchSpec> branches, String owner) {
-            this(protocol, branches, owner, new java.util.HashSet<>());
+            this(protocol, branches, owner, new ArrayList<>(List.of(TxState.PREPARING)));
         }
 
-        private Entry(Protocol protocol, List<BranchSpec> branches, String owner, java.util.Set<String> written) {
-            this.written = written;
+        private Entry(Protocol protocol, List<BranchSpec> branches, String owner, List<TxState> writes) {
+            this.writes = writes;
             this.protocol = protocol;
             this.owner = owner;
             this.branches = List.copyOf(branches);
             branches.forEach(b -> branchStates.add("WORKING"));
             history.add(state);
-            written.add(epoch + ":" + state);
         }
 
         void move(TxState target) {
             state = state.moveTo(target);
             history.add(state);
-            written.add(epoch + ":" + state);
+            writes.add(state);
+            lost.clear(); // the log has moved on: what was lost excuses nothing from here
         }
 
-        /** Whether one of the states was written under the epoch, even if a crash of the database lost it since. */
-        boolean wroteUnder(long epoch, java.util.Set<TxState> states) {
-            return states.stream().anyMatch(st -> written.contains(epoch + ":" + st));
+        /** Whether one of the states was written under the epoch and lost by a crash of the database since. */
+        boolean lostUnder(long epoch, java.util.Set<TxState> states) {
+            return epoch == lostEpoch && states.stream().anyMatch(lost::contains);
         }
 
         Entry copy() {
-            Entry c = new Entry(protocol, branches, owner, written);
+            Entry c = new Entry(protocol, branches, owner, writes);
             c.branchStates.clear();
             c.branchStates.addAll(branchStates);
             c.history.clear();
@@ -100,8 +103,21 @@ final class FakeLog extends DecisionLog {
     /** A database crash: the writes since the last forced one are gone. */
     void loseUnforced() {
         entries.forEach((id, e) -> endsLost += e.state.isFinal() && !durable.get(id).state.isFinal() ? 1 : 0);
+        Map<UUID, Entry> live = new LinkedHashMap<>(entries);
         entries.clear();
-        durable.forEach((id, e) -> entries.put(id, e.copy()));
+        durable.forEach((id, e) -> {
+            Entry restored = e.copy();
+            Entry was = live.get(id);
+            if (was != null && was.epoch == restored.epoch // epochs move only with forced writes
+                    && was.history.size() >= restored.history.size()) {
+                restored.lost.addAll(was.history.subList(restored.history.size(), was.history.size()));
+                if (was.lostEpoch == was.epoch) {
+                    restored.lost.addAll(was.lost); // lost by an earlier crash and not written again since
+                }
+                restored.lostEpoch = restored.epoch;
+            }
+            entries.put(id, restored);
+        });
     }
 
     private void forced() {

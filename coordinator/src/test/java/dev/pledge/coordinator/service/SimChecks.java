@@ -33,6 +33,7 @@ final class SimChecks {
         FakeLog.Entry tx = world.log().entry(id);
         assertThat(tx.state.isFinal()).as("ends after recovery; log history %s", tx.history).isTrue();
         assertDecisionNeverChanged(tx.history);
+        assertDecisionNeverChanged(tx.writes); // nor by way of a record a crash of the database lost
         int lost = world.log().endsLost(); // each one ended (and counted) again by recovery
         assertThat(world.endsCounted()).as("its end counted in pledge_transactions_total once, and once more for"
                 + " each of the %d end record(s) a crash of the database lost", lost).isEqualTo(1.0 + lost);
