@@ -219,6 +219,7 @@ public class DecisionLog {
      */
     @Transactional
     public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String caller, String reason) {
+        GlobalTransaction.getEntityManager().createNativeQuery(LogRows.FORCED).executeUpdate(); // connections open unforced
         GlobalTransaction tx = GlobalTransaction.findById(txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (tx == null) {
             throw new IllegalStateException("no transaction " + txId + " in the log");

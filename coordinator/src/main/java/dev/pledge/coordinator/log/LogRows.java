@@ -43,6 +43,9 @@ final class LogRows {
         }
     }
 
+    /** Makes the local transaction it runs in wait, at its commit, for its WAL to be on disk. */
+    static final String FORCED = "SET LOCAL synchronous_commit = on";
+
     /** A piece of work on one connection of the log's database. */
     @FunctionalInterface
     interface Work<T> {
@@ -52,12 +55,18 @@ final class LogRows {
     /**
      * Runs one local transaction on the connection and commits it: forced (the commit returns once its WAL
      * is on disk) or not ({@code synchronous_commit = off}: visible at once, on disk with the next flush).
+     * Every connection of the log's database opens with {@code synchronous_commit = off} (the datasource's
+     * {@code options} in application.properties), so an unforced transaction costs no statement of its own and a
+     * forced one turns it on for itself alone. Anything else that must be on disk when it returns says so too
+     * ({@link DecisionLog#force}).
      */
     static <T> T inTransaction(Connection c, boolean forced, Work<T> work) throws SQLException {
         c.setAutoCommit(false);
         try {
-            try (Statement s = c.createStatement()) { // said outright: never left to the server's default
-                s.execute(forced ? "SET LOCAL synchronous_commit = on" : "SET LOCAL synchronous_commit = off");
+            if (forced) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(FORCED);
+                }
             }
             T result = work.on(c);
             c.commit();
