@@ -70,11 +70,9 @@ public class BranchStore {
         }
     }
 
+    /** The PostgreSQL backend serving the connection, as the server named it when the connection opened (no query). */
     public int backendPid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
     }
 
     /** Cancels the statement a backend is running (pg_cancel_backend), e.g. a prepare waiting for a lock. */
