@@ -133,7 +133,41 @@ class LockPoliciesIT {
 
         assertThat(vote.getString("conflict.outcome")).isEqualTo("TIME_OUT");
         assertThat(vote.getString("conflict.rule")).startsWith("wait:");
+        assertThat(vote.getString("conflict.row")).as("read in full as its time ran out").isEqualTo("products(" + sku + ")");
+        assertThat(vote.getString("conflict.holder")).isEqualTo(holder);
         abort(holder);
+    }
+
+    /**
+     * Under the wait policy the watch reads no holders until a prepare's time nears its end, yet a wait it only
+     * looked at is counted in pledge_lock_wait_seconds.
+     */
+    @Test
+    void aWaitUnderTheWaitPolicyIsCountedThoughItsHoldersAreNotRead(TestInfo test) {
+        String sku = product(test);
+        String holder = gid(test, "holder");
+        prepare(holder, sku, locking("wait", T0), 2000);
+        long counted = lockWaitsCounted("wait");
+
+        String waiter = gid(test, "waiter");
+        CompletableFuture<JsonPath> waiting = CompletableFuture.supplyAsync(
+                () -> prepare(waiter, sku, locking("wait", T0.plusSeconds(1)), 20_000));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(given().get("/admin/lock-waits").then()
+                .statusCode(200).extract().jsonPath().getList("gid")).contains(waiter));
+        // many scans (every 10 ms) look at the wait before it ends, all far from the end of its time
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(waiting).isNotDone();
+
+        abort(holder);
+        assertThat(waiting.join().getString("vote")).isEqualTo("YES");
+        assertThat(lockWaitsCounted("wait")).isEqualTo(counted + 1);
+        abort(waiter);
+    }
+
+    private static long lockWaitsCounted(String policy) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith("pledge_lock_wait_seconds_count{") && l.contains("policy=\"" + policy + "\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).sum(); // before any exemplar
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +35,10 @@ import io.quarkus.runtime.StartupEvent;
  * Watches the prepares running here while they wait for row locks, and ends a wait the lock policy forbids
  * ({@link WaitRule}): it cancels the prepare's statement ({@code pg_cancel_backend}) after noting why, and the
  * prepare then votes NO with that {@link Conflict}. A scan every {@code pledge.participant.lock-watch-interval}
- * (10 ms) reads {@code pg_locks} for the prepares that have run longer than that; an uncontended prepare is never
- * looked at. The same reads answer what waits for what ({@link #waits()}), for operators and the dashboard.
+ * (10 ms) looks at the prepares that have run longer than that: it reads {@code pg_locks} for those whose policy
+ * judges what they wait for, and, under {@code wait} and {@code ordered}, only in the last
+ * {@link #FULL_READS_BEFORE_DEADLINE} of a prepare's time; an uncontended prepare is never looked at. The same
+ * reads answer what waits for what ({@link #waits()}), for operators and the dashboard.
  */
 @ApplicationScoped
 public class LockWatch {
@@ -52,6 +55,8 @@ public class LockWatch {
         volatile Conflict verdict;
         volatile boolean cancelledByAbort;
         volatile Seen lastSeen;
+        /** seen waiting for a lock at least once, by a full read or a look */
+        volatile boolean waited;
         final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
 
         Running(String gid, int backend, LockPolicy policy, Priority priority, Duration budget) {
@@ -69,6 +74,11 @@ public class LockWatch {
 
         long budgetMs() {
             return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos);
+        }
+
+        /** Whether its wait must be read in full at every scan: its policy judges holders, or its time nears its end. */
+        boolean judgedNow() {
+            return WaitRule.holdersMatter(policy) || deadlineNanos - System.nanoTime() <= FULL_READS_BEFORE_DEADLINE.toNanos();
         }
 
         /** Whether an abort of this branch arrived while it prepared: it must not prepare. */
@@ -97,6 +107,9 @@ public class LockWatch {
     /** One prepare waiting, and what it waits for: an edge of the wait-for graph. */
     public record Wait(String gid, Priority priority, String policy, long waitingMs, String row, List<Holder> holders) {
     }
+
+    /** How long before a prepare's time ends the watch reads its wait in full at every scan, whatever its policy. */
+    static final Duration FULL_READS_BEFORE_DEADLINE = Duration.ofMillis(200);
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** The priority of each branch prepared here, so that a later prepare can tell how old its holder is. */
@@ -145,7 +158,7 @@ public class LockWatch {
         if (prepared && r.priority != null) {
             preparedPriorities.put(r.gid, r.priority);
         }
-        if (r.lastSeen != null) {
+        if (r.waited) {
             metrics.lockWait(r.policy.label(), Duration.ofNanos(System.nanoTime() - r.startNanos));
         }
     }
@@ -219,7 +232,13 @@ public class LockWatch {
         }
     }
 
-    /** One pass: read the waits of the prepares running longer than a scan interval, and end those the policy forbids. */
+    /**
+     * One pass over the prepares running longer than a scan interval. Those whose policy judges holders, and those
+     * whose time nears its end, are read in full ({@code pg_locks}: what each waits for) and ended where the policy
+     * forbids the wait. The others (under {@code wait} and {@code ordered}, which only time ends) get a cheap look
+     * that notes whether they wait; the full read in their last {@link #FULL_READS_BEFORE_DEADLINE} names the row
+     * and holder should their time run out.
+     */
     void scan() throws SQLException {
         List<Running> slow = running.values().stream().filter(r -> r.runningMs() >= intervalMs).toList();
         pruneNow();
@@ -227,10 +246,19 @@ public class LockWatch {
         if (slow.isEmpty()) {
             return;
         }
+        Map<Boolean, List<Running>> judged = slow.stream().collect(java.util.stream.Collectors.partitioningBy(Running::judgedNow));
         try (Connection c = db.getConnection()) {
-            for (Seen s : reads.read(c, slow, byBackend(), preparedPriorities)) {
+            if (!judged.get(false).isEmpty()) {
+                Set<Integer> waiting = reads.waitingNow(c, judged.get(false));
+                judged.get(false).stream().filter(r -> waiting.contains(r.backend)).forEach(r -> r.waited = true);
+            }
+            if (judged.get(true).isEmpty()) {
+                return;
+            }
+            for (Seen s : reads.read(c, judged.get(true), byBackend(), preparedPriorities)) {
                 Running r = s.waiter();
                 r.lastSeen = s;
+                r.waited = true;
                 Verdict v = WaitRule.decide(r.policy, r.priority, s.holders(), r.runningMs(), r.budgetMs());
                 if (v.outcome() != Outcome.WAIT) {
                     endWait(r, s, v);

@@ -68,6 +68,17 @@ public final class WaitRule {
         };
     }
 
+    /**
+     * Whether what holds the row can end a wait under the policy. Under {@code wait} and {@code ordered} only the
+     * prepare's time does, so the watch need not read their holders until that time nears.
+     */
+    public static boolean holdersMatter(LockPolicy policy) {
+        return switch (policy) {
+            case WAIT, ORDERED -> false;
+            case NO_WAIT, WAIT_DIE -> true;
+        };
+    }
+
     /** Wait-die: wait only when this order is older than every branch ahead of it. */
     private static Verdict waitDie(Priority me, List<Holder> holders) {
         for (Holder h : holders) {

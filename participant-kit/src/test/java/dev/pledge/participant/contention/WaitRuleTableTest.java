@@ -81,6 +81,24 @@ class WaitRuleTableTest {
         assertThat(a.olderThan(a)).as("an order is not older than itself, so it never waits for its own branch").isFalse();
     }
 
+    /**
+     * The lock watch reads what a prepare waits for only where {@link WaitRule#holdersMatter} says it can end the
+     * wait: so a policy it calls blind to holders must wait behind every holder until its time runs out, and
+     * each other policy must give way to some holder.
+     */
+    @Test
+    void theWatchSkipsReadingHoldersOnlyWhereNoHolderCanEndTheWait() {
+        List<String> kinds = List.of("older-prepared", "older-preparing", "younger-prepared", "younger-preparing",
+                "unknown-prepared", "session");
+        for (LockPolicy policy : LockPolicy.values()) {
+            boolean someGiveWay = kinds.stream().anyMatch(k -> WaitRule.decide(policy, ME, List.of(holder(k)), 10, 1000)
+                    .outcome() != Outcome.WAIT);
+            boolean nullPriorityGivesWay = kinds.stream().anyMatch(k -> WaitRule.decide(policy, null, List.of(holder(k)), 10,
+                    1000).outcome() != Outcome.WAIT);
+            assertThat(WaitRule.holdersMatter(policy)).as(policy.label()).isEqualTo(someGiveWay || nullPriorityGivesWay);
+        }
+    }
+
     private static Holder holder(String kind) {
         return switch (kind) {
             case "older-prepared" -> new Holder("g1", HolderKind.PREPARED, at(1), 50, null);
