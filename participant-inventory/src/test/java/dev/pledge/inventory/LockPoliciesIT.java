@@ -160,7 +160,7 @@ class LockPoliciesIT {
 
         abort(holder);
         assertThat(waiting.join().getString("vote")).isEqualTo("YES");
-        assertThat(lockWaitsCounted("wait")).isEqualTo(counted + 1);
+        assertThat(lockWaitsCounted("wait")).isGreaterThan(counted);
         abort(waiter);
     }
 

@@ -37,7 +37,8 @@ import io.quarkus.runtime.StartupEvent;
  * prepare then votes NO with that {@link Conflict}. A scan every {@code pledge.participant.lock-watch-interval}
  * (10 ms) looks at the prepares that have run longer than that: it reads {@code pg_locks} for those whose policy
  * judges what they wait for, and, under {@code wait} and {@code ordered}, only in the last
- * {@link #FULL_READS_BEFORE_DEADLINE} of a prepare's time; an uncontended prepare is never looked at. The same
+ * {@link #FULL_READS_BEFORE_DEADLINE} (or two intervals, if longer) of a prepare's time; an uncontended prepare is
+ * never looked at. The same
  * reads answer what waits for what ({@link #waits()}), for operators and the dashboard.
  */
 @ApplicationScoped
@@ -76,9 +77,12 @@ public class LockWatch {
             return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos);
         }
 
-        /** Whether its wait must be read in full at every scan: its policy judges holders, or its time nears its end. */
-        boolean judgedNow() {
-            return WaitRule.holdersMatter(policy) || deadlineNanos - System.nanoTime() <= FULL_READS_BEFORE_DEADLINE.toNanos();
+        /**
+         * Whether its wait must be read in full at this scan: its policy judges holders, or its time ends within
+         * {@code windowNanos}.
+         */
+        boolean judgedNow(long windowNanos) {
+            return WaitRule.holdersMatter(policy) || deadlineNanos - System.nanoTime() <= windowNanos;
         }
 
         /** Whether an abort of this branch arrived while it prepared: it must not prepare. */
@@ -108,7 +112,10 @@ public class LockWatch {
     public record Wait(String gid, Priority priority, String policy, long waitingMs, String row, List<Holder> holders) {
     }
 
-    /** How long before a prepare's time ends the watch reads its wait in full at every scan, whatever its policy. */
+    /**
+     * How long before a prepare's time ends the watch reads its wait in full at every scan, whatever its policy; at
+     * least two scan intervals, so that some scan falls in it before the database's own lock timeout ends the wait.
+     */
     static final Duration FULL_READS_BEFORE_DEADLINE = Duration.ofMillis(200);
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -117,6 +124,7 @@ public class LockWatch {
     private final AgroalDataSource db;
     private final ParticipantMetrics metrics;
     private final long intervalMs;
+    private final long fullReadWindowNanos;
     private final LockWaits reads = new LockWaits();
     private ScheduledExecutorService scanner;
     private long lastPrune = System.nanoTime();
@@ -126,6 +134,7 @@ public class LockWatch {
         this.db = db;
         this.metrics = metrics;
         this.intervalMs = Math.max(1, interval.toMillis());
+        this.fullReadWindowNanos = Math.max(FULL_READS_BEFORE_DEADLINE.toNanos(), TimeUnit.MILLISECONDS.toNanos(2 * intervalMs));
     }
 
     void start(@Observes StartupEvent event) {
@@ -236,8 +245,8 @@ public class LockWatch {
      * One pass over the prepares running longer than a scan interval. Those whose policy judges holders, and those
      * whose time nears its end, are read in full ({@code pg_locks}: what each waits for) and ended where the policy
      * forbids the wait. The others (under {@code wait} and {@code ordered}, which only time ends) get a cheap look
-     * that notes whether they wait; the full read in their last {@link #FULL_READS_BEFORE_DEADLINE} names the row
-     * and holder should their time run out.
+     * that notes whether they wait; the full reads near the end of their time ({@link #FULL_READS_BEFORE_DEADLINE})
+     * name the row and holder should their time run out.
      */
     void scan() throws SQLException {
         List<Running> slow = running.values().stream().filter(r -> r.runningMs() >= intervalMs).toList();
@@ -246,7 +255,7 @@ public class LockWatch {
         if (slow.isEmpty()) {
             return;
         }
-        Map<Boolean, List<Running>> judged = slow.stream().collect(java.util.stream.Collectors.partitioningBy(Running::judgedNow));
+        Map<Boolean, List<Running>> judged = slow.stream().collect(java.util.stream.Collectors.partitioningBy(r -> r.judgedNow(fullReadWindowNanos)));
         try (Connection c = db.getConnection()) {
             if (!judged.get(false).isEmpty()) {
                 Set<Integer> waiting = reads.waitingNow(c, judged.get(false));

@@ -70,7 +70,11 @@ public class BranchStore {
         }
     }
 
-    /** The PostgreSQL backend serving the connection, as the server named it when the connection opened (no query). */
+    /**
+     * The PostgreSQL backend serving the connection, as the server named it when the connection opened (no query).
+     * Participants connect to their database directly: behind a pooler such as PgBouncer this would not be the
+     * backend that runs the prepare, and the lock watch could neither see nor end its waits.
+     */
     public int backendPid(Connection c) throws SQLException {
         return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
     }
