@@ -30,10 +30,16 @@ final class StartCommand implements Callable<Integer> {
             ManagedProcess c = ServiceArg.component(stack, name, spec);
             long t0 = System.nanoTime();
             boolean started = c.start();
-            if (started) {
-                audit.record("started " + name + " (pid " + c.runningPid().orElse(-1) + ")");
+            boolean ready = false;
+            try {
+                c.awaitReady(Duration.ofSeconds(120));
+                ready = true;
+            } finally {
+                if (started) { // recorded once it runs as itself: until its launcher has exec'd, its PID is not yet its own
+                    audit.record("started " + name + (ready ? " (pid " + c.runningPid().orElse(-1) + ")"
+                            : " (it did not become ready)"));
+                }
             }
-            c.awaitReady(Duration.ofSeconds(120));
             System.out.printf("  %-21s %s on port %d pid %d%n", name, started
                     ? "ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms," : "already running,", c.port(),
                     c.runningPid().orElse(-1));
