@@ -38,8 +38,7 @@ import io.quarkus.runtime.StartupEvent;
  * (10 ms) looks at the prepares that have run longer than that: it reads {@code pg_locks} for those whose policy
  * judges what they wait for, and, under {@code wait} and {@code ordered}, only in the last
  * {@link #FULL_READS_BEFORE_DEADLINE} (or two intervals, if longer) of a prepare's time; an uncontended prepare is
- * never looked at. The same
- * reads answer what waits for what ({@link #waits()}), for operators and the dashboard.
+ * never looked at. The same reads answer what waits for what ({@link #waits()}), for operators and the dashboard.
  */
 @ApplicationScoped
 public class LockWatch {
@@ -134,7 +133,8 @@ public class LockWatch {
         this.db = db;
         this.metrics = metrics;
         this.intervalMs = Math.max(1, interval.toMillis());
-        this.fullReadWindowNanos = Math.max(FULL_READS_BEFORE_DEADLINE.toNanos(), TimeUnit.MILLISECONDS.toNanos(2 * intervalMs));
+        this.fullReadWindowNanos = Math.max(FULL_READS_BEFORE_DEADLINE.toNanos(),
+                TimeUnit.MILLISECONDS.toNanos(2 * intervalMs));
     }
 
     void start(@Observes StartupEvent event) {
@@ -255,7 +255,8 @@ public class LockWatch {
         if (slow.isEmpty()) {
             return;
         }
-        Map<Boolean, List<Running>> judged = slow.stream().collect(java.util.stream.Collectors.partitioningBy(r -> r.judgedNow(fullReadWindowNanos)));
+        Map<Boolean, List<Running>> judged = slow.stream()
+                .collect(java.util.stream.Collectors.partitioningBy(r -> r.judgedNow(fullReadWindowNanos)));
         try (Connection c = db.getConnection()) {
             if (!judged.get(false).isEmpty()) {
                 Set<Integer> waiting = reads.waitingNow(c, judged.get(false));
