@@ -257,15 +257,17 @@ public class LockWatch {
         }
         Map<Boolean, List<Running>> judged = slow.stream()
                 .collect(java.util.stream.Collectors.partitioningBy(r -> r.judgedNow(fullReadWindowNanos)));
+        List<Running> readInFull = judged.get(true);
+        List<Running> lookedAt = judged.get(false);
         try (Connection c = db.getConnection()) {
-            if (!judged.get(false).isEmpty()) {
-                Set<Integer> waiting = reads.waitingNow(c, judged.get(false));
-                judged.get(false).stream().filter(r -> waiting.contains(r.backend)).forEach(r -> r.waited = true);
+            if (!lookedAt.isEmpty()) {
+                Set<Integer> waiting = reads.waitingNow(c, lookedAt);
+                lookedAt.stream().filter(r -> waiting.contains(r.backend)).forEach(r -> r.waited = true);
             }
-            if (judged.get(true).isEmpty()) {
+            if (readInFull.isEmpty()) {
                 return;
             }
-            for (Seen s : reads.read(c, judged.get(true), byBackend(), preparedPriorities)) {
+            for (Seen s : reads.read(c, readInFull, byBackend(), preparedPriorities)) {
                 Running r = s.waiter();
                 r.lastSeen = s;
                 r.waited = true;
