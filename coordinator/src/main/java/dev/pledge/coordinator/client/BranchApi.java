@@ -2,6 +2,7 @@ package dev.pledge.coordinator.client;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -16,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pledge.common.fencing.Epochs;
 
 /**
- * A participant's protocol endpoints (see participant-kit's BranchResource). Every call that acts on a branch
+ * A participant's protocol endpoints (see participant-kit's BranchResource), called asynchronously. Every call that acts on a branch
  * carries the epoch the transaction is driven under (see {@link Epochs}).
  */
 @Path("/branches/{gid}")
@@ -47,7 +48,7 @@ public interface BranchApi {
     @POST
     @Path("/prepare")
     @Consumes(MediaType.APPLICATION_JSON)
-    BranchReply prepare(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, PrepareBody body);
+    CompletionStage<BranchReply> prepare(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, PrepareBody body);
 
     /** 3PC's can-commit: the operation plus the coordinator to watch and the peers to ask. */
     record CanCommitBody(JsonNode operation, long timeoutMs, String coordinatorUrl, java.util.List<Peer> peers,
@@ -58,30 +59,30 @@ public interface BranchApi {
     }
 
     @jakarta.ws.rs.GET
-    BranchReply state(@PathParam("gid") String gid);
+    CompletionStage<BranchReply> state(@PathParam("gid") String gid);
 
     /** The state, read under the epoch a transaction is driven under: older calls are refused from then on. */
     @jakarta.ws.rs.GET
-    BranchReply state(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+    CompletionStage<BranchReply> state(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/can-commit")
     @Consumes(MediaType.APPLICATION_JSON)
-    BranchReply canCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, CanCommitBody body);
+    CompletionStage<BranchReply> canCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch, CanCommitBody body);
 
     @POST
     @Path("/pre-commit")
-    BranchReply preCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+    CompletionStage<BranchReply> preCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/do-commit")
-    BranchReply doCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+    CompletionStage<BranchReply> doCommit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/commit")
-    BranchReply commit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+    CompletionStage<BranchReply> commit(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 
     @POST
     @Path("/abort")
-    BranchReply abort(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
+    CompletionStage<BranchReply> abort(@PathParam("gid") String gid, @HeaderParam(Epochs.HEADER) long epoch);
 }

@@ -4,15 +4,20 @@ import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
 
-import java.util.function.Supplier;
-
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -24,19 +29,30 @@ import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.BranchApi.PrepareBody;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
+import io.opentelemetry.context.Context;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 /**
- * Calls to participants, one REST client per base URL. Phase-2 messages are retried with backoff: a
- * decided outcome must reach every participant. A participant's 4xx answer is final and not retried; a 412
- * means the call's epoch is stale ({@link #isStaleEpoch}).
+ * Calls to participants, one REST client per base URL, each a pooled keep-alive connection set. Every call is
+ * asynchronous: it is sent from the calling thread and answered on the HTTP client's event loop, so a
+ * transaction's calls go out together with no thread handed each one. Phase-2 messages are retried with
+ * backoff: a decided outcome must reach every participant. A participant's 4xx answer is final and not retried;
+ * a 412 means the call's epoch is stale ({@link #isStaleEpoch}). A failed stage carries the exception itself
+ * (a {@link WebApplicationException} for an answer, a {@link ProcessingException} when none came), never a
+ * {@link CompletionException} around it.
  */
 @ApplicationScoped
 public class ParticipantCalls {
+    private static final TypeLiteral<CompletionStage<BranchReply>> REPLY = new TypeLiteral<>() {
+    };
+
     private final Map<String, BranchApi> clients = new ConcurrentHashMap<>();
-    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final Map<String, TypedGuard<CompletionStage<BranchReply>>> guards = new ConcurrentHashMap<>();
     private final Map<String, String> circuitStates = new ConcurrentHashMap<>();
+    /** Phase 2's retries, around the participant's guard, so each attempt passes its circuit breaker. */
+    private volatile TypedGuard<CompletionStage<BranchReply>> retries;
     private final CoordinatorConfig config;
     private final ParticipantWatch watch;
     private final ServiceIdentity identity;
@@ -51,16 +67,13 @@ public class ParticipantCalls {
     }
 
     /** A vote request to a suspected participant fails at once: it would only hold the others' locks longer. */
-    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
+    public CompletionStage<BranchReply> prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
             BranchApi.Locking locking) {
-        failFastIfSuspected(url);
-        return guarded(url, () -> votedInTime(() -> client(url).prepare(gid, epoch, new PrepareBody(operation, timeoutMs,
-                locking))));
+        return vote(url, () -> client(url).prepare(gid, epoch, new PrepareBody(operation, timeoutMs, locking)));
     }
 
-    public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
-        failFastIfSuspected(url);
-        return guarded(url, () -> votedInTime(() -> client(url).canCommit(gid, epoch, body)));
+    public CompletionStage<BranchReply> canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
+        return vote(url, () -> client(url).canCommit(gid, epoch, body));
     }
 
     /**
@@ -69,15 +82,13 @@ public class ParticipantCalls {
      * breaker, which opens only for participants that cannot be reached. The failure detector's heartbeats
      * judge the paused one.
      */
-    private static BranchReply votedInTime(Supplier<BranchReply> call) {
-        try {
-            return call.get();
-        } catch (ProcessingException e) {
-            if (isTimeout(e)) {
-                throw new NoVoteInTime(e);
-            }
-            throw e;
+    private CompletionStage<BranchReply> vote(String url, Supplier<CompletionStage<BranchReply>> call) {
+        String suspected = suspected(url);
+        if (suspected != null) {
+            return CompletableFuture.failedFuture(new ProcessingException(suspected));
         }
+        return guarded(url, () -> failingWith(call, e -> e instanceof ProcessingException && isTimeout(e)
+                ? new NoVoteInTime(e) : e));
     }
 
     /** A vote that did not come within the read timeout: the participant was reached but did not answer. */
@@ -103,69 +114,155 @@ public class ParticipantCalls {
     }
 
     /**
-     * One guard per participant (SmallRye Fault Tolerance's programmatic Guard): a timeout one second past
-     * the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls failed to reach the
-     * participant, calls fail at once for {@code pledge.coordinator.circuit-breaker-delay} (2 s) instead of each
-     * waiting. Both read as "unreachable" to the protocol. Only transport failures count: an answer of any kind
-     * (a NO over a lock conflict, a 4xx, a 5xx) and a vote that came too late ({@link NoVoteInTime}) do not.
+     * One guard per participant (SmallRye Fault Tolerance's programmatic TypedGuard, on the calling thread): a
+     * timeout one second past the HTTP read timeout, as a backstop, and a circuit breaker: after most of ten calls
+     * failed to reach the participant, calls fail at once for {@code pledge.coordinator.circuit-breaker-delay}
+     * (2 s) instead of each waiting. Both read as "unreachable" to the protocol. Only transport failures count: an
+     * answer of any kind (a NO over a lock conflict, a 4xx, a 5xx) and a vote that came too late
+     * ({@link NoVoteInTime}) do not.
      */
-    private BranchReply guarded(String url, Supplier<BranchReply> call) {
-        Guard guard = guards.computeIfAbsent(url, u -> Guard.create().withDescription("participant " + u)
+    private CompletionStage<BranchReply> guarded(String url, Supplier<CompletionStage<BranchReply>> call) {
+        TypedGuard<CompletionStage<BranchReply>> guard = guards.computeIfAbsent(url, u -> TypedGuard.create(REPLY)
+                .withDescription("participant " + u).with(ParticipantCalls::inPlace)
                 .withTimeout().duration(config.callTimeout().toMillis() + 1000, ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.6)
                 .delay(config.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(2).when(t -> t instanceof ProcessingException || t instanceof TimeoutException)
                 .onStateChange(state -> circuitStates.put(u, state.name())).done()
                 .build());
-        try {
-            return guard.get(call, BranchReply.class);
-        } catch (CircuitBreakerOpenException e) {
-            throw new ProcessingException("circuit breaker is open after repeated failures to reach it (calls fail at once"
-                    + " for " + config.circuitBreakerDelay().toMillis() + " ms)", e);
-        } catch (TimeoutException e) {
-            throw new ProcessingException("no answer within " + (config.callTimeout().toMillis() + 1000) + " ms", e);
-        }
-    }
-
-    private void failFastIfSuspected(String url) {
-        if (watch.stillSuspectedAfterProbe(url)) {
-            double phi = watch.phi(url).orElse(0.0);
-            throw new ProcessingException("suspected down by the failure detector (phi "
-                    + (phi > 1000 ? "> 1000" : String.format("%.1f", phi)) + "), not asked");
-        }
-    }
-
-    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply preCommit(String url, String gid, long epoch) {
-        return guarded(url, () -> client(url).preCommit(gid, epoch));
-    }
-
-    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply doCommit(String url, String gid, long epoch) {
-        return guarded(url, () -> client(url).doCommit(gid, epoch));
-    }
-
-    /** A branch's state as its participant sees it; a 404 means it never prepared. */
-    public BranchReply state(String url, String gid) {
-        return guarded(url, () -> client(url).state(gid));
+        return failingWith(() -> guard.get(call), e -> e instanceof CircuitBreakerOpenException
+                ? new ProcessingException("circuit breaker is open after repeated failures to reach it (calls fail at"
+                        + " once for " + config.circuitBreakerDelay().toMillis() + " ms)", e)
+                : e instanceof TimeoutException
+                        ? new ProcessingException("no answer within " + (config.callTimeout().toMillis() + 1000) + " ms", e)
+                        : e);
     }
 
     /**
-     * A branch's state, read under an epoch: the participant raises its fence first, so no call of an older
-     * epoch (a frozen replica's late pre-commit) can change the branch after this read.
+     * The call's stage, its failure replaced as given and unwrapped, so that whoever looks at the stage (a guard
+     * deciding whether to retry, a caller) sees the exception itself. A call that throws fails its stage.
+     */
+    private static CompletionStage<BranchReply> failingWith(Supplier<CompletionStage<BranchReply>> call,
+            UnaryOperator<Throwable> replace) {
+        CompletableFuture<BranchReply> out = new CompletableFuture<>();
+        CompletionStage<BranchReply> sent;
+        try {
+            sent = call.get();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, e) -> {
+            if (e == null) {
+                out.complete(reply);
+            } else {
+                out.completeExceptionally(replace.apply(asCallFailure(unwrapped(e))));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * What a call failed with, as the blocking client would throw it: an answer's {@link WebApplicationException}
+     * or a {@link ProcessingException}, which the asynchronous client leaves out around a transport's own failure
+     * (Vert.x's time-out, a refused connection).
+     */
+    private static Throwable asCallFailure(Throwable e) {
+        return e instanceof WebApplicationException || e instanceof ProcessingException || e instanceof NoVoteInTime
+                || e instanceof CircuitBreakerOpenException || e instanceof TimeoutException
+                ? e : new ProcessingException(e.getMessage(), e);
+    }
+
+    /** The failure inside a {@link CompletionException} or {@link ExecutionException}. */
+    public static Throwable unwrapped(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Why a vote request is not sent: the failure detector suspects the participant still, after a probe. */
+    private String suspected(String url) {
+        if (!watch.stillSuspectedAfterProbe(url)) {
+            return null;
+        }
+        double phi = watch.phi(url).orElse(0.0);
+        return "suspected down by the failure detector (phi " + (phi > 1000 ? "> 1000" : String.format("%.1f", phi))
+                + "), not asked";
+    }
+
+    /**
+     * Runs a guarded call on the calling thread and hands its end on where it comes (the HTTP client's event
+     * loop). Without an executor of its own a guard that is called on a Vert.x thread (a request's worker thread)
+     * would deliver each end to that thread's context: one more thread hand-off per call.
+     */
+    private static <T> void inPlace(TypedGuard.Builder<T> guard) {
+        guard.withThreadOffload(true).withThreadOffloadExecutor(Runnable::run);
+    }
+
+    /** Built on first use: the guards come from the running application. */
+    private TypedGuard<CompletionStage<BranchReply>> retried() {
+        TypedGuard<CompletionStage<BranchReply>> r = retries;
+        if (r == null) {
+            r = TypedGuard.create(REPLY).withDescription("phase-2 message").with(ParticipantCalls::inPlace)
+                    .withRetry().maxRetries(4).delay(100, ChronoUnit.MILLIS).jitter(50, ChronoUnit.MILLIS)
+                    .abortOn(ClientErrorException.class).done()
+                    .build();
+            retries = r;
+        }
+        return r;
+    }
+
+    /**
+     * A phase-2 message, retried; each attempt carries the trace of the transaction it belongs to, also when the
+     * guard's timer thread makes it.
+     */
+    private CompletionStage<BranchReply> retried(Supplier<CompletionStage<BranchReply>> call, String url) {
+        return retried().get(Context.current().wrapSupplier(() -> guarded(url, call)));
+    }
+
+    public CompletionStage<BranchReply> preCommit(String url, String gid, long epoch) {
+        return retried(() -> client(url).preCommit(gid, epoch), url);
+    }
+
+    public CompletionStage<BranchReply> doCommit(String url, String gid, long epoch) {
+        return retried(() -> client(url).doCommit(gid, epoch), url);
+    }
+
+    public CompletionStage<BranchReply> commit(String url, String gid, long epoch) {
+        return retried(() -> client(url).commit(gid, epoch), url);
+    }
+
+    public CompletionStage<BranchReply> abort(String url, String gid, long epoch) {
+        return retried(() -> client(url).abort(gid, epoch), url);
+    }
+
+    /** A branch's state as its participant sees it, waiting for it; a 404 means it never prepared. */
+    public BranchReply state(String url, String gid) {
+        return awaited(guarded(url, () -> client(url).state(gid)));
+    }
+
+    /**
+     * A branch's state, read under an epoch, waiting for it: the participant raises its fence first, so no call of
+     * an older epoch (a frozen replica's late pre-commit) can change the branch after this read.
      */
     public BranchReply state(String url, String gid, long epoch) {
-        return guarded(url, () -> client(url).state(gid, epoch));
+        return awaited(guarded(url, () -> client(url).state(gid, epoch)));
     }
 
-    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply commit(String url, String gid, long epoch) {
-        return guarded(url, () -> client(url).commit(gid, epoch));
-    }
-
-    @Retry(maxRetries = 4, delay = 100, delayUnit = ChronoUnit.MILLIS, jitter = 50, abortOn = ClientErrorException.class)
-    public BranchReply abort(String url, String gid, long epoch) {
-        return guarded(url, () -> client(url).abort(gid, epoch));
+    /**
+     * Waits for a call's answer, on a thread that may block (never the event loop), and throws what it failed
+     * with.
+     */
+    public static BranchReply awaited(CompletionStage<BranchReply> call) {
+        try {
+            return call.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (unwrapped(e) instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** A participant refused the call because a newer epoch of the transaction has reached it: another replica drives it. */
@@ -178,6 +275,9 @@ public class ParticipantCalls {
                 .baseUri(URI.create(u))
                 .connectTimeout(2, TimeUnit.SECONDS)
                 .readTimeout(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .property(QuarkusRestClientProperties.KEEP_ALIVE_ENABLED, true)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.connectionsPerParticipant())
+                .property(QuarkusRestClientProperties.HTTP2, config.participantHttp2())
                 .register(new Bearer(identity, audience(u)))
                 .build(BranchApi.class));
     }

@@ -20,6 +20,17 @@ public interface CoordinatorConfig {
     Duration circuitBreakerDelay();
 
     /**
+     * Keep-alive connections to each participant: the most calls in flight to it at once (more wait for a free
+     * connection, inside their time).
+     */
+    @WithDefault("64")
+    int connectionsPerParticipant();
+
+    /** Calls to participants over HTTP/2 (cleartext, upgraded from HTTP/1.1), many on one connection. */
+    @WithDefault("false")
+    boolean participantHttp2();
+
+    /**
      * How prepares (2PC) and can-commits (3PC) treat a row another branch holds: {@code ordered}, {@code wait-die},
      * {@code no-wait}, or {@code wait}, which lets a distributed deadlock form (docs/protocol-2pc.md). Sent with
      * every prepare, so every participant applies this coordinator's policy.
@@ -72,10 +83,6 @@ public interface CoordinatorConfig {
     /** How often recovery looks for unfinished transactions. */
     @WithDefault("2s")
     Duration recoveryInterval();
-
-    /** Threads that make participant calls (votes, pre-commits, decisions): the most calls in flight at once. */
-    @WithDefault("64")
-    int callThreads();
 
     /** Threads that run recovery passes: the most unfinished transactions recovered at once. */
     @WithDefault("16")

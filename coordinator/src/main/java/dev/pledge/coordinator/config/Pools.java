@@ -13,38 +13,19 @@ import jakarta.inject.Named;
 import io.opentelemetry.context.Context;
 
 /**
- * The coordinator's two thread pools of its own. Work that waits for other work must never share a pool
- * with it: with every thread of a pool waiting for tasks queued behind them, nothing runs again.
- * <ul>
- *   <li>{@value #CALLS}: one participant call each (a vote, a pre-commit, a decision). These tasks wait
- *       for nothing but the network, so whoever waits for them (a request thread, a recovery pass) always
- *       sees them finish;</li>
- *   <li>{@value #RECOVERY}: one recovery pass per unfinished transaction, which waits for its calls. A
- *       backlog of thousands queues here instead of taking every request thread.</li>
- * </ul>
- * Both carry the submitter's trace context into their tasks, so a participant call is traced as part of the
- * order that asked for it.
+ * The coordinator's thread pool of its own, {@value #RECOVERY}: one recovery pass per unfinished transaction,
+ * which waits for its participant calls (those are answered on the HTTP client's event loop, never in this
+ * pool). A backlog of thousands queues here instead of taking every request thread. It carries the submitter's
+ * trace context into its tasks, so a pass's calls are traced as part of the order they finish.
  */
 public final class Pools {
-    public static final String CALLS = "participant-calls";
     public static final String RECOVERY = "recovery-passes";
-
-    @Produces
-    @ApplicationScoped
-    @Named(CALLS)
-    ExecutorService calls(CoordinatorConfig config) {
-        return Context.taskWrapping(Executors.newFixedThreadPool(config.callThreads(), named(CALLS)));
-    }
 
     @Produces
     @ApplicationScoped
     @Named(RECOVERY)
     ExecutorService recovery(CoordinatorConfig config) {
         return Context.taskWrapping(Executors.newFixedThreadPool(config.recoveryThreads(), named(RECOVERY)));
-    }
-
-    void close(@Disposes @Named(CALLS) ExecutorService pool) {
-        pool.shutdownNow();
     }
 
     void closeRecovery(@Disposes @Named(RECOVERY) ExecutorService pool) {

@@ -4,17 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
-import dev.pledge.coordinator.config.Pools;
 import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.common.fencing.Epochs;
 import dev.pledge.common.idempotency.IdempotencyKey;
@@ -29,6 +25,7 @@ import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
+import dev.pledge.coordinator.service.Arrivals.Arrival;
 
 /**
  * Three-phase commit, coordinator side: can-commit (the vote; participants prepare for real and learn
@@ -52,9 +49,6 @@ public class ThreePhaseCommit {
     CrashPoints crashPoints;
     @Inject
     CoordinatorConfig config;
-    @Inject
-    @Named(Pools.CALLS)
-    ExecutorService executor;
 
     /**
      * Runs one attempt at an order, a global transaction.
@@ -119,20 +113,31 @@ public class ThreePhaseCommit {
                 "no participant was pre-committed, so none can have committed (termination rule)"));
     }
 
-    /** Sends pre-commit to every branch not yet pre-committed; once all acknowledged, commits. */
+    /** Sends pre-commit to every branch not yet pre-committed, all at once; once all acknowledged, commits. */
     private boolean preCommitAll(Snapshot tx) {
         UUID id = tx.id();
-        AtomicBoolean first = new AtomicBoolean(true);
-        List<CompletableFuture<DecisionLog.Ack>> pending = new ArrayList<>();
+        Arrivals<BranchSpec> arrivals = new Arrivals<>();
+        long t0 = System.nanoTime();
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!List.of("PRECOMMITTED", "COMMITTED").contains(tx.branchStates().get(i))) {
-                pending.add(CompletableFuture.supplyAsync(() -> preCommit(id, tx.epoch(), b, first), executor));
+                String gid = DecisionLog.gid(id, b.participant());
+                log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
+                arrivals.expect(b, calls.preCommit(b.url(), gid, tx.epoch()));
             }
         }
-        List<DecisionLog.Ack> acks = pending.stream().map(CompletableFuture::join).toList();
-        if (acks.contains(null)) {
-            log.recordAcks(id, tx.epoch(), acks.stream().filter(java.util.Objects::nonNull).toList());
+        List<DecisionLog.Ack> acks = new ArrayList<>();
+        boolean unacknowledged = false;
+        for (Arrival<BranchSpec> a = arrivals.next(); a != null; a = arrivals.next()) {
+            DecisionLog.Ack ack = preCommitted(id, tx.epoch(), a, TimeUnit.NANOSECONDS.toMillis(a.at() - t0), acks.isEmpty());
+            if (ack == null) {
+                unacknowledged = true;
+            } else {
+                acks.add(ack);
+            }
+        }
+        if (unacknowledged) {
+            log.recordAcks(id, tx.epoch(), acks);
             return false; // recovery repeats the pre-commits
         }
         Snapshot committing = log.precommitted(id, tx.epoch(), acks);
@@ -140,23 +145,23 @@ public class ThreePhaseCommit {
         return phaseTwo.complete(committing);
     }
 
-    /** @return the branch's acknowledgement, or null when it gave none */
-    private DecisionLog.Ack preCommit(UUID id, long epoch, BranchSpec b, AtomicBoolean first) {
-        String gid = DecisionLog.gid(id, b.participant());
-        log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
-        long t0 = System.nanoTime();
-        try {
-            BranchReply reply = calls.preCommit(b.url(), gid, epoch);
-            log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + reply.state(), Calls.millisSince(t0));
-            if (first.getAndSet(false)) {
+    /** @return the branch's acknowledgement, or null when it gave none; the first one reaches its crash point */
+    private DecisionLog.Ack preCommitted(UUID id, long epoch, Arrival<BranchSpec> a, long millis, boolean first) {
+        BranchSpec b = a.key();
+        if (a.failure() == null) {
+            log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + a.reply().state(), millis);
+            if (first) {
                 crashPoints.hit("after-first-precommit");
             }
-            return new DecisionLog.Ack(b.participant(), reply.state());
-        } catch (WebApplicationException | ProcessingException e) {
-            log.event(id, TxEvent.Kind.ERROR, b.participant(), ParticipantCalls.isStaleEpoch(e) ? Calls.fenced(epoch)
-                    : "no ack for pre-commit after retries: " + Calls.describe(e, "pre-commit", b.url()), Calls.millisSince(t0));
-            return null;
+            return new DecisionLog.Ack(b.participant(), a.reply().state());
         }
+        RuntimeException e = a.failure();
+        if (!(e instanceof WebApplicationException) && !(e instanceof ProcessingException)) {
+            throw e;
+        }
+        log.event(id, TxEvent.Kind.ERROR, b.participant(), ParticipantCalls.isStaleEpoch(e) ? Calls.fenced(epoch)
+                : "no ack for pre-commit after retries: " + Calls.describe(e, "pre-commit", b.url()), millis);
+        return null;
     }
 
     /** Read under the epoch: from then on the branch refuses calls of older epochs (a frozen replica's). */

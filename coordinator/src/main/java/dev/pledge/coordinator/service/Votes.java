@@ -5,16 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
@@ -28,17 +25,17 @@ import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.config.CoordinatorConfig;
-import dev.pledge.coordinator.config.Pools;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.metrics.CoordinatorMetrics;
 import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision.Vote;
+import dev.pledge.coordinator.service.Arrivals.Arrival;
 
 /**
  * The voting phase both protocols share: ask every branch (2PC prepare, 3PC can-commit) within the
- * transaction's timeout, in parallel, or one after another in participant order under the {@code ordered} lock
+ * transaction's timeout, all at once (the answers are taken on the asking thread as they arrive), or one after another in participant order under the {@code ordered} lock
  * policy. No answer in time counts as NO. Each participant is given a little less time than the coordinator
  * listens, so a participant that waits for a lock answers NO before the coordinator gives up on it. Each answer
  * goes on the timeline as it arrives; the votes themselves are logged with the decision made from them.
@@ -49,7 +46,7 @@ public class Votes {
     /** Sends the vote request for one branch; {@code budgetMs} is how long the participant may take to vote. */
     @FunctionalInterface
     public interface Request {
-        BranchReply send(BranchSpec branch, String gid, JsonNode operation, long budgetMs);
+        CompletionStage<BranchReply> send(BranchSpec branch, String gid, JsonNode operation, long budgetMs);
     }
 
     /**
@@ -63,64 +60,48 @@ public class Votes {
     @Inject
     CrashPoints crashPoints;
     @Inject
-    @Named(Pools.CALLS)
-    ExecutorService executor;
-    @Inject
     ObjectMapper json;
     @Inject
     CoordinatorMetrics metrics;
     @Inject
     CoordinatorConfig config;
 
+    /** A vote request on its way: when it left and how long the participant was given. */
+    private record Asked(BranchSpec branch, long sentAt, long budgetMs) {
+    }
+
     /** @param policy under {@code ordered}, the branches are asked one at a time in participant order */
     public List<Vote> gather(UUID id, List<BranchSpec> branches, Duration timeout, String message, LockPolicy policy,
             Request request) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        AtomicBoolean first = new AtomicBoolean(true);
         if (policy.sequential()) {
-            return inOrder(id, branches, message, timeout, request, deadline, first);
+            return inOrder(id, branches, message, timeout, request, deadline);
         }
-        List<CompletableFuture<Vote>> pending = new ArrayList<>();
-        CompletableFuture<Vote> firstNo = new CompletableFuture<>();
+        Arrivals<Asked> arrivals = new Arrivals<>();
         for (BranchSpec b : branches) {
-            CompletableFuture<Vote> vote = CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
-                    executor);
-            vote.thenAccept(v -> {
-                if (!v.yes()) {
-                    firstNo.complete(v);
-                }
-            });
-            pending.add(vote);
+            ask(id, b, message, request, deadline, arrivals);
         }
-        awaitAllOrANo(pending, firstNo, deadline);
+        Map<BranchSpec, Vote> answered = new HashMap<>();
+        Vote firstNo = null;
+        for (Arrival<Asked> a = arrivals.next(deadline); a != null; a = firstNo == null ? arrivals.next(deadline) : null) {
+            Vote v = taken(id, message, a, answered.isEmpty());
+            answered.put(a.key().branch(), v);
+            if (!v.yes()) {
+                firstNo = v; // the transaction aborts whatever the others say: a prepare waiting for a lock is not waited for
+            }
+        }
+        for (Arrival<Asked> a : arrivals.stop(late -> received(id, message, late))) {
+            answered.put(a.key().branch(), received(id, message, a));
+        }
         List<Vote> votes = new ArrayList<>();
-        for (int i = 0; i < branches.size(); i++) {
-            CompletableFuture<Vote> f = pending.get(i);
-            votes.add(f.isDone() || !firstNo.isDone() ? await(id, branches.get(i), message, timeout, f, deadline)
-                    : Vote.notAwaited(branches.get(i).participant(), "not awaited: " + firstNo.join().participant()
+        for (BranchSpec b : branches) {
+            Vote v = answered.get(b);
+            votes.add(v != null ? v : firstNo == null ? noVoteInTime(id, b, message, timeout)
+                    : Vote.notAwaited(b.participant(), "not awaited: " + firstNo.participant()
                             + " voted NO, so the transaction aborts (and its prepare here is cancelled)"));
         }
         votes.stream().filter(v -> !v.skipped()).forEach(v -> metrics.vote(v.participant(), v)); // not a late answer
         return votes;
-    }
-
-    /**
-     * Waits until every branch voted, one voted NO (the transaction aborts whatever the others say, so a prepare
-     * still waiting for a lock is not waited for: the abort cancels it and frees what the others hold), or the
-     * deadline passed.
-     */
-    private static void awaitAllOrANo(List<CompletableFuture<Vote>> pending, CompletableFuture<Vote> firstNo, long deadline) {
-        try {
-            CompletableFuture.anyOf(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), firstNo)
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // each vote still missing is counted as none below
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a vote failed unexpectedly", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for votes", e);
-        }
     }
 
     /**
@@ -129,7 +110,7 @@ public class Votes {
      * hold nothing, and their NO says so. The votes come back in the order asked.
      */
     private List<Vote> inOrder(UUID id, List<BranchSpec> branches, String message, Duration timeout, Request request,
-            long deadline, AtomicBoolean first) {
+            long deadline) {
         List<Vote> votes = new ArrayList<>();
         Vote refused = null;
         for (BranchSpec b : branches.stream().sorted(Comparator.comparing(BranchSpec::participant)).toList()) {
@@ -138,8 +119,16 @@ public class Votes {
                         + " (ordered prepares)"));
                 continue;
             }
-            Vote v = await(id, b, message, timeout, CompletableFuture.supplyAsync(() -> ask(id, b, message, request, deadline, first),
-                    executor), deadline);
+            Arrivals<Asked> arrivals = new Arrivals<>();
+            ask(id, b, message, request, deadline, arrivals);
+            Arrival<Asked> a = arrivals.next(deadline);
+            Vote v;
+            if (a == null) {
+                arrivals.stop(late -> received(id, message, late));
+                v = noVoteInTime(id, b, message, timeout);
+            } else {
+                v = taken(id, message, a, votes.isEmpty());
+            }
             metrics.vote(v.participant(), v);
             votes.add(v);
             if (!v.yes()) {
@@ -149,51 +138,61 @@ public class Votes {
         return votes;
     }
 
-    private Vote await(UUID id, BranchSpec b, String message, Duration timeout, CompletableFuture<Vote> future,
-            long deadline) {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            Vote none = Vote.none(b.participant(), "no vote on the " + message + " before the transaction's time of "
-                    + timeout.toMillis() + " ms ran out (the participant was asked to answer sooner, so it was slow or"
-                    + " unreachable)");
-            log.event(id, TxEvent.Kind.ERROR, b.participant(), none.reason(), null);
-            return none;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for votes", e);
-        }
+    /** No answer before the transaction's time ran out: counted as no vote, and said on the timeline. */
+    private Vote noVoteInTime(UUID id, BranchSpec b, String message, Duration timeout) {
+        Vote none = Vote.none(b.participant(), "no vote on the " + message + " before the transaction's time of "
+                + timeout.toMillis() + " ms ran out (the participant was asked to answer sooner, so it was slow or"
+                + " unreachable)");
+        log.event(id, TxEvent.Kind.ERROR, b.participant(), none.reason(), null);
+        return none;
     }
 
-    private Vote ask(UUID id, BranchSpec b, String message, Request request, long deadline, AtomicBoolean first) {
+    /** Sends one branch's vote request, its answer to come among the arrivals. */
+    private void ask(UUID id, BranchSpec b, String message, Request request, long deadline, Arrivals<Asked> arrivals) {
         String gid = DecisionLog.gid(id, b.participant());
         log.event(id, TxEvent.Kind.SEND, b.participant(), message + " " + gid, null);
-        long t0 = System.nanoTime();
-        Vote vote;
         long budgetMs = participantBudget(deadline);
+        JsonNode operation;
         try {
-            BranchReply reply = request.send(b, gid, json.readTree(b.operationJson()), budgetMs);
-            vote = "YES".equals(reply.vote()) ? Vote.yes(b.participant())
-                    : reply.conflict() != null ? Vote.conflict(b.participant(), reply.reason())
-                    : Vote.no(b.participant(), reply.reason());
-        } catch (WebApplicationException e) {
-            String why = "refused the " + message + ": " + Calls.describe(e, message, b.url());
-            vote = e.getResponse().getStatus() < 500 ? Vote.no(b.participant(), why) : Vote.none(b.participant(), why);
-        } catch (ParticipantCalls.NoVoteInTime e) {
-            vote = Vote.none(b.participant(), "no vote on the " + message + " within " + Calls.millisSince(t0)
-                    + " ms: the participant was reached and asked to answer within " + budgetMs + " ms, but did not");
-        } catch (ProcessingException e) {
-            vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e, message, b.url()));
+            operation = json.readTree(b.operationJson());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("logged operation is not JSON", e);
         }
-        log.event(id, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, b.participant(),
-                onTimeline(vote), Calls.millisSince(t0));
-        if (first.getAndSet(false)) {
+        Asked asked = new Asked(b, System.nanoTime(), budgetMs);
+        arrivals.expect(asked, request.send(b, gid, operation, budgetMs));
+    }
+
+    /** An answer taken while votes are gathered; the first one taken reaches the crash point after it. */
+    private Vote taken(UUID id, String message, Arrival<Asked> a, boolean first) {
+        Vote vote = received(id, message, a);
+        if (first) {
             crashPoints.hit("after-first-prepare");
         }
+        return vote;
+    }
+
+    /** The vote an answer gives, put on the timeline (a late one too). */
+    private Vote received(UUID id, String message, Arrival<Asked> a) {
+        BranchSpec b = a.key().branch();
+        long millis = TimeUnit.NANOSECONDS.toMillis(a.at() - a.key().sentAt());
+        Vote vote;
+        if (a.failure() == null) {
+            BranchReply reply = a.reply();
+            vote = "YES".equals(reply.vote()) ? Vote.yes(b.participant())
+                    : reply.conflict() != null ? Vote.conflict(b.participant(), reply.reason())
+                    : Vote.no(b.participant(), reply.reason());
+        } else if (a.failure() instanceof WebApplicationException e) {
+            String why = "refused the " + message + ": " + Calls.describe(e, message, b.url());
+            vote = e.getResponse().getStatus() < 500 ? Vote.no(b.participant(), why) : Vote.none(b.participant(), why);
+        } else if (a.failure() instanceof ParticipantCalls.NoVoteInTime) {
+            vote = Vote.none(b.participant(), "no vote on the " + message + " within " + millis
+                    + " ms: the participant was reached and asked to answer within " + a.key().budgetMs() + " ms, but did not");
+        } else if (a.failure() instanceof ProcessingException e) {
+            vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e, message, b.url()));
+        } else {
+            throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", a.failure());
+        }
+        log.event(id, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, b.participant(), onTimeline(vote), millis);
         return vote;
     }
 

@@ -1,6 +1,8 @@
 package dev.pledge.coordinator.service;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -27,37 +29,37 @@ final class FakeCalls extends ParticipantCalls {
     }
 
     @Override
-    public BranchReply prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
+    public CompletionStage<BranchReply> prepare(String url, String gid, long epoch, JsonNode operation, long timeoutMs,
             BranchApi.Locking locking) {
-        return call("prepare", gid, epoch, () -> world.participants().vote(gid));
+        return answered("prepare", gid, epoch, () -> world.participants().vote(gid));
     }
 
     @Override
-    public BranchReply canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
-        return call("can-commit", gid, epoch, () -> world.participants().vote(gid));
+    public CompletionStage<BranchReply> canCommit(String url, String gid, long epoch, BranchApi.CanCommitBody body) {
+        return answered("can-commit", gid, epoch, () -> world.participants().vote(gid));
     }
 
     @Override
-    public BranchReply preCommit(String url, String gid, long epoch) {
+    public CompletionStage<BranchReply> preCommit(String url, String gid, long epoch) {
         requireLogged("pre-commit", gid, epoch, Set.of(TxState.PRECOMMITTING, TxState.COMMITTING, TxState.COMMITTED));
-        return call("pre-commit", gid, epoch, () -> world.participants().preCommit(gid));
+        return answered("pre-commit", gid, epoch, () -> world.participants().preCommit(gid));
     }
 
     @Override
-    public BranchReply doCommit(String url, String gid, long epoch) {
+    public CompletionStage<BranchReply> doCommit(String url, String gid, long epoch) {
         return commit(url, gid, epoch);
     }
 
     @Override
-    public BranchReply commit(String url, String gid, long epoch) {
+    public CompletionStage<BranchReply> commit(String url, String gid, long epoch) {
         requireLogged("commit", gid, epoch, Set.of(TxState.COMMITTING, TxState.COMMITTED));
-        return call("commit", gid, epoch, () -> world.participants().commit(gid));
+        return answered("commit", gid, epoch, () -> world.participants().commit(gid));
     }
 
     @Override
-    public BranchReply abort(String url, String gid, long epoch) {
+    public CompletionStage<BranchReply> abort(String url, String gid, long epoch) {
         requireLogged("abort", gid, epoch, Set.of(TxState.ABORTING, TxState.ABORTED));
-        return call("abort", gid, epoch, () -> world.participants().abort(gid));
+        return answered("abort", gid, epoch, () -> world.participants().abort(gid));
     }
 
     @Override
@@ -86,6 +88,19 @@ final class FakeCalls extends ParticipantCalls {
         TxState logged = tx.state;
         if (epoch == tx.epoch && !allowed.contains(logged) && !tx.lostUnder(epoch, allowed)) {
             world.violation(message + " sent to " + gid + " while the log says " + logged);
+        }
+    }
+
+    /**
+     * A call's answer as the real client gives it, a completed stage; a crash of the calling process (the
+     * simulation's own exception) is thrown at once, as a halted process sends nothing more.
+     */
+    private CompletionStage<BranchReply> answered(String message, String gid, Long epoch,
+            java.util.function.Supplier<BranchReply> effect) {
+        try {
+            return CompletableFuture.completedFuture(call(message, gid, epoch, effect));
+        } catch (ProcessingException | WebApplicationException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

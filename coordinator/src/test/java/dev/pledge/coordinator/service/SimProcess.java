@@ -51,14 +51,12 @@ final class SimProcess {
         votes.log = log;
         votes.metrics = metrics;
         votes.crashPoints = points;
-        votes.executor = inline;
         votes.json = new ObjectMapper();
         votes.config = config(node);
 
         PhaseTwo phaseTwo = new PhaseTwo();
         phaseTwo.log = log;
         phaseTwo.calls = calls;
-        phaseTwo.executor = inline;
         phaseTwo.crashPoints = points;
         phaseTwo.metrics = metrics;
 
@@ -76,7 +74,6 @@ final class SimProcess {
         threePhase.inFlight = inFlight;
         threePhase.crashPoints = points;
         threePhase.config = config(node);
-        threePhase.executor = inline;
 
         recovery.log = log;
         recovery.phaseTwo = phaseTwo;
