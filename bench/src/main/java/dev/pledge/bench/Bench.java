@@ -53,7 +53,7 @@ public final class Bench {
         Files.createDirectories(dir);
         Databases dbs = Databases.of(stack);
         int most = settings.clients().stream().max(Integer::compare).orElseThrow();
-        BenchData.reset(dbs, settings.skus(), most);
+        BenchData.reset(dbs, settings.skus(), settings.sharedAccounts() ? settings.accounts() : most);
         Costs costs = new Costs(dbs, List.of(url(Stack.COORDINATOR), url(Stack.INVENTORY), url(Stack.PAYMENT),
                 url(Stack.SAGA_ORCHESTRATOR)), () -> CpuTime.read(stack));
         boolean fsync = costs.fsync();
@@ -66,7 +66,7 @@ public final class Bench {
         progress.println("Measuring the idle stack's CPU for " + BACKGROUND.toSeconds()
                 + " s: it is taken out of every row's CPU per order.");
         Costs.Background background = costs.measureBackground(BACKGROUND);
-        Workload workload = new Workload(settings.skus(), progress);
+        Workload workload = new Workload(settings.skus(), settings.accounts(), progress);
         List<Measurement> rows = new ArrayList<>();
         // Narayana's transaction log: the stack's state, not the run's results
         Path narayanaStore = stack.config().stateDir().resolve("bench-narayana-object-store");
@@ -103,8 +103,8 @@ public final class Bench {
             case "2pc", "3pc" -> new HttpOrders(name, url(Stack.COORDINATOR));
             case "saga" -> new HttpOrders(name, url(Stack.SAGA_ORCHESTRATOR));
             case "local" -> new LocalCommits(dbs);
-            case "2pc-floor" -> new ProtocolFloor(dbs, false);
-            case "3pc-floor" -> new ProtocolFloor(dbs, true);
+            case "2pc-floor" -> new ProtocolFloor(dbs, false, settings.sharedAccounts());
+            case "3pc-floor" -> new ProtocolFloor(dbs, true, settings.sharedAccounts());
             case "saga-floor" -> new SagaFloor(dbs, stack.kafka().login(KafkaLogin.OPERATOR));
             case "narayana" -> new NarayanaXa(dbs, narayanaStore);
             default -> throw new IllegalArgumentException("unknown target " + name);

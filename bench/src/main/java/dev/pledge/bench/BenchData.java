@@ -14,7 +14,7 @@ import dev.pledge.chaos.check.Databases.Db;
 
 /**
  * The rows the benchmark orders against, reset before each run: {@code skus} products with stock enough for
- * any run, and one account per client, so products are the only rows that orders contend for. The floors
+ * any run, and the accounts (one per client unless the clients share fewer), with balance enough for any run. The floors
  * keep their logs in a table of their own ({@code bench_floor_log}) in each database, never in the services'
  * tables, and prepared transactions an interrupted earlier run left behind are rolled back.
  */
@@ -37,7 +37,7 @@ public final class BenchData {
     }
 
     /** Products and accounts at full stock and balance, floor logs empty, nothing left prepared. */
-    public static void reset(Databases dbs, int skus, int clients) throws SQLException {
+    public static void reset(Databases dbs, int skus, int accounts) throws SQLException {
         try (Connection c = dbs.connect(Db.INVENTORY)) {
             rollBackLeftovers(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO products (sku, name, stock) VALUES (?, ?, ?)"
@@ -56,7 +56,7 @@ public final class BenchData {
             rollBackLeftovers(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, owner, balance) VALUES (?, ?, ?)"
                     + " ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance")) {
-                for (int i = 0; i < clients; i++) {
+                for (int i = 0; i < accounts; i++) {
                     ps.setString(1, account(i));
                     ps.setString(2, "Benchmark client " + (i + 1));
                     ps.setBigDecimal(3, BALANCE);

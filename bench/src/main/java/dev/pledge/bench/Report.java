@@ -35,6 +35,7 @@ public final class Report {
         s.put("durationS", settings.duration().toSeconds());
         s.put("warmupS", settings.warmup().toSeconds());
         s.put("skus", settings.skus());
+        s.put("accounts", settings.accounts()); // 0: one per client
         ObjectNode idle = root.putObject("backgroundCpuMsPerSecond");
         background.cpuMsPerSecond().forEach((process, v) -> idle.put(process, round(v)));
         idle.put("total", round(background.total()));

@@ -17,7 +17,8 @@ import org.HdrHistogram.Recorder;
  * failed order counts as an error, not as a latency. Costs are read before the clients start and once the
  * target is closed and the databases have reported, and divided by every order of the run. Product
  * {@code i % skus} and the client's own account, so the number of products sets the contention. The
- * target is closed here.
+ * target is closed here. With {@code accounts} given, client {@code c} pays from account {@code c % accounts}:
+ * one product and one account put every order on the same two rows.
  */
 public final class Workload {
     private static final long HIGHEST_US = Duration.ofMinutes(2).toNanos() / 1000;
@@ -25,10 +26,13 @@ public final class Workload {
     private static final Duration STUCK = Duration.ofSeconds(60);
 
     private final int skus;
+    private final int accounts;
     private final PrintStream progress;
 
-    public Workload(int skus, PrintStream progress) {
+    /** @param accounts accounts the clients share, or 0 for one account per client */
+    public Workload(int skus, int accounts, PrintStream progress) {
         this.skus = skus;
+        this.accounts = accounts;
         this.progress = progress;
     }
 
@@ -47,7 +51,7 @@ public final class Workload {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int c = 0; c < clients; c++) {
-            String account = BenchData.account(c);
+            String account = BenchData.account(accounts == 0 ? c : c % accounts);
             Thread t = new Thread(() -> {
                 while (true) {
                     boolean counted = counting.get();

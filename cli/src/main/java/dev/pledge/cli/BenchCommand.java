@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
                 "  saga-floor  (c) the saga's local commits and Kafka request/reply round trips, issued directly",
                 "  narayana    (d) Narayana JTA coordinating the two databases as XA resources in one JVM",
                 "Clients run closed loops: each sends an order, waits for its end, sends the next. Each order takes",
-                "one unit of one of --skus bench products (fewer means more contention) from the client's own account.",
+                "one unit of one of --skus bench products (fewer means more contention) from the client's own account,",
+                "or from one of --accounts shared ones: --skus 1 --accounts 1 puts every order on the same two rows.",
                 "Results: bench-results/<time>/results.json, results.csv, throughput and latency charts (SVG and PNG).",
                 "Exit codes: 0 done, 1 an error (or orders that failed), 2 bad usage."})
 final class BenchCommand implements Callable<Integer> {
@@ -57,6 +58,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Products the orders spread over, 1-1000; 1 makes every order fight for one row (default ${DEFAULT-VALUE}).")
     int skus;
 
+    @Option(names = "--accounts", paramLabel = "A",
+            description = "Accounts the clients share, 1-1000 (client c pays from account c mod A); by default each client"
+                    + " has its own. The protocol floors then prepare in participant order, as Pledge does by default.")
+    Integer accounts;
+
     @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the baselines too (default); --no-baselines measures the protocols alone.")
     boolean baselines;
@@ -80,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             check(c >= 1 && c <= 64, "--clients must be between 1 and 64, not " + c);
         }
         check(skus >= 1 && skus <= 1000, "--skus must be between 1 and 1000, not " + skus);
+        check(accounts == null || accounts >= 1 && accounts <= 1000, "--accounts must be between 1 and 1000, not " + accounts);
         Duration duration = duration("--duration", durationText, Duration.ofSeconds(1), Duration.ofHours(1));
         Duration warmup = duration("--warmup", warmupText, Duration.ZERO, Duration.ofMinutes(10));
 
@@ -91,10 +98,11 @@ final class BenchCommand implements Callable<Integer> {
         List<String> targets = targets(protocols);
         List<Integer> counts = clients.stream().distinct().sorted().toList();
         Path results = resultsDir != null ? resultsDir.toAbsolutePath() : stack.config().home().resolve("bench-results");
-        System.err.printf("Benchmark: %s at %s client(s), %s each after %s of warm-up, over %d product(s)%n",
-                String.join(", ", targets), counts, durationText, warmupText, skus);
-        Bench.Result result = new Bench(stack, new BenchSettings(targets, counts, duration, warmup, skus, results),
-                System.err).run();
+        System.err.printf("Benchmark: %s at %s client(s), %s each after %s of warm-up, over %d product(s), %s%n",
+                String.join(", ", targets), counts, durationText, warmupText, skus,
+                accounts == null ? "each client with its own account" : accounts + " shared account(s)");
+        Bench.Result result = new Bench(stack, new BenchSettings(targets, counts, duration, warmup, skus,
+                accounts == null ? 0 : accounts, results), System.err).run();
         if (json) {
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.json()));
         } else {

@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import dev.pledge.bench.BenchOrder;
 import dev.pledge.bench.PerClient;
@@ -18,7 +19,10 @@ import dev.pledge.chaos.check.Databases.Db;
  * over JDBC with no HTTP and no services. Each participant's update ends in PREPARE TRANSACTION, both in
  * parallel; one row in the coordinator's database records the decision; then COMMIT PREPARED on both in
  * parallel. The three-phase floor adds its pre-commit round between the decision and the commits: each
- * participant durably records the pre-commit (a local commit of one row), in parallel.
+ * participant durably records the pre-commit (a local commit of one row), in parallel. When the clients share
+ * accounts, two orders may want the same rows in both databases, and prepares in parallel could then wait for
+ * each other across the two with no database to see it: the floor prepares in participant order instead
+ * (inventory, then payment if inventory voted YES), as Pledge's {@code ordered} lock policy does.
  */
 public final class ProtocolFloor implements Target {
     private record Connections(Connection inventory, Connection payment, Connection coordinator) implements AutoCloseable {
@@ -31,6 +35,7 @@ public final class ProtocolFloor implements Target {
     }
 
     private final boolean threePhase;
+    private final boolean ordered;
     private final PerClient<Connections> connections;
     /** The second participant's half of each parallel step. */
     private final ExecutorService other = Executors.newCachedThreadPool(r -> {
@@ -39,8 +44,10 @@ public final class ProtocolFloor implements Target {
         return t;
     });
 
-    public ProtocolFloor(Databases dbs, boolean threePhase) {
+    /** @param ordered prepare in participant order, not in parallel (for rows that orders share in both databases) */
+    public ProtocolFloor(Databases dbs, boolean threePhase, boolean ordered) {
         this.threePhase = threePhase;
+        this.ordered = ordered;
         this.connections = new PerClient<>(() -> {
             Connection inventory = dbs.connect(Db.INVENTORY);
             Connection payment = null;
@@ -72,8 +79,9 @@ public final class ProtocolFloor implements Target {
     public Outcome order(BenchOrder order) throws Exception {
         Connections c = connections.get();
         String gid = "bench-" + order.gid();
-        CompletableFuture<Boolean> paymentVote = CompletableFuture.supplyAsync(() ->
-                prepare(c.payment(), gid, () -> Statements.charge(c.payment(), order)), other);
+        Supplier<Boolean> paymentPrepare = () -> prepare(c.payment(), gid,
+                () -> Statements.charge(c.payment(), order));
+        CompletableFuture<Boolean> paymentVote = ordered ? null : CompletableFuture.supplyAsync(paymentPrepare, other);
         RuntimeException failure = null;
         boolean inventoryYes = false;
         boolean paymentYes = false;
@@ -83,7 +91,8 @@ public final class ProtocolFloor implements Target {
             failure = e;
         }
         try { // always waited for: a connection is never used by two threads at once
-            paymentYes = paymentVote.join();
+            paymentYes = paymentVote != null ? paymentVote.join()
+                    : failure == null && inventoryYes && paymentPrepare.get();
         } catch (RuntimeException e) {
             failure = failure != null ? failure : e;
         }
