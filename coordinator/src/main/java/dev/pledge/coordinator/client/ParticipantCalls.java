@@ -8,13 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
@@ -38,7 +39,8 @@ import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
  * Calls to participants, one REST client per base URL, each a pooled keep-alive connection set. Every call is
  * asynchronous: it is sent from the calling thread and answered on the HTTP client's event loop, so a
  * transaction's calls go out together with no thread handed each one. Phase-2 messages are retried with
- * backoff: a decided outcome must reach every participant. A participant's 4xx answer is final and not retried;
+ * backoff ({@code pledge.coordinator.phase-two-retries}): a decided outcome must reach every participant, and
+ * recovery sends it again after that. A participant's 4xx answer is final and not retried;
  * a 412 means the call's epoch is stale ({@link #isStaleEpoch}). A failed stage carries the exception itself
  * (a {@link WebApplicationException} for an answer, a {@link ProcessingException} when none came), never a
  * {@link CompletionException} around it.
@@ -53,6 +55,7 @@ public class ParticipantCalls {
     private final Map<String, String> circuitStates = new ConcurrentHashMap<>();
     /** Phase 2's retries, around the participant's guard, so each attempt passes its circuit breaker. */
     private volatile TypedGuard<CompletionStage<BranchReply>> retries;
+    private volatile Executor probes;
     private final CoordinatorConfig config;
     private final ParticipantWatch watch;
     private final ServiceIdentity identity;
@@ -83,12 +86,28 @@ public class ParticipantCalls {
      * judge the paused one.
      */
     private CompletionStage<BranchReply> vote(String url, Supplier<CompletionStage<BranchReply>> call) {
-        String suspected = suspected(url);
-        if (suspected != null) {
-            return CompletableFuture.failedFuture(new ProcessingException(suspected));
+        Supplier<CompletionStage<BranchReply>> guardedCall = () -> guarded(url, () -> failingWith(call,
+                e -> e instanceof ProcessingException && isTimeout(e) ? new NoVoteInTime(e) : e));
+        if (!watch.suspected(url)) {
+            return guardedCall.get();
         }
-        return guarded(url, () -> failingWith(call, e -> e instanceof ProcessingException && isTimeout(e)
-                ? new NoVoteInTime(e) : e));
+        // its probe (a heartbeat, up to a second) runs apart, so the other branches' requests are not held up
+        return CompletableFuture.supplyAsync(() -> suspected(url), probes()).thenCompose(why -> why == null
+                ? guardedCall.get() : CompletableFuture.failedFuture(new ProcessingException(why)));
+    }
+
+    /** Threads for the probes of suspected participants, carrying the transaction's trace. */
+    private Executor probes() {
+        Executor p = probes;
+        if (p == null) {
+            p = Context.taskWrapping(Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "participant-probe");
+                t.setDaemon(true);
+                return t;
+            }));
+            probes = p;
+        }
+        return p;
     }
 
     /** A vote that did not come within the read timeout: the participant was reached but did not answer. */
@@ -130,7 +149,9 @@ public class ParticipantCalls {
                 .successThreshold(2).when(t -> t instanceof ProcessingException || t instanceof TimeoutException)
                 .onStateChange(state -> circuitStates.put(u, state.name())).done()
                 .build());
-        return failingWith(() -> guard.get(call), e -> e instanceof CircuitBreakerOpenException
+        // the breaker judges the failure as the blocking client would have thrown it (a read time-out as a
+        // ProcessingException): the asynchronous client leaves some transport failures bare
+        return failingWith(() -> guard.get(() -> failingWith(call, e -> e)), e -> e instanceof CircuitBreakerOpenException
                 ? new ProcessingException("circuit breaker is open after repeated failures to reach it (calls fail at"
                         + " once for " + config.circuitBreakerDelay().toMillis() + " ms)", e)
                 : e instanceof TimeoutException
@@ -200,13 +221,22 @@ public class ParticipantCalls {
         guard.withThreadOffload(true).withThreadOffloadExecutor(Runnable::run);
     }
 
+    /**
+     * Whether a phase-2 message that failed so is sent again: not after a 4xx answer (the REST client reports every
+     * error answer as a {@link WebApplicationException}), which is final: a stale epoch (412), a branch that ended
+     * the other way (409).
+     */
+    static boolean worthRetrying(Throwable e) {
+        return !(e instanceof WebApplicationException w && w.getResponse().getStatus() / 100 == 4);
+    }
+
     /** Built on first use: the guards come from the running application. */
     private TypedGuard<CompletionStage<BranchReply>> retried() {
         TypedGuard<CompletionStage<BranchReply>> r = retries;
         if (r == null) {
             r = TypedGuard.create(REPLY).withDescription("phase-2 message").with(ParticipantCalls::inPlace)
-                    .withRetry().maxRetries(4).delay(100, ChronoUnit.MILLIS).jitter(50, ChronoUnit.MILLIS)
-                    .abortOn(ClientErrorException.class).done()
+                    .withRetry().maxRetries(config.phaseTwoRetries()).delay(100, ChronoUnit.MILLIS)
+                    .jitter(50, ChronoUnit.MILLIS).whenException(ParticipantCalls::worthRetrying).done()
                     .build();
             retries = r;
         }

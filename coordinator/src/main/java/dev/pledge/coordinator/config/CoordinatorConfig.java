@@ -20,11 +20,18 @@ public interface CoordinatorConfig {
     Duration circuitBreakerDelay();
 
     /**
-     * Keep-alive connections to each participant: the most calls in flight to it at once (more wait for a free
-     * connection, inside their time).
+     * Keep-alive connections to each participant (HTTP/1.1): the most calls in flight to it at once. More wait for
+     * a free connection, and that wait counts against the call's time, not against the participant's budget.
      */
     @WithDefault("64")
     int connectionsPerParticipant();
+
+    /**
+     * Times a phase-2 message (pre-commit, commit, abort) that got no answer or a 5xx is sent again, 100 ms apart
+     * (with up to 50 ms of jitter), before the transaction is left to recovery, which sends it again.
+     */
+    @WithDefault("4")
+    int phaseTwoRetries();
 
     /** Calls to participants over HTTP/2 (cleartext, upgraded from HTTP/1.1), many on one connection. */
     @WithDefault("false")

@@ -116,20 +116,20 @@ public class ThreePhaseCommit {
     /** Sends pre-commit to every branch not yet pre-committed, all at once; once all acknowledged, commits. */
     private boolean preCommitAll(Snapshot tx) {
         UUID id = tx.id();
-        Arrivals<BranchSpec> arrivals = new Arrivals<>();
-        long t0 = System.nanoTime();
+        Arrivals<PreCommit> arrivals = new Arrivals<>();
         for (int i = 0; i < tx.branches().size(); i++) {
             BranchSpec b = tx.branches().get(i);
             if (!List.of("PRECOMMITTED", "COMMITTED").contains(tx.branchStates().get(i))) {
                 String gid = DecisionLog.gid(id, b.participant());
                 log.event(id, TxEvent.Kind.SEND, b.participant(), "pre-commit " + gid, null);
-                arrivals.expect(b, calls.preCommit(b.url(), gid, tx.epoch()));
+                arrivals.expect(new PreCommit(b, System.nanoTime()), calls.preCommit(b.url(), gid, tx.epoch()));
             }
         }
         List<DecisionLog.Ack> acks = new ArrayList<>();
         boolean unacknowledged = false;
-        for (Arrival<BranchSpec> a = arrivals.next(); a != null; a = arrivals.next()) {
-            DecisionLog.Ack ack = preCommitted(id, tx.epoch(), a, TimeUnit.NANOSECONDS.toMillis(a.at() - t0), acks.isEmpty());
+        for (Arrival<PreCommit> a = arrivals.next(); a != null; a = arrivals.next()) {
+            DecisionLog.Ack ack = preCommitted(id, tx.epoch(), a.key().branch(), a,
+                    TimeUnit.NANOSECONDS.toMillis(a.at() - a.key().sentAt()), acks.isEmpty());
             if (ack == null) {
                 unacknowledged = true;
             } else {
@@ -145,9 +145,13 @@ public class ThreePhaseCommit {
         return phaseTwo.complete(committing);
     }
 
+    /** A pre-commit on its way to a branch. */
+    private record PreCommit(BranchSpec branch, long sentAt) {
+    }
+
     /** @return the branch's acknowledgement, or null when it gave none; the first one reaches its crash point */
-    private DecisionLog.Ack preCommitted(UUID id, long epoch, Arrival<BranchSpec> a, long millis, boolean first) {
-        BranchSpec b = a.key();
+    private DecisionLog.Ack preCommitted(UUID id, long epoch, BranchSpec b, Arrival<PreCommit> a, long millis,
+            boolean first) {
         if (a.failure() == null) {
             log.event(id, TxEvent.Kind.RECEIVE, b.participant(), "ack: branch " + a.reply().state(), millis);
             if (first) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -78,17 +79,22 @@ public class Votes {
             return inOrder(id, branches, message, timeout, request, deadline);
         }
         Arrivals<Asked> arrivals = new Arrivals<>();
-        for (BranchSpec b : branches) {
-            ask(id, b, message, request, deadline, arrivals);
-        }
         Map<BranchSpec, Vote> answered = new HashMap<>();
         Vote firstNo = null;
-        for (Arrival<Asked> a = arrivals.next(deadline); a != null; a = firstNo == null ? arrivals.next(deadline) : null) {
-            Vote v = taken(id, message, a, answered.isEmpty());
-            answered.put(a.key().branch(), v);
-            if (!v.yes()) {
-                firstNo = v; // the transaction aborts whatever the others say: a prepare waiting for a lock is not waited for
+        try {
+            for (BranchSpec b : branches) {
+                ask(id, b, message, request, deadline, arrivals);
             }
+            for (Arrival<Asked> a = arrivals.next(deadline); a != null; a = firstNo == null ? arrivals.next(deadline) : null) {
+                Vote v = taken(id, message, a, answered.isEmpty());
+                answered.put(a.key().branch(), v);
+                if (!v.yes()) {
+                    firstNo = v; // the transaction aborts whatever the others say: a prepare waiting for a lock is not waited for
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            stopped(id, message, arrivals, e);
+            throw e;
         }
         for (Arrival<Asked> a : arrivals.stop(late -> received(id, message, late))) {
             answered.put(a.key().branch(), received(id, message, a));
@@ -120,14 +126,19 @@ public class Votes {
                 continue;
             }
             Arrivals<Asked> arrivals = new Arrivals<>();
-            ask(id, b, message, request, deadline, arrivals);
-            Arrival<Asked> a = arrivals.next(deadline);
             Vote v;
-            if (a == null) {
-                arrivals.stop(late -> received(id, message, late));
-                v = noVoteInTime(id, b, message, timeout);
-            } else {
-                v = taken(id, message, a, votes.isEmpty());
+            try {
+                ask(id, b, message, request, deadline, arrivals);
+                Arrival<Asked> a = arrivals.next(deadline);
+                if (a == null) {
+                    arrivals.stop(late -> received(id, message, late));
+                    v = noVoteInTime(id, b, message, timeout);
+                } else {
+                    v = taken(id, message, a, votes.isEmpty());
+                }
+            } catch (RuntimeException | Error e) {
+                stopped(id, message, arrivals, e);
+            throw e;
             }
             metrics.vote(v.participant(), v);
             votes.add(v);
@@ -136,6 +147,19 @@ public class Votes {
             }
         }
         return votes;
+    }
+
+    /**
+     * Gathering stopped on a failure, which the caller throws: the answers of the requests already sent still go on
+     * the timeline, as they arrive.
+     */
+    private void stopped(UUID id, String message, Arrivals<Asked> arrivals, Throwable failure) {
+        try {
+            Consumer<Arrival<Asked>> late = a -> received(id, message, a);
+            arrivals.stop(late).forEach(late);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** No answer before the transaction's time ran out: counted as no vote, and said on the timeline. */
@@ -190,6 +214,8 @@ public class Votes {
         } else if (a.failure() instanceof ProcessingException e) {
             vote = Vote.none(b.participant(), "unreachable: " + Calls.describe(e, message, b.url()));
         } else {
+            log.event(id, TxEvent.Kind.ERROR, b.participant(), "no vote on the " + message + ": the call failed unexpectedly: "
+                    + a.failure(), millis);
             throw new IllegalStateException("vote of " + b.participant() + " failed unexpectedly", a.failure());
         }
         log.event(id, vote.answered() ? TxEvent.Kind.RECEIVE : TxEvent.Kind.ERROR, b.participant(), onTimeline(vote), millis);
