@@ -36,7 +36,8 @@ import dev.pledge.chaos.check.Databases.Db;
 public final class Costs {
     private static final Pattern REQUESTS = Pattern.compile(
             "^http_server_requests_seconds_count\\{(.*?)\\} (\\d\\S*)", Pattern.MULTILINE); // a uri may hold {gid}
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     /**
      * Per order: forced WAL flushes in each database and in all, HTTP requests across the services, and

@@ -17,7 +17,8 @@ import dev.pledge.identity.TokenMinter;
 /** JSON over HTTP to the services, with errors a person can act on. */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     /** A service answered with an error; the message carries its problem details. */
     static final class ApiException extends RuntimeException {

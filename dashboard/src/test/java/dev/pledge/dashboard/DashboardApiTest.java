@@ -109,7 +109,7 @@ class DashboardApiTest {
 
     @Test
     void theStreamOpensWithTheServicesState() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(20)).build();
         HttpResponse<java.io.InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());

@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /** Loopback probes: is a port taken, does an HTTP endpoint answer 200. */
 public final class Net {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private Net() {
     }

@@ -26,7 +26,7 @@ import dev.pledge.stack.Stack;
  */
 class ContentionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static PledgeCommand pledge;
 
     @BeforeAll

@@ -32,7 +32,8 @@ import dev.pledge.stack.Stack;
  * is restarted, recovery finishes the work, and the invariants are checked in the databases directly.
  */
 class CrashRecoveryIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Duration SETTLE = Duration.ofSeconds(90);
 

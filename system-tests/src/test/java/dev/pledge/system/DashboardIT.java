@@ -347,7 +347,8 @@ class DashboardIT {
 
     private static final java.util.regex.Pattern METRIC = java.util.regex.Pattern.compile("\\b(pledge|http|jvm)_[a-z_]+\\b");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     /** A metric's name without the suffix of one of its series: {@code _total}, {@code _bucket}, ... */
     private static String family(String series) {

@@ -25,7 +25,7 @@ import dev.pledge.stack.Stack;
  */
 final class HandMadeDeadlock implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** How long each waiting prepare may wait: longer than any test looks at the cycle. */
     private static final long WAIT_MS = 30_000;
 

@@ -44,7 +44,8 @@ import dev.pledge.stack.Stack;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReasonsIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What a person must never read: an exception's class, or a Java package. */
     private static final Pattern JAVA_NAME = Pattern.compile(

@@ -45,7 +45,8 @@ import dev.pledge.stack.Stack;
  * the invariants in the databases directly.
  */
 class SagaIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /** One reading of a service's Prometheus endpoint ({@code /q/metrics}), as Prometheus would scrape it. */
 final class Scrape {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     /**
      * A sample: name, labels (a value may hold braces: {@code uri="/branches/{gid}/prepare"}), value, and when
      * traces are sampled an exemplar ({@code # {trace_id=...} ...}).

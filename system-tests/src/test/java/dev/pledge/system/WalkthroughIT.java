@@ -262,7 +262,8 @@ class WalkthroughIT {
     void anOperatorsEndpointTakesTheTokenThatPledgeTokenPrints() throws Exception {
         PledgeCommand.Result token = pledge.run("token");
         assertThat(token.exitCode()).as("%s", token).isZero();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         java.net.URI inquiry = java.net.URI.create("http://127.0.0.1:" + pledge.port(Stack.INVENTORY)
                 + "/admin/prepared-branches/inquiry");
         var asked = http.send(java.net.http.HttpRequest.newBuilder(inquiry).header("Authorization", "Bearer " + token.out().strip())

@@ -23,7 +23,8 @@ public final class Faults {
     private static final Duration READY = Duration.ofSeconds(120);
     private final Stack stack;
     private final Consumer<String> progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final TokenMinter operator;
 
     Faults(Stack stack, Consumer<String> progress) {

@@ -22,7 +22,8 @@ import dev.pledge.stack.Sleeper;
 /** What the partitions campaign reads directly from the databases while it cuts and heals. */
 final class PartitionReadings {
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PartitionReadings() {

@@ -50,7 +50,8 @@ final class Sampler implements AutoCloseable {
     private final Stack stack;
     private final Databases db;
     private final Consumer<String> progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Sample> samples = new ArrayList<>();
     private final long t0 = System.nanoTime();
     private volatile boolean running = true;

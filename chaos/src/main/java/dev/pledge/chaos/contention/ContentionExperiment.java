@@ -52,7 +52,8 @@ public final class ContentionExperiment {
     /** Orders each client places before a run, on rows of its own, not counted. */
     static final int WARM_UP_ORDERS = 5;
     private static final String POLICY_VARIABLE = "PLEDGE_COORDINATOR_LOCK_POLICY";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What to run. */
     public record Settings(List<String> protocols, List<String> policies, int orders, int clients, int skus, int accounts,

@@ -21,7 +21,8 @@ import dev.pledge.chaos.history.Op;
  */
 public final class Orders {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     /** How a client's failure to connect at all begins its detail. */
     public static final String REFUSED = "connection refused";
     private final String coordinatorUrl;

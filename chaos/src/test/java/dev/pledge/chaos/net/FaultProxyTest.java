@@ -29,7 +29,7 @@ import dev.pledge.chaos.net.FaultProxy.Fault;
 /** Each message fault, through a real proxy to a real HTTP server that records what reached it. */
 class FaultProxyTest {
     private final List<String> arrived = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private HttpServer backend;
     private FaultProxy proxy;
 

@@ -14,7 +14,7 @@ public final class Heartbeat {
 
     public Heartbeat(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     public boolean answers(String baseUrl) {

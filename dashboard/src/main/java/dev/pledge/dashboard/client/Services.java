@@ -44,7 +44,8 @@ public class Services {
         this.config = config;
         this.json = json;
         this.identity = identity;
-        this.http = HttpClient.newBuilder().connectTimeout(config.callTimeout()).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.callTimeout()).build();
         urls.put(COORDINATOR, trim(config.coordinatorUrl()));
         urls.put(INVENTORY, trim(config.inventoryUrl()));
         urls.put(PAYMENT, trim(config.paymentUrl()));

@@ -70,7 +70,8 @@ public class OrphanInquiry {
     @ConfigProperty(name = "pledge.participant.inquiry.after", defaultValue = "30s")
     Duration after;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(ASK_TIMEOUT).build();
 
     /** A prepared branch old enough to ask about, and the coordinator to ask. */
     record Held(String gid, UUID txId, String coordinatorUrl) {

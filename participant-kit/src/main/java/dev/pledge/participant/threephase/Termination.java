@@ -73,7 +73,8 @@ public class Termination {
 
     private volatile Instant startedAt;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PEER_TIMEOUT).build();
     private final ExecutorService terminations = Executors.newFixedThreadPool(TERMINATION_THREADS, r -> {
         Thread t = new Thread(r, "3pc-termination");
         t.setDaemon(true);

@@ -25,7 +25,8 @@ import dev.pledge.common.protocol.BranchState;
 
 class PeerQuestionsTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
