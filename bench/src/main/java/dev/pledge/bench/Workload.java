@@ -14,7 +14,7 @@ import org.HdrHistogram.Recorder;
 /**
  * Closed-loop clients: each sends an order, waits for its end, and sends the next, for the warm-up and then
  * for the measured duration. Only orders that start after the warm-up count for throughput and latency; a
- * failed order counts as an error, not as a latency. Costs are read before the clients start and once the
+ * failed order counts as an error, not as a latency, whenever it started. Costs are read before the clients start and once the
  * target is closed and the databases have reported, and divided by every order of the run. Product
  * {@code i % skus} and the client's own account, so the number of products sets the contention. The
  * target is closed here. With {@code accounts} given, client {@code c} pays from account {@code c % accounts}:
@@ -72,13 +72,13 @@ public final class Workload {
                         }
                     }
                     everyOrder.incrementAndGet();
-                    if (counted) {
-                        if (outcome == Target.Outcome.ERROR) {
-                            errors.incrementAndGet(); // a timeout or a quick failure is not a latency
-                        } else {
+                    switch (tally(counted, outcome)) {
+                        case ERROR -> errors.incrementAndGet();
+                        case MEASURED -> {
                             recorder.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - t0) / 1000));
                             (outcome == Target.Outcome.COMMITTED ? committed : aborted).incrementAndGet();
                         }
+                        case WARM_UP -> { }
                     }
                 }
             }, "bench-client-" + c);
@@ -124,5 +124,23 @@ public final class Workload {
         }
         return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committed.get(),
                 aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get(), costs.background()));
+    }
+
+    /** Where an ended order is counted. */
+    enum Tally {
+        MEASURED, ERROR, WARM_UP
+    }
+
+    /**
+     * A failed order is an error whenever it began: an order begun in the warm-up may hang past the end of the
+     * run and fail there (clients waiting for each other across two databases), and a row of such orders must
+     * not read as a clean one with no orders. A timeout or a quick failure is never a latency. Only orders
+     * begun after the warm-up are measured.
+     */
+    static Tally tally(boolean begunAfterWarmUp, Target.Outcome outcome) {
+        if (outcome == Target.Outcome.ERROR) {
+            return Tally.ERROR;
+        }
+        return begunAfterWarmUp ? Tally.MEASURED : Tally.WARM_UP;
     }
 }

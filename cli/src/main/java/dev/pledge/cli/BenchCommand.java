@@ -114,9 +114,14 @@ final class BenchCommand implements Callable<Integer> {
         long failed = result.rows().stream().mapToLong(m -> m.errors()).sum();
         if (failed > 0) {
             System.err.println("error: " + failed + " order(s) failed; see the lines above");
-            return Pledge.ERROR;
         }
-        return 0;
+        List<String> idle = result.rows().stream().filter(m -> m.committed() + m.aborted() == 0)
+                .map(m -> m.target() + " at " + m.clients() + " client(s)").toList();
+        if (!idle.isEmpty()) {
+            System.err.println("error: no order ended in the measured time of " + String.join(", ", idle)
+                    + "; its clients were held the whole row");
+        }
+        return failed > 0 || !idle.isEmpty() ? Pledge.ERROR : 0;
     }
 
     /** The protocols asked for, then each baseline one of them is compared with, in a fixed order. */

@@ -34,14 +34,20 @@ import dev.pledge.stack.KafkaLogin;
  * Floor (c): what a sequential order saga must do at the least, issued directly: the same local commits
  * and the same Kafka request and reply round trips, with no services. The orchestrator's side records the
  * start and each reply in its database; each step is a command on the participant's topic, handled by a
- * local commit (the update and an inbox row) and answered on the reply topic. Steps: reserve (inventory),
- * charge (payment), confirm (inventory). Records of one saga are handled in order, as a partition would.
+ * local commit (the update and an inbox row) and answered on the reply topic. Every commit that is followed
+ * by a message also writes that message's outbox row, as Pledge must so that no message is lost; the message
+ * is then sent at once (marking the row sent is left out: Pledge commits its marks without waiting for the
+ * disk). Steps: reserve (inventory), charge (payment), confirm (inventory). Records of one saga are handled in
+ * order, as a partition would.
  */
 public final class SagaFloor implements Target {
     private static final String INVENTORY = "bench.floor.inventory";
     private static final String PAYMENT = "bench.floor.payment";
     private static final String REPLIES = "bench.floor.replies";
     private static final List<String> STEPS = List.of("reserve", "charge", "confirm");
+    /** How an outbox row is told apart in the floor's log: a command's, and a participant's reply's. */
+    private static final String OUTBOX = "outbox:";
+    private static final String REPLY_OUTBOX = "reply:";
     /** As many partitions as Pledge's own saga topics have. */
     private static final int PARTITIONS = 3;
     /** Records handled side by side, each saga's in order. */
@@ -107,7 +113,7 @@ public final class SagaFloor implements Target {
         running.put(order.gid(), end);
         orders.put(order.gid(), order);
         try {
-            Statements.log(sagaDb.get(), order.gid(), "start");
+            Statements.log(sagaDb.get(), order.gid(), "start", OUTBOX + STEPS.get(0));
             send(order.gid(), 0);
             return end.get(30, TimeUnit.SECONDS) ? Outcome.COMMITTED : Outcome.ABORTED;
         } finally {
@@ -147,7 +153,7 @@ public final class SagaFloor implements Target {
                 case "charge" -> Statements.charge(c, order);
                 default -> true;
             };
-            Statements.log(c, record.key(), step);
+            Statements.log(c, record.key(), step, REPLY_OUTBOX + step);
             c.commit();
         } catch (java.sql.SQLException | RuntimeException e) {
             c.rollback(); // the lane's connection stays usable for the next step
@@ -163,8 +169,13 @@ public final class SagaFloor implements Target {
             return;
         }
         String[] parts = record.value().split(":");
-        Statements.log(sagaDb.get(), record.key(), parts[0]);
         int step = STEPS.indexOf(parts[0]);
+        boolean next = parts[1].equals("done") && step < STEPS.size() - 1;
+        if (next) {
+            Statements.log(sagaDb.get(), record.key(), parts[0], OUTBOX + STEPS.get(step + 1));
+        } else {
+            Statements.log(sagaDb.get(), record.key(), parts[0]);
+        }
         if (!parts[1].equals("done")) {
             end.complete(false); // the floor of the success path; a refusal ends it
         } else if (step == STEPS.size() - 1) {

@@ -29,11 +29,17 @@ final class Statements {
         }
     }
 
-    /** One row in a floor's log: a decision, a pre-commit, a saga's step. A commit of its own. */
-    static void log(Connection c, String gid, String what) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_floor_log (gid, what) VALUES (?, ?)")) {
-            ps.setString(1, gid);
-            ps.setString(2, what);
+    /**
+     * Rows in a floor's log, in one statement: a decision, a pre-commit, a saga's step with the outbox row of
+     * the message it sends. A commit of its own where the connection commits each statement.
+     */
+    static void log(Connection c, String gid, String... whats) throws SQLException {
+        String values = String.join(", ", java.util.Collections.nCopies(whats.length, "(?, ?)"));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_floor_log (gid, what) VALUES " + values)) {
+            for (int i = 0; i < whats.length; i++) {
+                ps.setString(2 * i + 1, gid);
+                ps.setString(2 * i + 2, whats[i]);
+            }
             ps.executeUpdate();
         }
     }
