@@ -28,6 +28,8 @@ import dev.pledge.stack.Stack;
 public final class Bench {
     /** How long the idle stack's CPU is measured before the first row. */
     private static final Duration BACKGROUND = Duration.ofSeconds(10);
+    /** A pause between the stack's warm-up and the reading of its idle CPU. */
+    private static final Duration QUIET = Duration.ofSeconds(3);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Stack stack;
@@ -63,10 +65,11 @@ public final class Bench {
         }
         progress.println("Each row ends with a pause of " + Costs.SETTLE.toSeconds()
                 + " s while the databases report their WAL counts.");
+        Workload workload = new Workload(settings.skus(), settings.accounts(), progress);
+        warmUp(workload, dbs, Math.min(most, BenchSettings.WARM_UP_CLIENTS));
         progress.println("Measuring the idle stack's CPU for " + BACKGROUND.toSeconds()
                 + " s: it is taken out of every row's CPU per order.");
         Costs.Background background = costs.measureBackground(BACKGROUND);
-        Workload workload = new Workload(settings.skus(), settings.accounts(), progress);
         List<Measurement> rows = new ArrayList<>();
         // Narayana's transaction log: the stack's state, not the run's results
         Path narayanaStore = stack.config().stateDir().resolve("bench-narayana-object-store");
@@ -96,6 +99,27 @@ public final class Bench {
         }
         Report.writeJson(report, json);
         return new Result(rows, report, dir, background);
+    }
+
+    /**
+     * Runs each protocol of the run through the services before anything is measured. A service started just
+     * before still compiles its hot paths: measured at once, the first rows (one client) would count the JIT's
+     * work as the protocol's, and the idle stack's CPU would count it as background. The floors run in this
+     * process and have each row's own warm-up.
+     */
+    private void warmUp(Workload workload, Databases dbs, int clients) throws Exception {
+        List<String> protocols = settings.protocols();
+        if (settings.stackWarmup().isZero() || protocols.isEmpty()) {
+            return;
+        }
+        progress.println("Warming the stack up: " + String.join(", ", protocols) + " at " + clients + " client(s), "
+                + settings.stackWarmup().toSeconds() + " s each, not measured.");
+        for (String name : protocols) {
+            try (Target target = target(name, dbs, null)) {
+                workload.exercise(target, clients, settings.stackWarmup());
+            }
+        }
+        Thread.sleep(QUIET.toMillis()); // the last orders' relays and background writes end before the idle stack is read
     }
 
     private Target target(String name, Databases dbs, Path narayanaStore) throws Exception {

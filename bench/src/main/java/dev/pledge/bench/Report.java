@@ -34,6 +34,7 @@ public final class Report {
         s.set("clients", JSON.valueToTree(settings.clients()));
         s.put("durationS", settings.duration().toSeconds());
         s.put("warmupS", settings.warmup().toSeconds());
+        s.put("stackWarmupS", settings.stackWarmup().toSeconds());
         s.put("skus", settings.skus());
         s.put("accounts", settings.accounts()); // 0: one per client
         ObjectNode idle = root.putObject("backgroundCpuMsPerSecond");

@@ -126,6 +126,62 @@ public final class Workload {
                 aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get(), costs.background()));
     }
 
+    /**
+     * Runs orders through the target for {@code duration}, measuring nothing: a fresh service's JIT compiles its
+     * hot paths under load, and a row measured before that pays for the compiling. Fails when no order ended
+     * well, since every row after would fail too.
+     *
+     * @return the orders that ended, committed or aborted
+     */
+    public long exercise(Target target, int clients, Duration duration) throws Exception {
+        long end = System.nanoTime() + duration.toNanos();
+        AtomicLong ended = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicLong sequence = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String account = BenchData.account(accounts == 0 ? c : c % accounts);
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    long n = sequence.getAndIncrement();
+                    try {
+                        if (target.order(new BenchOrder(UUID.randomUUID().toString(), BenchData.sku((int) (n % skus)),
+                                account, BenchOrder.AMOUNT)) == Target.Outcome.ERROR) {
+                            failed.incrementAndGet();
+                        } else {
+                            ended.incrementAndGet();
+                        }
+                    } catch (Exception | Error e) {
+                        failed.incrementAndGet();
+                        if (failures.size() < 5) {
+                            failures.add(e);
+                        }
+                    }
+                }
+            }, "bench-warm-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        Progress bar = new Progress(progress, target.name(), clients, duration, Duration.ZERO);
+        long start = System.nanoTime();
+        long deadline = end + STUCK.toNanos();
+        while (threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            bar.update(Math.min(System.nanoTime(), end) - start - 1, ended.get(), failed.get(), 0);
+        }
+        bar.done();
+        for (Throwable f : failures) {
+            progress.println("  " + target.name() + ": an order of the stack's warm-up failed: " + f);
+        }
+        if (ended.get() == 0) {
+            throw new IllegalStateException("no " + target.name() + " order of the stack's warm-up ended ("
+                    + failed.get() + " failed): the stack cannot run this protocol; see the lines above");
+        }
+        return ended.get();
+    }
+
     /** Where an ended order is counted. */
     enum Tally {
         MEASURED, ERROR, WARM_UP

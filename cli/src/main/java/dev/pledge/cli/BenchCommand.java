@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Load before each row's measurement, not counted; 0s to 10m (default ${DEFAULT-VALUE}).")
     String warmupText;
 
+    @Option(names = "--stack-warm-up", defaultValue = "20s", paramLabel = "TIME",
+            description = "Load through each protocol of the run before anything is measured, so that services started"
+                    + " just before have compiled their paths; 0s skips it; up to 10m (default ${DEFAULT-VALUE}).")
+    String stackWarmupText;
+
     @Option(names = "--skus", defaultValue = "10", paramLabel = "K",
             description = "Products the orders spread over, 1-1000; 1 makes every order fight for one row (default ${DEFAULT-VALUE}).")
     int skus;
@@ -89,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         check(accounts == null || accounts >= 1 && accounts <= 1000, "--accounts must be between 1 and 1000, not " + accounts);
         Duration duration = duration("--duration", durationText, Duration.ofSeconds(1), Duration.ofHours(1));
         Duration warmup = duration("--warmup", warmupText, Duration.ZERO, Duration.ofMinutes(10));
+        Duration stackWarmup = duration("--stack-warm-up", stackWarmupText, Duration.ZERO, Duration.ofMinutes(10));
 
         Optional<Stack> running = StackOptions.running();
         if (running.isEmpty()) {
@@ -102,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
                 String.join(", ", targets), counts, durationText, warmupText, skus,
                 accounts == null ? "each client with its own account" : accounts + " shared account(s)");
         Bench.Result result = new Bench(stack, new BenchSettings(targets, counts, duration, warmup, skus,
-                accounts == null ? 0 : accounts, results), System.err).run();
+                accounts == null ? 0 : accounts, results, stackWarmup), System.err).run();
         if (json) {
             System.out.println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.json()));
         } else {

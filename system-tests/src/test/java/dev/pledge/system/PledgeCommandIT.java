@@ -221,10 +221,12 @@ class PledgeCommandIT {
     void benchMeasuresEveryProtocolNextToItsBaselinesAndWritesItsResults() throws Exception {
         Path results = Path.of("target", "bench-results").toAbsolutePath();
         PledgeCommand.Result bench = pledge.run("bench", "--protocol", "all", "--clients", "2", "--duration", "2s",
-                "--warmup", "1s", "--skus", "3", "--results", results.toString(), "--json");
+                "--warmup", "1s", "--stack-warm-up", "2s", "--skus", "3", "--results", results.toString(), "--json");
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
-        assertThat(bench.err()).contains("2pc-floor", "orders", "/s", "fsync off");
+        assertThat(bench.err()).contains("2pc-floor", "orders", "/s", "fsync off")
+                .contains("Warming the stack up: 2pc, 3pc, saga at 2 client(s), 2 s each");
         JsonNode report = JSON.readTree(bench.out());
+        assertThat(report.path("settings").path("stackWarmupS").asInt()).isEqualTo(2);
         assertThat(report.path("machine").path("fsync").asBoolean(true)).as("the test stack runs with fsync off").isFalse();
         List<String> targets = completedRows(report);
         for (JsonNode row : report.path("rows")) {
@@ -270,9 +272,10 @@ class PledgeCommandIT {
     void benchOnOneProductAndOneAccountPutsEveryOrderOnTheSameTwoRows() throws Exception {
         Path results = Path.of("target", "bench-results-hot").toAbsolutePath();
         PledgeCommand.Result bench = pledge.run("bench", "--protocol", "2pc", "--clients", "4", "--duration", "2s",
-                "--warmup", "1s", "--skus", "1", "--accounts", "1", "--results", results.toString(), "--json");
+                "--warmup", "1s", "--stack-warm-up", "0s", "--skus", "1", "--accounts", "1", "--results", results.toString(),
+                "--json");
         assertThat(bench.exitCode()).as(bench.toString()).isZero();
-        assertThat(bench.err()).contains("over 1 product(s), 1 shared account(s)");
+        assertThat(bench.err()).contains("over 1 product(s), 1 shared account(s)").doesNotContain("Warming the stack up");
         JsonNode report = JSON.readTree(bench.out());
         assertThat(report.path("settings").path("skus").asInt()).isEqualTo(1);
         assertThat(report.path("settings").path("accounts").asInt()).isEqualTo(1);
