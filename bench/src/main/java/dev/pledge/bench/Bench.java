@@ -66,14 +66,15 @@ public final class Bench {
         progress.println("Each row ends with a pause of " + Costs.SETTLE.toSeconds()
                 + " s while the databases report their WAL counts.");
         Workload workload = new Workload(settings.skus(), settings.accounts(), progress);
-        warmUp(workload, dbs, Math.min(most, BenchSettings.WARM_UP_CLIENTS));
-        progress.println("Measuring the idle stack's CPU for " + BACKGROUND.toSeconds()
-                + " s: it is taken out of every row's CPU per order.");
-        Costs.Background background = costs.measureBackground(BACKGROUND);
         List<Measurement> rows = new ArrayList<>();
         // Narayana's transaction log: the stack's state, not the run's results
         Path narayanaStore = stack.config().stateDir().resolve("bench-narayana-object-store");
+        Costs.Background background;
         try {
+            warmUp(workload, dbs, Math.min(most, BenchSettings.WARM_UP_CLIENTS));
+            progress.println("Measuring the idle stack's CPU for " + BACKGROUND.toSeconds()
+                    + " s: it is taken out of every row's CPU per order.");
+            background = costs.measureBackground(BACKGROUND);
             for (int clients : settings.clients()) {
                 for (String name : settings.targets()) {
                     try (Target target = target(name, dbs, narayanaStore)) {

@@ -3,8 +3,9 @@ package dev.pledge.bench;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one target did at one number of clients, after the warm-up: orders by outcome, throughput, and the
- * latency of every order (HdrHistogram, microseconds), with the costs counted while it ran.
+ * What one target did at one number of clients: orders begun after the warm-up by outcome, orders that failed
+ * whenever they began ({@code errors}), throughput, and the latency of every measured order (HdrHistogram,
+ * microseconds), with the costs counted while it ran.
  */
 public record Measurement(String target, Target.Kind kind, int clients, double seconds, long committed, long aborted,
                           long errors, Histogram latency, Costs.PerOrder costs) {

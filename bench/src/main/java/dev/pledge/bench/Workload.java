@@ -115,6 +115,10 @@ public final class Workload {
                     total.getTotalCount() == 0 ? 0 : total.getValueAtPercentile(99) / 1000.0);
         }
         total.add(recorder.getIntervalHistogram());
+        // the row's counts as of now: a client left stuck above, if its order fails later, is not counted twice
+        long committedInRow = committed.get();
+        long abortedInRow = aborted.get();
+        long errorsInRow = errors.get();
         bar.done();
         target.close(); // its connections report their statistics as they end
         Thread.sleep(Costs.SETTLE.toMillis());
@@ -122,8 +126,8 @@ public final class Workload {
         for (Throwable f : failures) {
             progress.println("  " + target.name() + ": an order failed: " + f);
         }
-        return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committed.get(),
-                aborted.get(), errors.get(), total, Costs.between(before, after, everyOrder.get(), costs.background()));
+        return new Measurement(target.name(), target.kind(), clients, Math.max(0, end - countedFrom) / 1e9, committedInRow,
+                abortedInRow, errorsInRow, total, Costs.between(before, after, everyOrder.get(), costs.background()));
     }
 
     /**
@@ -172,8 +176,16 @@ public final class Workload {
             bar.update(Math.min(System.nanoTime(), end) - start - 1, ended.get(), failed.get(), 0);
         }
         bar.done();
+        long stuck = threads.stream().filter(Thread::isAlive).count();
+        progress.println("  " + target.name() + ": " + ended.get() + " order(s) of the stack's warm-up ended, " + failed.get()
+                + " failed" + (stuck > 0 ? ", " + stuck + " client(s) still waiting " + STUCK.toSeconds() + " s after its end" : ""));
         for (Throwable f : failures) {
             progress.println("  " + target.name() + ": an order of the stack's warm-up failed: " + f);
+        }
+        if (stuck > 0) {
+            // their orders would run on into the next rows and the idle stack's reading
+            throw new IllegalStateException(stuck + " client(s) of the " + target.name()
+                    + " warm-up never got an answer: the stack is not answering; see the lines above");
         }
         if (ended.get() == 0) {
             throw new IllegalStateException("no " + target.name() + " order of the stack's warm-up ended ("

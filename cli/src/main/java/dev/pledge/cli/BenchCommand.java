@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 "one unit of one of --skus bench products (fewer means more contention) from the client's own account,",
                 "or from one of --accounts shared ones: --skus 1 --accounts 1 puts every order on the same two rows.",
                 "Results: bench-results/<time>/results.json, results.csv, throughput and latency charts (SVG and PNG).",
-                "Exit codes: 0 done, 1 an error (or orders that failed), 2 bad usage."})
+                "Exit codes: 0 done, 1 an error (or orders that failed, or a row in which no order ended), 2 bad usage."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                 .map(m -> m.target() + " at " + m.clients() + " client(s)").toList();
         if (!idle.isEmpty()) {
             System.err.println("error: no order ended in the measured time of " + String.join(", ", idle)
-                    + "; its clients were held the whole row");
+                    + ": each of its orders failed or was still running at its end");
         }
         return failed > 0 || !idle.isEmpty() ? Pledge.ERROR : 0;
     }
