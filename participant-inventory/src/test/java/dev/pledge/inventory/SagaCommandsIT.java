@@ -2,6 +2,7 @@ package dev.pledge.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -253,7 +254,13 @@ class SagaCommandsIT {
         }
         assertThat(replies).hasSize(2).allMatch(r -> r.outcome() == Outcome.DONE && r.participant().equals("participant-inventory"));
         assertThat(stock("BOOK-001")).isEqualTo(before - 1);
-        assertThat(count("SELECT count(*) FROM outbox WHERE message_key = ?::text AND published_at IS NULL", saga)).isZero();
+        // each reply is sent straight after its commit and marked once the broker has it: the relay's sweeps
+        // (every second) must then find nothing of this saga to send again
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                count("SELECT count(*) FROM outbox WHERE message_key = ?::text AND published_at IS NULL", saga) == 0);
+        Thread.sleep(2_500);
+        assertThat(consume(replyTopic, 3, r -> saga.toString().equals(r.key()), Duration.ofSeconds(5)))
+                .as("each reply published once").hasSize(2);
     }
 
     private static SagaCommand command(UUID saga, Kind kind, String sku, int qty) {
@@ -277,6 +284,12 @@ class SagaCommandsIT {
     /** Reads a topic from the start until {@code wanted} records match, or a minute has passed. */
     private List<ConsumerRecord<String, String>> consume(String topic, int wanted,
                                                          java.util.function.Predicate<ConsumerRecord<String, String>> match) {
+        return consume(topic, wanted, match, Duration.ofSeconds(60));
+    }
+
+    private List<ConsumerRecord<String, String>> consume(String topic, int wanted,
+                                                         java.util.function.Predicate<ConsumerRecord<String, String>> match,
+                                                         Duration patience) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(KafkaResource.login(KafkaLogin.OPERATOR).clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup("test-" + UUID.randomUUID()),
@@ -284,7 +297,7 @@ class SagaCommandsIT {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + patience.toNanos();
             while (found.size() < wanted && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (match.test(r)) {

@@ -82,7 +82,11 @@ public final class KafkaPublish {
         return landed.stream().anyMatch(Objects::isNull);
     }
 
-    private static CompletableFuture<RecordMetadata> send(Emitter<String> emitter, Outgoing record) {
+    /**
+     * Sends one record without waiting: the answer completes with where the broker put it, or fails when the
+     * broker refused it or the emitter could not take it (its buffer full, the channel closed).
+     */
+    public static CompletableFuture<RecordMetadata> send(Emitter<String> emitter, Outgoing record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
         Message<String> message = Message.of(record.payload(),
@@ -98,7 +102,11 @@ public final class KafkaPublish {
                 .addMetadata(result);
         // a row with no trace starts its own, not the trace of whatever this thread handles now
         message = message.addMetadata(TracingMetadata.withCurrent(Traces.context(record.traceparent())));
-        emitter.send(message);
+        try {
+            emitter.send(message);
+        } catch (RuntimeException refused) {
+            acked.completeExceptionally(refused);
+        }
         return acked;
     }
 }

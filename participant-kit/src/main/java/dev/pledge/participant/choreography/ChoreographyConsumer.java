@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
-import dev.pledge.participant.saga.OutboxRelay;
 import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
 import dev.pledge.participant.saga.UnprocessableCommand;
 import dev.pledge.participant.saga.SagaSilence;
@@ -38,8 +37,6 @@ public class ChoreographyConsumer {
     ChoreographyRules rules;
     @Inject
     SagaSilence silence;
-    @Inject
-    OutboxRelay relay;
     @Inject
     ObjectMapper json;
 
@@ -67,9 +64,7 @@ public class ChoreographyConsumer {
             return;
         }
         try {
-            if (reactor.onEvent(event).isPresent()) {
-                relay.kick();
-            }
+            reactor.onEvent(event);
         } catch (ProblemException | ConstraintViolationException e) {
             throw new PoisonCommand("invalid order event for saga " + event.sagaId() + ": " + e.getMessage(), e);
         } catch (UnprocessableCommand e) { // the handler tried it a few times: the next event goes on

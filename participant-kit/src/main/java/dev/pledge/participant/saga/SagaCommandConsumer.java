@@ -33,8 +33,6 @@ public class SagaCommandConsumer {
     @Inject
     SagaCommandHandler handler;
     @Inject
-    OutboxRelay relay;
-    @Inject
     SagaSilence silence;
     @Inject
     ObjectMapper json;
@@ -76,6 +74,5 @@ public class SagaCommandConsumer {
                     command.kind(), command.action(), command.sagaId(), e.getMessage());
             throw new PoisonCommand("saga command cannot be processed: " + e.getMessage(), e);
         }
-        relay.kick();
     }
 }
