@@ -254,8 +254,8 @@ class SagaCommandsIT {
         }
         assertThat(replies).hasSize(2).allMatch(r -> r.outcome() == Outcome.DONE && r.participant().equals("participant-inventory"));
         assertThat(stock("BOOK-001")).isEqualTo(before - 1);
-        // each reply is sent straight after its commit and marked once the broker has it: the relay's sweeps
-        // (every second) must then find nothing of this saga to send again
+        // each reply is marked once the broker has it: the relay's later passes (every second) must then find
+        // nothing of this saga to send again
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 count("SELECT count(*) FROM outbox WHERE message_key = ?::text AND published_at IS NULL", saga) == 0);
         Thread.sleep(2_500);

@@ -82,11 +82,7 @@ public final class KafkaPublish {
         return landed.stream().anyMatch(Objects::isNull);
     }
 
-    /**
-     * Sends one record without waiting: the answer completes with where the broker put it, or fails when the
-     * broker refused it or the emitter could not take it (its buffer full, the channel closed).
-     */
-    public static CompletableFuture<RecordMetadata> send(Emitter<String> emitter, Outgoing record) {
+    private static CompletableFuture<RecordMetadata> send(Emitter<String> emitter, Outgoing record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
         Message<String> message = Message.of(record.payload(),
@@ -102,11 +98,7 @@ public final class KafkaPublish {
                 .addMetadata(result);
         // a row with no trace starts its own, not the trace of whatever this thread handles now
         message = message.addMetadata(TracingMetadata.withCurrent(Traces.context(record.traceparent())));
-        try {
-            emitter.send(message);
-        } catch (RuntimeException refused) {
-            acked.completeExceptionally(refused);
-        }
+        emitter.send(message);
         return acked;
     }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
+import dev.pledge.participant.saga.OutboxRelay;
 import dev.pledge.participant.saga.SagaCommandConsumer.PoisonCommand;
 import dev.pledge.participant.saga.UnprocessableCommand;
 import dev.pledge.participant.saga.SagaSilence;
@@ -37,6 +38,8 @@ public class ChoreographyConsumer {
     ChoreographyRules rules;
     @Inject
     SagaSilence silence;
+    @Inject
+    OutboxRelay relay;
     @Inject
     ObjectMapper json;
 
@@ -64,7 +67,9 @@ public class ChoreographyConsumer {
             return;
         }
         try {
-            reactor.onEvent(event);
+            if (reactor.onEvent(event).isPresent()) {
+                relay.kick();
+            }
         } catch (ProblemException | ConstraintViolationException e) {
             throw new PoisonCommand("invalid order event for saga " + event.sagaId() + ": " + e.getMessage(), e);
         } catch (UnprocessableCommand e) { // the handler tried it a few times: the next event goes on

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.choreography.ChoreographyRules.Deadline;
+import dev.pledge.participant.saga.OutboxRelay;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.context.Scope;
 import io.quarkus.scheduler.Scheduled;
@@ -41,6 +42,8 @@ public class ChoreographyDeadlines {
     @Inject
     ChoreographyReactor reactor;
     @Inject
+    OutboxRelay relay;
+    @Inject
     ObjectMapper json;
 
     private record Due(UUID saga, String after, String order, String traceparent) {
@@ -49,7 +52,9 @@ public class ChoreographyDeadlines {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            fireDueOnce();
+            if (fireDueOnce() > 0) {
+                relay.kick();
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("choreography deadlines: %s; the next sweep tries again", e.getMessage());
         }

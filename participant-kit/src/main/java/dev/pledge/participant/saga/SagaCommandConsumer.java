@@ -33,6 +33,8 @@ public class SagaCommandConsumer {
     @Inject
     SagaCommandHandler handler;
     @Inject
+    OutboxRelay relay;
+    @Inject
     SagaSilence silence;
     @Inject
     ObjectMapper json;
@@ -74,5 +76,6 @@ public class SagaCommandConsumer {
                     command.kind(), command.action(), command.sagaId(), e.getMessage());
             throw new PoisonCommand("saga command cannot be processed: " + e.getMessage(), e);
         }
+        relay.kick();
     }
 }

@@ -18,8 +18,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.crash.CrashPoints;
-import dev.pledge.common.kafka.AfterCommitSends.Row;
-import dev.pledge.common.kafka.KafkaPublish;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.action.BusinessAction;
@@ -33,8 +31,7 @@ import io.agroal.api.AgroalDataSource;
 
 /**
  * Handles saga commands exactly once in effect. In one local transaction: the inbox row for
- * (saga, step, kind), the business change, and the reply in the outbox; the reply is sent once that has
- * committed ({@link OutboxRelay#sendNow}), and the relay sends it if this process dies first. A repeated command finds its inbox
+ * (saga, step, kind), the business change, and the reply in the outbox. A repeated command finds its inbox
  * row and gets the same reply again with no second effect (a refused action, which changed nothing, is
  * decided again when a later attempt of it comes); a compensation before its action is SKIPPED and
  * leaves a row that makes the late action SKIPPED too (no hanging reservation).
@@ -60,8 +57,6 @@ public class SagaCommandHandler {
     CrashPoints crashPoints;
     @Inject
     ParticipantMetrics metrics;
-    @Inject
-    OutboxRelay relay;
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
     /**
@@ -155,12 +150,11 @@ public class SagaCommandHandler {
                         return null;
                     }
                     SagaReply reply = decide(tx, typed, use, op, command);
-                    Row sent = writeOutbox(tx, command, answer.shape(reply));
+                    writeOutbox(tx, command, answer.shape(reply));
                     answer.alsoWrite(tx, reply);
                     tx.commit();
                     metrics.sagaCommand(command.kind(), reply.outcome());
                     crashPoints.hit(AFTER_SAGA_EFFECT);
-                    relay.sendNow(sent.id(), sent.record());
                     return reply;
                 } catch (SQLException e) {
                     tx.rollback();
@@ -284,25 +278,14 @@ public class SagaCommandHandler {
         return reply(c, new InboxRow(outcome, reason, c.attempt()));
     }
 
-    /**
-     * Writes what the command sends on; returns the row, to be sent once the transaction has committed. The row
-     * is dated when written, not when the transaction began: relays leave it to this process for a grace
-     * after that ({@link dev.pledge.common.kafka.AfterCommitSends#GRACE}).
-     */
-    private Row writeOutbox(Connection tx, SagaCommand c, Outgoing out) throws SQLException {
-        KafkaPublish.Outgoing record = new KafkaPublish.Outgoing(out.topic(), c.sagaId().toString(), out.payload(),
-                Traces.current());
+    private void writeOutbox(Connection tx, SagaCommand c, Outgoing out) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
-                "INSERT INTO outbox (topic, message_key, payload, trace_parent, created_at)"
-                        + " VALUES (?, ?, ?::jsonb, ?, clock_timestamp()) RETURNING id")) {
-            ps.setString(1, record.topic());
-            ps.setString(2, record.key());
-            ps.setString(3, record.payload());
-            ps.setString(4, record.traceparent());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Row(rs.getLong(1), record);
-            }
+                "INSERT INTO outbox (topic, message_key, payload, trace_parent) VALUES (?, ?, ?::jsonb, ?)")) {
+            ps.setString(1, out.topic());
+            ps.setString(2, c.sagaId().toString());
+            ps.setString(3, out.payload());
+            ps.setString(4, Traces.current());
+            ps.executeUpdate();
         }
     }
 }

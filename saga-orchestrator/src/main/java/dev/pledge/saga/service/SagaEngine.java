@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,7 +40,6 @@ import dev.pledge.saga.protocol.SagaMachine;
 import dev.pledge.saga.protocol.SagaState;
 import dev.pledge.saga.protocol.StepDefinition;
 import dev.pledge.saga.protocol.StepState.Phase;
-import dev.pledge.saga.store.SagaOutbox.Pending;
 import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaRow;
 import dev.pledge.saga.store.SagaStore;
@@ -54,9 +52,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Drives orchestrated sagas with the {@link SagaMachine}. Every state change is one local transaction that
- * also writes the timeline, the commands it calls for (outbox) and their timeouts (timers); the commands are
- * sent once it has committed, and the relay publishes those a crash or the broker kept back. So a crash at any
- * moment leaves a log the orchestrator resumes from:
+ * also writes the timeline, the commands it calls for (outbox) and their timeouts (timers); the relay
+ * publishes the commands afterwards. So a crash at any moment leaves a log the orchestrator resumes from:
  * unpublished commands go out, unanswered ones time out and are retried, replies not yet taken in are
  * delivered again.
  */
@@ -117,19 +114,21 @@ public class SagaEngine {
     public UUID start(Order order, Flow flow, IdempotencyKey key) throws SQLException {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
-        List<Pending> commands = Tx.run(db, c -> {
+        Tx.run(db, c -> {
             if (flow.orchestrated()) {
                 Transition t = new SagaMachine(definition, flow).start(now);
                 store.insert(c, id, flow, t.state(), write(order), now, key);
                 started(c, id, flow, order, now);
-                return apply(c, new Running(id, flow, now, order), t, now);
+                apply(c, new Running(id, flow, now, order), t, now);
+            } else {
+                store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now, key);
+                started(c, id, flow, order, now);
+                placeOrder(c, id, order, now);
             }
-            store.insert(c, id, flow, ChoreographyTracker.start(now, definition.size()), write(order), now, key);
-            started(c, id, flow, order, now);
-            return List.of(placeOrder(c, id, order, now));
+            return null;
         });
         crashPoints.hit(AFTER_SAGA_START);
-        relay.sendNow(commands);
+        relay.kick();
         return id;
     }
 
@@ -138,13 +137,13 @@ public class SagaEngine {
     }
 
     /** The one message a choreographed saga needs from here: the order, for inventory to react to. */
-    private Pending placeOrder(Connection c, UUID id, Order order, Instant now) throws SQLException {
+    private void placeOrder(Connection c, UUID id, Order order, Instant now) throws SQLException {
         long entry = store.append(c, TimelineEntry.of(id, now, null, "EVENT", null, "orchestrator",
                 ChoreographyTracker.ORDER_PLACED)).orElseThrow();
         ObjectNode event = json.createObjectNode().put("sagaId", id.toString()).put("type", ChoreographyTracker.ORDER_PLACED)
                 .put("participant", "saga-orchestrator");
         event.set("order", json.valueToTree(order));
-        return outbox.enqueue(c, id, entry, config.eventTopic(), event.toString(), now);
+        outbox.enqueue(c, id, entry, config.eventTopic(), event.toString(), now);
     }
 
     /**
@@ -189,29 +188,20 @@ public class SagaEngine {
      */
     @Retry(maxRetries = -1, delay = 200, jitter = 100, maxDuration = 0, retryOn = SQLException.class)
     public void onReply(ReplyMessage reply, Received where) throws SQLException {
-        Moved moved = Tx.run(db, c -> takeIn(c, reply, where));
-        moved.sendOn(crashPoints, relay);
-    }
-
-    /** What a committed change calls for next: the crash point it reached (or null), then its commands. */
-    private record Moved(String crashPoint, List<Pending> commands) {
-        static final Moved NOTHING = new Moved(null, List.of());
-
-        void sendOn(CrashPoints crashPoints, CommandRelay relay) {
-            if (crashPoint != null) {
-                crashPoints.hit(crashPoint);
-            }
-            relay.sendNow(commands);
+        String crashAfter = Tx.run(db, c -> takeIn(c, reply, where));
+        if (crashAfter != null) {
+            crashPoints.hit(crashAfter);
         }
+        relay.kick();
     }
 
-    private Moved takeIn(Connection c, ReplyMessage reply, Received where) throws SQLException {
+    private String takeIn(Connection c, ReplyMessage reply, Received where) throws SQLException {
         Instant now = Instant.now();
         Optional<SagaRow> row = store.lock(c, reply.sagaId());
         if (row.isEmpty()) {
             LOG.warnf("reply for unknown saga %s at %s-%d@%d ignored", reply.sagaId(), where.topic(), where.partition(),
                     where.offset());
-            return Moved.NOTHING;
+            return null;
         }
         SagaRow saga = row.get();
         int step = stepIndex(reply.step());
@@ -219,22 +209,22 @@ public class SagaEngine {
         Optional<Long> entry = store.append(c, TimelineEntry.of(saga.id(), now, reply.step(), "REPLY", reply.attempt(),
                 participant, describe(reply)).received(where.topic(), where.partition(), where.offset(), where.timestamp()));
         if (entry.isEmpty()) {
-            return Moved.NOTHING; // this very record was taken in before a crash
+            return null; // this very record was taken in before a crash
         }
         if (step < 0 || !saga.flow().orchestrated()) {
             store.annotate(c, entry.get(), "(ignored: no such step)");
-            return Moved.NOTHING;
+            return null;
         }
         Transition t = new SagaMachine(definition, saga.flow()).next(saga.state(), event(reply, step, now));
         if (t.state().equals(saga.state())) {
             store.annotate(c, entry.get(), saga.state().status().isFinal()
                     ? "(ignored: the saga has ended)" : "(ignored: a repeat or an older attempt)");
-            return Moved.NOTHING;
+            return null;
         }
         timers.take(c, new Timer(saga.id(), step, reply.aboutCompensation(), reply.attempt()));
-        List<Pending> commands = apply(c, running(saga), t, now);
+        apply(c, running(saga), t, now);
         crashPoints.hit(BEFORE_REPLY_COMMIT);
-        return new Moved(crashPointAfter(saga.state(), t), commands);
+        return crashPointAfter(saga.state(), t);
     }
 
     /**
@@ -283,17 +273,22 @@ public class SagaEngine {
         List<Timer> due = Tx.run(db, c -> timers.due(c, Instant.now(), 200));
         int fired = 0;
         for (Timer timer : due) {
-            Optional<Moved> moved = Tx.run(db, c -> fire(c, timer));
-            if (moved.isPresent()) {
+            Optional<String> crashAfter = Tx.run(db, c -> fire(c, timer));
+            if (crashAfter.isPresent()) {
                 fired++;
-                moved.get().sendOn(crashPoints, relay);
+                if (!crashAfter.get().isEmpty()) {
+                    crashPoints.hit(crashAfter.get());
+                }
             }
+        }
+        if (fired > 0) {
+            relay.kick();
         }
         return fired;
     }
 
-    /** Fires one timer: empty when it changed nothing. */
-    private Optional<Moved> fire(Connection c, Timer timer) throws SQLException {
+    /** Fires one timer: empty when it changed nothing, else the crash point it reached ("" for none). */
+    private Optional<String> fire(Connection c, Timer timer) throws SQLException {
         Optional<SagaRow> row = store.lock(c, timer.saga());
         if (!timers.take(c, timer) || row.isEmpty() || !row.get().flow().orchestrated()) {
             return Optional.empty();
@@ -309,10 +304,12 @@ public class SagaEngine {
         store.append(c, TimelineEntry.of(saga.id(), now, step.name(), "TIMEOUT", timer.attempt(), step.participant(),
                 "no reply to " + verb(step, timer.compensation()) + " within " + step.timeout().toMillis() + " ms"));
         metrics.timeout(saga.flow(), step.name(), timer.compensation());
-        List<Pending> commands = apply(c, running(saga), t, now);
-        return Optional.of(new Moved(crashPointAfter(saga.state(), t), commands));
+        apply(c, running(saga), t, now);
+        String point = crashPointAfter(saga.state(), t);
+        return Optional.of(point == null ? "" : point);
     }
 
+    /** Writes the new state and what it calls for: commands in the outbox with their timers, or the end. */
     /** An orchestrated saga being moved on: what a transition's actions need of it. */
     private record Running(UUID id, Flow flow, Instant startedAt, Order order) {
     }
@@ -321,14 +318,12 @@ public class SagaEngine {
         return new Running(saga.id(), saga.flow(), saga.createdAt(), read(saga));
     }
 
-    /** Writes the new state and what it calls for; returns the commands written, to send after the commit. */
-    private List<Pending> apply(Connection c, Running saga, Transition t, Instant now) throws SQLException {
+    private void apply(Connection c, Running saga, Transition t, Instant now) throws SQLException {
         UUID id = saga.id();
         store.update(c, id, t.state(), now);
-        List<Pending> commands = new ArrayList<>();
         for (SagaAction action : t.actions()) {
             if (action instanceof Send s) {
-                commands.add(send(c, saga, s, now));
+                send(c, saga, s, now);
             } else if (action instanceof Finish f) {
                 timers.cancelAll(c, id);
                 store.append(c, TimelineEntry.of(id, now, null, f.status().name(), null, null, f.reason()));
@@ -336,10 +331,9 @@ public class SagaEngine {
                 endings.ended(c, id);
             }
         }
-        return commands;
     }
 
-    private Pending send(Connection c, Running saga, Send s, Instant now) throws SQLException {
+    private void send(Connection c, Running saga, Send s, Instant now) throws SQLException {
         UUID id = saga.id();
         Order order = saga.order();
         StepDefinition step = definition.step(s.step());
@@ -357,14 +351,13 @@ public class SagaEngine {
                 .put("attempt", s.attempt())
                 .put("replyTopic", config.replyTopic());
         command.set("operation", operation(step.participant(), order));
-        Pending row = outbox.enqueue(c, id, entry, SagaConfig.commandTopic(step.participant()), command.toString(), notBefore);
+        outbox.enqueue(c, id, entry, SagaConfig.commandTopic(step.participant()), command.toString(), notBefore);
         timers.start(c, new Timer(id, s.step(), s.compensation(), s.attempt()), notBefore.plus(s.timeout()));
         if (s.attempt() > 1) {
             metrics.retry(saga.flow(), step.name(), s.compensation());
         } else if (s.compensation()) {
             metrics.compensation(saga.flow(), step.name());
         }
-        return row;
     }
 
     /** The part of the order a participant acts on. */

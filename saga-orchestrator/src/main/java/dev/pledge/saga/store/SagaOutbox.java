@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,15 @@ import dev.pledge.common.tracing.Traces;
 @ApplicationScoped
 public class SagaOutbox {
 
-    /** A command to publish, with the traceparent of the change that wrote it, and when it may go out. */
+    /** How far ahead {@link #due} looks for rows that fall due soon, so a relay can wake up for them. */
+    public static final java.time.Duration LOOKAHEAD = java.time.Duration.ofSeconds(1);
+
+    /**
+     * A command to publish, with the traceparent of the change that wrote it, and when it may go out:
+     * {@code due} when that time has come.
+     */
     public record Pending(long id, long timelineId, String topic, String key, String payload, String traceparent,
-                          Instant notBefore) {
+                          Instant notBefore, boolean due) {
     }
 
     /** Where the broker put a published row's record. */
@@ -30,15 +35,13 @@ public class SagaOutbox {
 
     /**
      * Writes a command in the caller's transaction, in the trace current now, or else (a timer, a recovery
-     * pass) in the trace of the request that started the saga. Returns the row, to be sent once the
-     * transaction has committed.
+     * pass) in the trace of the request that started the saga.
      */
-    public Pending enqueue(Connection c, UUID saga, long timelineId, String topic, String payload, Instant notBefore)
+    public void enqueue(Connection c, UUID saga, long timelineId, String topic, String payload, Instant notBefore)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO saga_outbox (saga_id, timeline_id, topic, message_key,"
                 + " payload, not_before, trace_parent)"
-                + " VALUES (?, ?, ?, ?, ?::jsonb, ?, coalesce(?, (SELECT trace_parent FROM sagas WHERE id = ?)))"
-                + " RETURNING id, trace_parent")) {
+                + " VALUES (?, ?, ?, ?, ?::jsonb, ?, coalesce(?, (SELECT trace_parent FROM sagas WHERE id = ?)))")) {
             ps.setObject(1, saga);
             ps.setLong(2, timelineId);
             ps.setString(3, topic);
@@ -47,31 +50,25 @@ public class SagaOutbox {
             ps.setTimestamp(6, Timestamp.from(notBefore));
             ps.setString(7, Traces.current());
             ps.setObject(8, saga);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Pending(rs.getLong(1), timelineId, topic, saga.toString(), payload, rs.getString(2), notBefore);
-            }
+            ps.executeUpdate();
         }
     }
 
     /**
-     * Rows due for longer than {@code grace} (until then they are their writer's to send), oldest first, locked;
-     * rows a concurrent relay holds and the rows {@code inFlight} (sent by this process, not yet marked) are
-     * skipped.
+     * Rows due now, oldest first, then those due within {@link #LOOKAHEAD}, locked; rows a concurrent relay holds
+     * are skipped. One query tells a relay what to send now and when to wake up next.
      */
-    public List<Pending> leftToRelay(Connection c, int limit, Duration grace, List<Long> inFlight) throws SQLException {
+    public List<Pending> due(Connection c, int limit) throws SQLException {
         List<Pending> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, timeline_id, topic, message_key, payload::text, trace_parent,"
-                + " not_before FROM saga_outbox WHERE published_at IS NULL"
-                + " AND not_before <= now() - make_interval(secs => ?) AND id <> ALL (?)"
-                + " ORDER BY not_before, id LIMIT " + limit + " FOR UPDATE SKIP LOCKED")) {
-            ps.setDouble(1, grace.toMillis() / 1000.0);
-            ps.setArray(2, c.createArrayOf("bigint", inFlight.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(7).toInstant()));
-                }
+                + " not_before, not_before <= now() FROM saga_outbox WHERE published_at IS NULL"
+                + " AND not_before <= now() + make_interval(secs => " + LOOKAHEAD.toSeconds() + ")"
+                + " ORDER BY not_before <= now() DESC, id LIMIT " + limit
+                + " FOR UPDATE SKIP LOCKED");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBoolean(8)));
             }
         }
         return rows;
