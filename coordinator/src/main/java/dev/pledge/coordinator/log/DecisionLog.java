@@ -20,6 +20,7 @@ import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.common.tracing.Traces;
 import io.agroal.api.AgroalDataSource;
 
+import dev.pledge.coordinator.protocol.Ack;
 import dev.pledge.coordinator.protocol.Attempt;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Decision;
@@ -60,10 +61,6 @@ public class DecisionLog {
 
     /** A branch to create: which participant, where it listens, and the operation it is asked to do. */
     public record BranchSpec(String participant, String url, String operationJson) {
-    }
-
-    /** A participant's answer to a pre-commit or a decision: the state its branch is in now. */
-    public record Ack(String participant, String state) {
     }
 
     /**
@@ -130,61 +127,38 @@ public class DecisionLog {
     }
 
     /**
-     * Forces the decision to the log, with the votes it was made from. Nothing of phase 2 may be sent
-     * before this returns. Fails when the transaction is not in the log (its begin record was lost), and with
+     * Forces the decision to the log, in the state the protocol moves to on it ({@code next}), with the votes it
+     * was made from. Nothing of phase 2 may be sent before this returns. Fails when the transaction is not in the
+     * log (its begin record was lost), when it is not in a state from which {@code next} follows, and with
      * {@link TakenOver} when it is no longer driven under {@code epoch}.
      *
-     * @param votes the votes gathered (the first answer of each branch), none for a presumed abort
-     * @return the transaction as decided
+     * @param votes the votes gathered (the first answer of each branch), none for an abort of recovery
      */
-    public Snapshot decide(UUID txId, long epoch, Decision decision, List<Vote> votes) {
-        Snapshot decided = write(true, c -> {
+    public void decide(UUID txId, long epoch, TxState next, Decision decision, List<Vote> votes) {
+        write(true, c -> {
             LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
-            TxState next = tx.state().moveTo(decision.loggedState(tx.protocol()));
+            tx.state().moveTo(next);
             LogRows.votes(c, txId, votes);
             LogRows.moveTo(c, tx, next, decision.kind().name(), decision.reason(), Instant.now());
-            return LogRows.snapshot(c, tx.in(next));
+            return null;
         });
         timeline.add(txId, TxEvent.Kind.LOG, null, "decision " + decision.kind() + " forced to the log: state "
-                + decided.state() + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
-        return decided;
-    }
-
-    /** 3PC recovery: a participant aborted on its own while the coordinator was away, so everyone aborts. */
-    public Snapshot abortAfterTermination(UUID txId, long epoch, String reason) {
-        Snapshot aborting = write(true, c -> {
-            LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
-            TxState next = tx.state().moveTo(TxState.ABORTING);
-            LogRows.moveTo(c, tx, next, Decision.Kind.ABORT.name(), reason, Instant.now());
-            return LogRows.snapshot(c, tx.in(next));
-        });
-        timeline.add(txId, TxEvent.Kind.LOG, null, "recovery: " + reason + ": state ABORTING", null);
-        return aborting;
+                + next + (decision.reason() == null ? "" : " (" + decision.reason() + ")"), null);
     }
 
     /**
      * 3PC: every participant acknowledged its pre-commit, so the commit phase begins (asynchronously: see
-     * the class comment). Does nothing more than record the acks when the state has moved on already.
-     *
-     * @return the transaction as it is now
+     * the class comment): records the acks and moves PRECOMMITTING to COMMITTING.
      */
-    public Snapshot precommitted(UUID txId, long epoch, List<Ack> acks) {
-        boolean[] moved = new boolean[1];
-        Snapshot now = write(false, c -> {
+    public void precommitted(UUID txId, long epoch, List<Ack> acks) {
+        write(false, c -> {
             LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
+            TxState next = tx.state().moveTo(TxState.COMMITTING);
             LogRows.acks(c, txId, epoch, acks);
-            if (tx.state() == TxState.PRECOMMITTING) {
-                TxState next = tx.state().moveTo(TxState.COMMITTING);
-                LogRows.moveTo(c, tx, next, null, null, Instant.now());
-                tx = tx.in(next);
-                moved[0] = true;
-            }
-            return LogRows.snapshot(c, tx);
+            LogRows.moveTo(c, tx, next, null, null, Instant.now());
+            return null;
         });
-        if (moved[0]) {
-            timeline.add(txId, TxEvent.Kind.LOG, null, "every participant pre-committed: state COMMITTING", null);
-        }
-        return now;
+        timeline.add(txId, TxEvent.Kind.LOG, null, "every participant pre-committed: state COMMITTING", null);
     }
 
     /**
@@ -281,14 +255,15 @@ public class DecisionLog {
     }
 
     /**
-     * Every participant answered the decision: records the last acknowledgements and the end,
-     * asynchronously (see the class comment). A branch that ended the other way makes the end MIXED.
+     * Every participant answered the decision: records the last acknowledgements and the end the protocol
+     * worked out from them ({@code end}: MIXED when a branch ended the other way), asynchronously (see the
+     * class comment).
      */
-    public Ended finish(UUID txId, long epoch, List<Ack> acks) {
+    public Ended finish(UUID txId, long epoch, TxState end, List<Ack> acks) {
         Ended ended = write(false, c -> {
             LogRows.Tx tx = LogRows.read(c, txId).drivenUnder(epoch);
+            tx.state().moveTo(end);
             LogRows.acks(c, txId, epoch, acks);
-            TxState end = tx.state().ended(LogRows.snapshot(c, tx).branchStates());
             Instant now = Instant.now();
             LogRows.moveTo(c, tx, end, null, null, now);
             return new Ended(tx.protocol(), end, Duration.between(tx.createdAt(), now));

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.pledge.coordinator.log.DecisionLog.Ack;
+import dev.pledge.coordinator.protocol.Ack;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog.Snapshot;
 import dev.pledge.coordinator.protocol.Attempt;
@@ -241,7 +241,7 @@ final class LogRows {
      */
     static void acks(Connection c, UUID id, long epoch, List<Ack> acks) throws SQLException {
         java.util.Map<String, String> last = new java.util.LinkedHashMap<>();
-        acks.forEach(a -> last.put(a.participant(), a.state()));
+        acks.forEach(a -> last.put(a.participant(), a.state().name()));
         if (last.isEmpty()) {
             return;
         }

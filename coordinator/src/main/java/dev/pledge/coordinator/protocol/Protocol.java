@@ -14,6 +14,11 @@ public enum Protocol {
         return label;
     }
 
+    /** The protocol's function: {@link TwoPhase#next} or {@link ThreePhase#next}. */
+    public Transition next(TxView tx, Event event) {
+        return this == TWO_PC ? TwoPhase.next(tx, event) : ThreePhase.next(tx, event);
+    }
+
     /** "2PC" or "3PC", in any case. */
     public static Protocol of(String text) {
         for (Protocol p : values()) {

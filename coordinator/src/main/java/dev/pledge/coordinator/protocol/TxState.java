@@ -3,6 +3,8 @@ package dev.pledge.coordinator.protocol;
 import java.util.EnumSet;
 import java.util.Set;
 
+import dev.pledge.common.protocol.BranchState;
+
 /**
  * A global transaction's state in the coordinator's log. PREPARING: votes being gathered, nothing decided
  * (presumed abort: recovery aborts it). PRECOMMITTING (3PC only): everyone voted YES, pre-commits being
@@ -39,13 +41,13 @@ public enum TxState {
      * Where a transaction whose last phase every participant has answered ends: as decided, or MIXED when a
      * branch reports the opposite final state.
      *
-     * @param branchStates each branch's last reported state (COMMITTED, ABORTED, ...)
+     * @param branchStates each branch's last reported state (COMMITTED, ABORTED, ...; null where not known)
      */
-    public TxState ended(java.util.Collection<String> branchStates) {
+    public TxState ended(java.util.Collection<BranchState> branchStates) {
         if (this != COMMITTING && this != ABORTING) {
             throw new IllegalStateException(this + " has no last phase to end");
         }
-        String opposite = this == COMMITTING ? "ABORTED" : "COMMITTED";
+        BranchState opposite = this == COMMITTING ? BranchState.ABORTED : BranchState.COMMITTED;
         return moveTo(branchStates.contains(opposite) ? MIXED : this == COMMITTING ? COMMITTED : ABORTED);
     }
 

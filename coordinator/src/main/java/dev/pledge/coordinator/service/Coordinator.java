@@ -34,9 +34,7 @@ public class Coordinator {
     static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(300);
 
     @Inject
-    TwoPhaseCommit twoPhaseCommit;
-    @Inject
-    ThreePhaseCommit threePhaseCommit;
+    Driver driver;
     @Inject
     Replicas replicas;
     @Inject
@@ -63,7 +61,7 @@ public class Coordinator {
         inFlight.claim(attempt.first()); // the whole order, retries included: a repeat of its key is a 409 meanwhile
         try {
             while (true) {
-                List<Decision.Vote> votes = runOnce(protocol, attempt, branches, key);
+                List<Decision.Vote> votes = driver.run(attempt, protocol, branches, key);
                 if (!Decision.onlyConflicts(votes)) {
                     return attempt.id();
                 }
@@ -92,13 +90,6 @@ public class Coordinator {
         } finally {
             inFlight.release(attempt.first());
         }
-    }
-
-    private List<Decision.Vote> runOnce(Protocol protocol, Attempt attempt, List<BranchSpec> branches, IdempotencyKey key) {
-        return switch (protocol) {
-            case TWO_PC -> twoPhaseCommit.run(attempt, branches, key);
-            case THREE_PC -> threePhaseCommit.run(attempt, branches, key);
-        };
     }
 
     /** Full jitter: a random pause up to the backoff doubled per attempt, capped. */

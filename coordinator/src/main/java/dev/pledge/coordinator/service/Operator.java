@@ -41,9 +41,7 @@ public class Operator {
     @Inject
     InFlight inFlight;
     @Inject
-    PhaseTwo phaseTwo;
-    @Inject
-    ThreePhaseCommit threePhase;
+    Driver driver;
     @Inject
     Leases leases;
     @Inject
@@ -98,11 +96,7 @@ public class Operator {
             if (forced.epoch() != epoch) {
                 throw new TakenOver(id, forced.owner(), forced.epoch(), epoch);
             }
-            if (forced.state() == TxState.PRECOMMITTING) {
-                threePhase.recoverPrecommitting(forced);
-            } else {
-                phaseTwo.complete(forced);
-            }
+            driver.resume(forced);
         } finally {
             inFlight.release(id);
         }

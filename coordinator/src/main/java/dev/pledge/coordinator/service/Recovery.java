@@ -21,7 +21,6 @@ import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.TakenOver;
 import dev.pledge.coordinator.log.TxEvent;
 import dev.pledge.coordinator.metrics.CoordinatorMetrics;
-import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.TxState;
 import io.opentelemetry.context.Scope;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -45,9 +44,7 @@ public class Recovery {
     @Inject
     DecisionLog log;
     @Inject
-    PhaseTwo phaseTwo;
-    @Inject
-    ThreePhaseCommit threePhase;
+    Driver driver;
     @Inject
     InFlight inFlight;
     @Inject
@@ -139,16 +136,11 @@ public class Recovery {
         }
         metrics.recovered(tx.state() == TxState.PREPARING ? "undecided"
                 : tx.state() == TxState.PRECOMMITTING ? "precommitting" : "decided");
-        if (tx.state() == TxState.PREPARING) {
-            log.event(id, TxEvent.Kind.LOG, null, who + ": found undecided after the coordinator stopped", null);
-            return phaseTwo.complete(log.decide(id, tx.epoch(),
-                    Decision.abort("presumed abort: the coordinator stopped before deciding"), List.of()));
-        } else if (tx.state() == TxState.PRECOMMITTING) {
-            log.event(id, TxEvent.Kind.LOG, null, who + ": asking the participants how far the pre-commits got", null);
-            return threePhase.recoverPrecommitting(tx);
-        } else {
-            log.event(id, TxEvent.Kind.LOG, null, who + ": re-sending the " + tx.state() + " decision", null);
-        }
-        return phaseTwo.complete(tx);
+        log.event(id, TxEvent.Kind.LOG, null, who + switch (tx.state()) {
+            case PREPARING -> ": found undecided after the coordinator stopped";
+            case PRECOMMITTING -> ": asking the participants how far the pre-commits got";
+            default -> ": re-sending the " + tx.state() + " decision";
+        }, null);
+        return driver.resume(tx);
     }
 }

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.common.contention.LockPolicy;
-import dev.pledge.common.crash.CrashPoints;
 import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
 import dev.pledge.coordinator.client.ParticipantCalls;
@@ -59,8 +58,6 @@ public class Votes {
     @Inject
     DecisionLog log;
     @Inject
-    CrashPoints crashPoints;
-    @Inject
     ObjectMapper json;
     @Inject
     CoordinatorMetrics metrics;
@@ -71,12 +68,15 @@ public class Votes {
     private record Asked(BranchSpec branch, long sentAt, long budgetMs) {
     }
 
-    /** @param policy under {@code ordered}, the branches are asked one at a time in participant order */
+    /**
+     * @param policy      under {@code ordered}, the branches are asked one at a time in participant order
+     * @param firstAnswer run once the first answer is taken (the protocol's crash point after it)
+     */
     public List<Vote> gather(UUID id, List<BranchSpec> branches, Duration timeout, String message, LockPolicy policy,
-            Request request) {
+            Request request, Runnable firstAnswer) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (policy.sequential()) {
-            return inOrder(id, branches, message, timeout, request, deadline);
+            return inOrder(id, branches, message, timeout, request, deadline, firstAnswer);
         }
         Arrivals<Asked> arrivals = new Arrivals<>();
         Map<BranchSpec, Vote> answered = new HashMap<>();
@@ -86,7 +86,7 @@ public class Votes {
                 ask(id, b, message, request, deadline, arrivals);
             }
             for (Arrival<Asked> a = arrivals.next(deadline); a != null; a = firstNo == null ? arrivals.next(deadline) : null) {
-                Vote v = taken(id, message, a, answered.isEmpty());
+                Vote v = taken(id, message, a, answered.isEmpty() ? firstAnswer : null);
                 answered.put(a.key().branch(), v);
                 if (!v.yes()) {
                     firstNo = v; // the transaction aborts whatever the others say: a prepare waiting for a lock is not waited for
@@ -116,7 +116,7 @@ public class Votes {
      * hold nothing, and their NO says so. The votes come back in the order asked.
      */
     private List<Vote> inOrder(UUID id, List<BranchSpec> branches, String message, Duration timeout, Request request,
-            long deadline) {
+            long deadline, Runnable firstAnswer) {
         List<Vote> votes = new ArrayList<>();
         Vote refused = null;
         for (BranchSpec b : branches.stream().sorted(Comparator.comparing(BranchSpec::participant)).toList()) {
@@ -134,7 +134,7 @@ public class Votes {
                     arrivals.stop(late -> received(id, message, late));
                     v = noVoteInTime(id, b, message, timeout);
                 } else {
-                    v = taken(id, message, a, votes.isEmpty());
+                    v = taken(id, message, a, votes.isEmpty() ? firstAnswer : null);
                 }
             } catch (RuntimeException | Error e) {
                 stopped(id, message, arrivals, e);
@@ -186,11 +186,11 @@ public class Votes {
         arrivals.expect(asked, request.send(b, gid, operation, budgetMs));
     }
 
-    /** An answer taken while votes are gathered; the first one taken reaches the crash point after it. */
-    private Vote taken(UUID id, String message, Arrival<Asked> a, boolean first) {
+    /** An answer taken while votes are gathered; after the first one taken, {@code first} runs. */
+    private Vote taken(UUID id, String message, Arrival<Asked> a, Runnable first) {
         Vote vote = received(id, message, a);
-        if (first) {
-            crashPoints.hit("after-first-prepare");
+        if (first != null) {
+            first.run();
         }
         return vote;
     }

@@ -19,6 +19,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pledge.common.protocol.BranchState;
+import dev.pledge.coordinator.protocol.Ack;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.Leases.Renewal;
@@ -90,10 +92,10 @@ class ReplicaFencingIT {
             assertThat(before).isNotEqualTo("ABORTED");
 
             assertThatThrownBy(() -> log.recordAcks(UUID.fromString(id), epoch - 1,
-                    List.of(new DecisionLog.Ack("inventory", "ABORTED")))).isInstanceOf(TakenOver.class);
+                    List.of(new Ack("inventory", BranchState.ABORTED)))).isInstanceOf(TakenOver.class);
             assertThat(branchState(id, "inventory")).isEqualTo(before);
 
-            log.recordAcks(UUID.fromString(id), epoch, List.of(new DecisionLog.Ack("inventory", "ABORTED")));
+            log.recordAcks(UUID.fromString(id), epoch, List.of(new Ack("inventory", BranchState.ABORTED)));
             assertThat(branchState(id, "inventory")).isEqualTo("ABORTED");
         } finally {
             update("DELETE FROM coordinator_leases WHERE node_id = ?", other);

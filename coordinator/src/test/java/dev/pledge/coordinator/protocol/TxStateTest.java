@@ -3,6 +3,9 @@ package dev.pledge.coordinator.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static dev.pledge.common.protocol.BranchState.ABORTED;
+import static dev.pledge.common.protocol.BranchState.COMMITTED;
+
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -33,12 +36,12 @@ class TxStateTest {
 
     @Test
     void aLastPhaseEndsAsDecidedUnlessABranchEndedTheOtherWay() {
-        assertThat(TxState.COMMITTING.ended(List.of("COMMITTED", "COMMITTED"))).isEqualTo(TxState.COMMITTED);
-        assertThat(TxState.ABORTING.ended(List.of("ABORTED", "ABORTED"))).isEqualTo(TxState.ABORTED);
-        assertThat(TxState.ABORTING.ended(List.of("ABORTED", "COMMITTED"))).isEqualTo(TxState.MIXED);
-        assertThat(TxState.COMMITTING.ended(List.of("ABORTED", "COMMITTED"))).isEqualTo(TxState.MIXED);
+        assertThat(TxState.COMMITTING.ended(List.of(COMMITTED, COMMITTED))).isEqualTo(TxState.COMMITTED);
+        assertThat(TxState.ABORTING.ended(List.of(ABORTED, ABORTED))).isEqualTo(TxState.ABORTED);
+        assertThat(TxState.ABORTING.ended(List.of(ABORTED, COMMITTED))).isEqualTo(TxState.MIXED);
+        assertThat(TxState.COMMITTING.ended(List.of(ABORTED, COMMITTED))).isEqualTo(TxState.MIXED);
         assertThat(TxState.MIXED.isFinal()).isTrue();
-        assertThatThrownBy(() -> TxState.PRECOMMITTING.ended(List.of("COMMITTED")))
+        assertThatThrownBy(() -> TxState.PRECOMMITTING.ended(List.of(COMMITTED)))
                 .isInstanceOf(IllegalStateException.class);
     }
 

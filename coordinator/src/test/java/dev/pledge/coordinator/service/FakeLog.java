@@ -12,6 +12,7 @@ import dev.pledge.common.fencing.Epochs;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.TxEvent;
+import dev.pledge.coordinator.protocol.Ack;
 import dev.pledge.coordinator.protocol.Decision.Vote;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.protocol.Protocol;
@@ -141,7 +142,7 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public Snapshot decide(UUID txId, long epoch, Decision decision, List<Vote> votes) {
+    public void decide(UUID txId, long epoch, TxState next, Decision decision, List<Vote> votes) {
         world.alive("log decision");
         Entry e = drivenUnder(txId, epoch);
         for (Vote vote : votes) {
@@ -150,29 +151,16 @@ final class FakeLog extends DecisionLog {
                 e.branchStates.set(i, vote.yes() ? "PREPARED" : vote.answered() ? "ABORTED" : "UNKNOWN");
             }
         }
-        e.move(decision.loggedState(e.protocol));
+        e.move(next);
         forced();
-        return snapshot(e, txId);
     }
 
     @Override
-    public Snapshot abortAfterTermination(UUID txId, long epoch, String reason) {
-        world.alive("log abort after termination");
-        Entry e = drivenUnder(txId, epoch);
-        e.move(TxState.ABORTING);
-        forced();
-        return snapshot(e, txId);
-    }
-
-    @Override
-    public Snapshot precommitted(UUID txId, long epoch, List<Ack> acks) {
+    public void precommitted(UUID txId, long epoch, List<Ack> acks) {
         world.alive("log precommitted");
         Entry e = drivenUnder(txId, epoch);
         record(e, acks);
-        if (e.state == TxState.PRECOMMITTING) {
-            e.move(TxState.COMMITTING);
-        }
-        return snapshot(e, txId);
+        e.move(TxState.COMMITTING);
     }
 
     @Override
@@ -237,15 +225,21 @@ final class FakeLog extends DecisionLog {
     }
 
     private static void record(Entry e, List<Ack> acks) {
-        acks.forEach(ack -> e.branchStates.set(position(e, ack.participant()), ack.state()));
+        acks.forEach(ack -> e.branchStates.set(position(e, ack.participant()), ack.state().name()));
     }
 
+    /** Records the end the driver worked out, and checks it against the branch states this log holds. */
     @Override
-    public Ended finish(UUID txId, long epoch, List<Ack> acks) {
+    public Ended finish(UUID txId, long epoch, TxState end, List<Ack> acks) {
         world.alive("log finish");
         Entry e = drivenUnder(txId, epoch);
         record(e, acks);
-        e.move(e.state.ended(e.branchStates));
+        TxState logged = e.state.ended(e.branchStates.stream()
+                .map(s -> s.equals("UNKNOWN") ? null : dev.pledge.common.protocol.BranchState.valueOf(s)).toList());
+        if (logged != end) {
+            world.violation(txId + " ended " + end + " where its log's branch states say " + logged);
+        }
+        e.move(end);
         return new Ended(e.protocol, e.state, java.time.Duration.ZERO);
     }
 

@@ -27,8 +27,7 @@ import dev.pledge.coordinator.protocol.Protocol;
  */
 final class SimProcess {
     final String node;
-    final TwoPhaseCommit twoPhase = new TwoPhaseCommit();
-    final ThreePhaseCommit threePhase = new ThreePhaseCommit();
+    final Driver driver = new Driver();
     final Recovery recovery = new Recovery();
     /** False once it crashed: every operation it tries from then on fails. */
     boolean up = true;
@@ -50,34 +49,19 @@ final class SimProcess {
         Votes votes = new Votes();
         votes.log = log;
         votes.metrics = metrics;
-        votes.crashPoints = points;
         votes.json = new ObjectMapper();
         votes.config = config(node);
 
-        PhaseTwo phaseTwo = new PhaseTwo();
-        phaseTwo.log = log;
-        phaseTwo.calls = calls;
-        phaseTwo.crashPoints = points;
-        phaseTwo.metrics = metrics;
-
-        twoPhase.log = log;
-        twoPhase.calls = calls;
-        twoPhase.votes = votes;
-        twoPhase.phaseTwo = phaseTwo;
-        twoPhase.inFlight = inFlight;
-        twoPhase.crashPoints = points;
-
-        threePhase.log = log;
-        threePhase.calls = calls;
-        threePhase.votes = votes;
-        threePhase.phaseTwo = phaseTwo;
-        threePhase.inFlight = inFlight;
-        threePhase.crashPoints = points;
-        threePhase.config = config(node);
+        driver.log = log;
+        driver.calls = calls;
+        driver.votes = votes;
+        driver.inFlight = inFlight;
+        driver.crashPoints = points;
+        driver.metrics = metrics;
+        driver.config = config(node);
 
         recovery.log = log;
-        recovery.phaseTwo = phaseTwo;
-        recovery.threePhase = threePhase;
+        recovery.driver = driver;
         recovery.inFlight = inFlight;
         recovery.executor = inline;
         recovery.metrics = metrics;
@@ -89,11 +73,7 @@ final class SimProcess {
         List<BranchSpec> branches = participants.stream()
                 .map(p -> new BranchSpec(p, "http://" + p, "{\"participant\":\"" + p + "\"}")).toList();
         Attempt attempt = Attempt.first(UUID.randomUUID(), Instant.now(), Duration.ofSeconds(5), LockPolicy.WAIT_DIE);
-        if (protocol == Protocol.TWO_PC) {
-            twoPhase.run(attempt, branches, null);
-        } else {
-            threePhase.run(attempt, branches, null);
-        }
+        driver.run(attempt, protocol, branches, null);
         return attempt.id();
     }
 

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * A deterministic simulation of coordinator processes ({@link SimProcess}) driving one transaction with the real
- * {@link TwoPhaseCommit}, {@link ThreePhaseCommit}, {@link PhaseTwo} and {@link Recovery} code, over a
+ * {@link Driver} (the protocols' functions) and {@link Recovery} code, over a
  * scripted network and scripted crashes. The log and the participants survive a crash; everything else is
  * built again on restart, as in a new process. Calls run on the calling thread, so a script always plays
  * out the same way.
