@@ -26,12 +26,16 @@ import dev.pledge.participant.api.Locking;
 import dev.pledge.participant.contention.Conflict;
 import dev.pledge.participant.contention.LockWatch;
 import dev.pledge.participant.metrics.ParticipantMetrics;
+import dev.pledge.participant.protocol.BranchMachine;
+import dev.pledge.participant.protocol.BranchMachine.Request;
+import dev.pledge.participant.protocol.BranchMachine.Verdict;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.participant.store.BranchStore;
 import dev.pledge.participant.store.BranchStore.Decided;
 
 /**
- * The participant side of two-phase commit. Every call is idempotent and safe to repeat or reorder:
+ * The participant side of two-phase commit. What each call does with a branch is {@link BranchMachine}'s: every
+ * move is one its table allows. Every call is idempotent and safe to repeat or reorder:
  * a repeated prepare returns the first vote, commit and abort of a finished branch answer its state, and
  * an abort that arrives before the prepare makes that prepare vote NO.
  */
@@ -204,13 +208,12 @@ public class BranchService {
         return new BranchView(gid, BranchState.ABORTED, BranchView.Vote.NO, d.reason(), conflict);
     }
 
-    /** A prepare that finds the branch already decided answers with that decision. */
+    /** A prepare that finds the branch already decided answers with that decision (its vote). */
     private static Optional<BranchView> answerFromState(String gid, Decided d) {
-        return switch (d.state()) {
-            case WORKING -> Optional.empty();
-            case PREPARED, PRECOMMITTED, COMMITTED -> Optional.of(BranchView.yes(gid, d.state()));
-            case ABORTED -> Optional.of(BranchView.no(gid, d.reason()));
-        };
+        if (BranchMachine.on(d.state(), Request.PREPARE) == Verdict.MOVE) {
+            return Optional.empty();
+        }
+        return Optional.of(d.state() == BranchState.ABORTED ? BranchView.no(gid, d.reason()) : BranchView.yes(gid, d.state()));
     }
 
     /**
@@ -232,13 +235,11 @@ public class BranchService {
                 }
             }
             Decided d = store.state(gid); // not prepared: ended already, never prepared, or prepared just now
-            switch (d.state()) {
-                case COMMITTED:
-                    return new BranchView(gid, BranchState.COMMITTED, null, null);
-                case ABORTED:
-                    throw ProblemException.conflict("branch " + gid + " was aborted (" + d.reason() + "); it cannot commit");
-                case WORKING:
-                    throw ProblemException.conflict("branch " + gid + " was never prepared here; it cannot commit");
+            switch (BranchMachine.on(d.state(), Request.COMMIT)) {
+                case ANSWER:
+                    return new BranchView(gid, d.state(), null, null);
+                case REFUSE:
+                    throw ProblemException.conflict(BranchMachine.refusal(gid, d.state(), Request.COMMIT, d.reason()));
                 default:
                     // prepared (again visible) after the attempt: try once more
             }
@@ -250,19 +251,21 @@ public class BranchService {
         checkGid(gid);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Decided d = store.state(gid);
+            Verdict verdict = BranchMachine.on(d.state(), Request.ABORT);
             try {
+                if (verdict == Verdict.ANSWER) {
+                    return new BranchView(gid, BranchState.ABORTED, null, d.reason());
+                } else if (verdict == Verdict.REFUSE) {
+                    throw ProblemException.conflict(BranchMachine.refusal(gid, d.state(), Request.ABORT, d.reason()));
+                }
                 switch (d.state()) {
-                    case ABORTED:
-                        return new BranchView(gid, BranchState.ABORTED, null, d.reason());
-                    case COMMITTED:
-                        throw ProblemException.conflict("branch " + gid + " is committed; it cannot abort");
                     case PREPARED:
                     case PRECOMMITTED:
                         store.rollbackPrepared(gid);
                         watch.ended(gid);
                         store.recordAborted(gid, null, reason);
                         break;
-                    default:
+                    default: // WORKING
                         if (watch.cancelForAbort(gid)) {
                             // its prepare runs here: once cancelled it ends (aborted, or prepared just before), and
                             // only then can this abort's row be written beside the prepare's own

@@ -15,6 +15,9 @@ import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.BranchService;
 import dev.pledge.participant.api.BranchView;
+import dev.pledge.participant.protocol.BranchMachine;
+import dev.pledge.participant.protocol.BranchMachine.Request;
+import dev.pledge.participant.protocol.BranchMachine.Verdict;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.participant.store.BranchLocks;
 
@@ -55,14 +58,14 @@ public class ThreePhaseService {
      * is refused (409), and the caller (the coordinator, or a peer terminating) learns it did not get there.
      */
     public BranchView preCommit(String gid) throws SQLException {
-        BranchState now = branches.get(gid).state();
-        if (now == BranchState.PREPARED && store.markPrecommitted(gid)) {
+        BranchView now = branches.get(gid);
+        if (BranchMachine.on(now.state(), Request.PRE_COMMIT) == Verdict.MOVE && store.markPrecommitted(gid)) {
             return new BranchView(gid, BranchState.PRECOMMITTED, null, null);
         }
-        BranchState after = now == BranchState.PREPARED ? branches.get(gid).state() : now; // not marked: ended meanwhile
-        if (after == BranchState.PRECOMMITTED || after == BranchState.COMMITTED) {
-            return new BranchView(gid, after, null, null); // a repeated or late pre-commit
+        BranchView after = now.state() == BranchState.PREPARED ? branches.get(gid) : now; // not marked: ended meanwhile
+        if (BranchMachine.on(after.state(), Request.PRE_COMMIT) == Verdict.ANSWER) {
+            return new BranchView(gid, after.state(), null, null); // a repeated or late pre-commit
         }
-        throw ProblemException.conflict("branch " + gid + " is " + after + "; it cannot pre-commit");
+        throw ProblemException.conflict(BranchMachine.refusal(gid, after.state(), Request.PRE_COMMIT, after.reason()));
     }
 }
