@@ -41,6 +41,7 @@
 #define ACT_ON_STALE_READ
 #endif
 
+/* names: branch states (BranchState); NOANSWER is no answer at all (the NoAnswer event) */
 #define working      0
 #define prepared     1
 #define precommitted 2
@@ -48,8 +49,8 @@
 #define aborted      4
 #define NOANSWER     5
 
-/* the coordinator's log */
-#define undecided     0
+/* names: the coordinator's log (TxState); ended stands for COMMITTED, ABORTED and MIXED */
+#define preparing     0
 #define precommitting 1
 #define committing    2
 #define aborting      3
@@ -63,7 +64,7 @@ byte part[N];              /* durable: the branch as its database holds it */
 bool up[N];                /* the participant's process is running */
 bool recovering[N];        /* restarted since its branch last moved: never decides from its own state alone */
 byte pcrashes[N];
-byte logged = undecided;   /* durable: the coordinator's log */
+byte logged = preparing;   /* durable: the coordinator's log */
 bool coordUp = true;
 byte crashes = 0;
 bool cut = false;          /* participant 1 is cut off from the coordinator and from participant 0 */
@@ -95,22 +96,23 @@ bool cut = false;          /* participant 1 is cut off from the coordinator and 
 #define SUSPECTS(i) (crashes > 0)
 #endif
 
-/* the participant's handlers, each atomic under the branch lock; r is the branch's state after */
-#define VOTE 0
-#define PRECOMMIT 1
-#define DOCOMMIT 2
+/* names: messages (Message) */
+#define CAN_COMMIT 0
+#define PRE_COMMIT 1
+#define DO_COMMIT 2
 #define ABORT 3
 #define STATE 4
 
+/* the participant's handlers, each atomic under the branch lock; r is the branch's state after */
 inline handle(i, m) {
     if
-    :: m == VOTE && part[i] == working ->
+    :: m == CAN_COMMIT && part[i] == working ->
         if
         :: part[i] = prepared
         :: ABORT_BRANCH(i)           /* votes NO */
         fi
-    :: m == PRECOMMIT && part[i] == prepared -> part[i] = precommitted; recovering[i] = false
-    :: m == DOCOMMIT && (part[i] == prepared || part[i] == precommitted) -> COMMIT_BRANCH(i)
+    :: m == PRE_COMMIT && part[i] == prepared -> part[i] = precommitted; recovering[i] = false
+    :: m == DO_COMMIT && (part[i] == prepared || part[i] == precommitted) -> COMMIT_BRANCH(i)
     :: m == ABORT && part[i] != committed && part[i] != aborted -> ABORT_BRANCH(i)
     :: else -> skip                  /* repeated, or refused (409): the reply says the state */
     fi;
@@ -144,7 +146,7 @@ active proctype Coordinator() {
     allYes = true;
     i = 0;
     do
-    :: i < N -> call(i, VOTE); if :: r != prepared -> allYes = false :: else -> skip fi; MAYBE_CRASH; i++
+    :: i < N -> call(i, CAN_COMMIT); if :: r != prepared -> allYes = false :: else -> skip fi; MAYBE_CRASH; i++
     :: i == N -> break
     od;
     if
@@ -159,7 +161,7 @@ active proctype Coordinator() {
 
 recover:   /* after a restart: what the log says decides where to go on */
     if
-    :: logged == undecided -> logged = aborting; MAYBE_CRASH; goto phaseTwo   /* presumed abort */
+    :: logged == preparing -> logged = aborting; MAYBE_CRASH; goto phaseTwo   /* presumed abort */
     :: logged == precommitting -> goto askStates
     :: logged == committing || logged == aborting -> goto phaseTwo
     :: logged == ended -> goto finished
@@ -201,7 +203,7 @@ precommitRound:
     acked[0] = false; acked[1] = false;
     i = 0;
     do
-    :: i < N -> call(i, PRECOMMIT); if :: r == precommitted || r == committed -> acked[i] = true :: else -> skip fi;
+    :: i < N -> call(i, PRE_COMMIT); if :: r == precommitted || r == committed -> acked[i] = true :: else -> skip fi;
         MAYBE_CRASH; i++
     :: i == N -> break
     od;
@@ -218,7 +220,7 @@ phaseTwo:
         i = 0;
         do
         :: i < N && !acked[i] ->
-            call(i, (logged == committing -> DOCOMMIT : ABORT));
+            call(i, (logged == committing -> DO_COMMIT : ABORT));
             if
             :: r == committed || r == aborted -> acked[i] = true   /* final, as decided or (a split) not */
             :: else -> skip

@@ -17,21 +17,22 @@
 
 #define N 2
 
+/* names: messages and replies (Message; YES and NO are the Voted event, ACK the Acked one) */
 mtype = { PREPARE, YES, NO, COMMIT, ABORT, ACK };
 
-/* participant states, named as in Lamport's TwoPhase */
+/* names: branch states (BranchState, as in Lamport's TwoPhase) */
 #define working   0
 #define prepared  1
 #define committed 2
 #define aborted   3
 
-/* the coordinator's log */
-#define undecided 0
-#define logCommit 1
-#define logAbort  2
+/* names: the coordinator's log (TxState) */
+#define preparing 0
+#define committing 1
+#define aborting  2
 
 byte part[N];
-byte logged = undecided;
+byte logged = preparing;
 bool coordUp = true;
 
 chan toPart[N] = [2] of { mtype };
@@ -109,8 +110,8 @@ active proctype Coordinator() {
     MAYBE_CRASH;
     /* the decision is forced to the log before it is sent */
     if
-    :: yes == N -> logged = logCommit; decision = COMMIT
-    :: else -> logged = logAbort; decision = ABORT
+    :: yes == N -> logged = committing; decision = COMMIT
+    :: else -> logged = aborting; decision = ABORT
     fi;
     MAYBE_CRASH;
     phaseTwo();
@@ -122,7 +123,7 @@ finished:
 }
 
 #ifdef RECOVERY
-/* the coordinator restarted: an undecided transaction is aborted (presumed abort), a decided one re-sent */
+/* the coordinator restarted: an undecided (preparing) transaction is aborted (presumed abort), a decided one re-sent */
 active proctype Recovery() {
     bool acked[N];
     byte i, from;
@@ -132,10 +133,10 @@ end_idle:
 restart:
     atomic {
         if
-        :: logged == undecided -> logged = logAbort
+        :: logged == preparing -> logged = aborting
         :: else -> skip
         fi;
-        decision = (logged == logCommit -> COMMIT : ABORT)
+        decision = (logged == committing -> COMMIT : ABORT)
     }
     phaseTwo();
     goto finished;
@@ -162,8 +163,8 @@ end_working:
 ready:
     do
     :: toPart[i]?PREPARE -> REPLY(YES, i)
-    :: toPart[i]?COMMIT -> assert(logged == logCommit); BECOME_COMMITTED(i); REPLY(ACK, i); goto end_done
-    :: toPart[i]?ABORT -> assert(logged == logAbort); BECOME_ABORTED(i); REPLY(ACK, i); goto end_done
+    :: toPart[i]?COMMIT -> assert(logged == committing); BECOME_COMMITTED(i); REPLY(ACK, i); goto end_done
+    :: toPart[i]?ABORT -> assert(logged == aborting); BECOME_ABORTED(i); REPLY(ACK, i); goto end_done
     od;
 end_done:
     do

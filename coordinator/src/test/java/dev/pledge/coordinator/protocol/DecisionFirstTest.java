@@ -47,22 +47,32 @@ class DecisionFirstTest {
     /** @return what broke the rule, with the event that led there */
     static List<String> explore(BiFunction<TxView, Event, Transition> next) {
         List<String> violations = new ArrayList<>();
+        walk(next, (before, event, t) -> check(before.state(), t, event, violations));
+        return violations;
+    }
+
+    /** What is shown each transition of a walk: the view before, the event, and the transition. */
+    interface Visitor {
+        void visit(TxView before, Event event, Transition t);
+    }
+
+    /** Every transition reachable with two branches, from a first run and from recovery in every unfinished state. */
+    static void walk(BiFunction<TxView, Event, Transition> next, Visitor visitor) {
         Set<String> seen = new HashSet<>();
-        walk(next, TxView.begun(BRANCHES), new Event.Begun(), violations, seen);
+        walk(next, TxView.begun(BRANCHES), new Event.Begun(), visitor, seen);
         for (TxState s : List.of(TxState.PREPARING, TxState.PRECOMMITTING, TxState.COMMITTING, TxState.ABORTING)) {
             for (BranchState a : BranchState.values()) {
                 for (BranchState b : BranchState.values()) {
                     TxView found = new TxView(s, List.of(new TxView.Branch(BRANCHES.get(0), a),
                             new TxView.Branch(BRANCHES.get(1), b)), null);
-                    walk(next, found, new Event.Found(), violations, seen);
+                    walk(next, found, new Event.Found(), visitor, seen);
                 }
             }
         }
         assertThat(seen).as("transitions explored").hasSizeGreaterThan(100);
-        return violations;
     }
 
-    private static void walk(BiFunction<TxView, Event, Transition> next, TxView tx, Event event, List<String> violations,
+    private static void walk(BiFunction<TxView, Event, Transition> next, TxView tx, Event event, Visitor visitor,
             Set<String> seen) {
         if (!seen.add(tx + " " + event)) {
             return;
@@ -73,9 +83,9 @@ class DecisionFirstTest {
         } catch (IllegalStateException refused) {
             return; // not a move of the protocol: the event cannot come in this state
         }
-        check(tx.state(), t, event, violations);
+        visitor.visit(tx, event, t);
         for (Event then : following(t)) {
-            walk(next, t.view(), then, violations, seen);
+            walk(next, t.view(), then, visitor, seen);
         }
     }
 
