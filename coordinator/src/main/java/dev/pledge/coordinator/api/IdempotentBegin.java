@@ -18,7 +18,6 @@ import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.service.Coordinator;
 import dev.pledge.coordinator.service.InFlight;
 import dev.pledge.coordinator.service.Replicas;
-import dev.pledge.coordinator.service.Transactions;
 
 /**
  * Begins a transaction for a request, honouring the client's {@code Idempotency-Key}: a repeat of a

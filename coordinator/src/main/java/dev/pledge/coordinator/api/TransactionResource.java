@@ -45,7 +45,6 @@ import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.ParticipantsConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.protocol.TxState;
-import dev.pledge.coordinator.service.Transactions;
 import dev.pledge.coordinator.protocol.Protocol;
 import dev.pledge.coordinator.protocol.Decision;
 import dev.pledge.coordinator.service.Operator;

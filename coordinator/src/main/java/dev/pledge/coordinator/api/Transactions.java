@@ -1,4 +1,4 @@
-package dev.pledge.coordinator.service;
+package dev.pledge.coordinator.api;
 
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.pledge.coordinator.api.TransactionView;
 import dev.pledge.coordinator.log.BranchRecord;
 import dev.pledge.coordinator.log.DecisionLog;
 import dev.pledge.coordinator.log.GlobalTransaction;
