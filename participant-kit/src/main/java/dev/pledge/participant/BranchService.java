@@ -21,8 +21,6 @@ import dev.pledge.common.contention.LockPolicy;
 import dev.pledge.common.contention.Priority;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
-import dev.pledge.participant.api.BranchView;
-import dev.pledge.participant.api.Locking;
 import dev.pledge.participant.contention.Conflict;
 import dev.pledge.participant.contention.LockWatch;
 import dev.pledge.participant.metrics.ParticipantMetrics;

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.pledge.participant.BranchView;
 import dev.pledge.common.fencing.Epochs;
 import dev.pledge.identity.Roles;
 import dev.pledge.participant.BranchService;

@@ -1,12 +1,13 @@
 package dev.pledge.participant.api;
 
 import jakarta.validation.Valid;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.pledge.participant.Locking;
 
 /**
  * The body of a prepare: the operation this participant's business action understands and, optionally,

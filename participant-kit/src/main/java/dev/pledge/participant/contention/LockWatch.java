@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,7 +28,6 @@ import dev.pledge.participant.contention.WaitRule.Holder;
 import dev.pledge.participant.contention.WaitRule.HolderKind;
 import dev.pledge.participant.contention.WaitRule.Outcome;
 import dev.pledge.participant.contention.WaitRule.Verdict;
-import dev.pledge.participant.metrics.ParticipantMetrics;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 
@@ -121,17 +121,17 @@ public class LockWatch {
     /** The priority of each branch prepared here, so that a later prepare can tell how old its holder is. */
     private final Map<String, Priority> preparedPriorities = new ConcurrentHashMap<>();
     private final AgroalDataSource db;
-    private final ParticipantMetrics metrics;
+    private final Event<LockWaitEnded> waits;
     private final long intervalMs;
     private final long fullReadWindowNanos;
     private final LockWaits reads = new LockWaits();
     private ScheduledExecutorService scanner;
     private long lastPrune = System.nanoTime();
 
-    public LockWatch(AgroalDataSource db, ParticipantMetrics metrics,
+    public LockWatch(AgroalDataSource db, Event<LockWaitEnded> waits,
                      @ConfigProperty(name = "pledge.participant.lock-watch-interval", defaultValue = "10ms") Duration interval) {
         this.db = db;
-        this.metrics = metrics;
+        this.waits = waits;
         this.intervalMs = Math.max(1, interval.toMillis());
         this.fullReadWindowNanos = Math.max(FULL_READS_BEFORE_DEADLINE.toNanos(),
                 TimeUnit.MILLISECONDS.toNanos(2 * intervalMs));
@@ -168,7 +168,7 @@ public class LockWatch {
             preparedPriorities.put(r.gid, r.priority);
         }
         if (r.waited) {
-            metrics.lockWait(r.policy.label(), Duration.ofNanos(System.nanoTime() - r.startNanos));
+            waits.fire(new LockWaitEnded(r.policy.label(), Duration.ofNanos(System.nanoTime() - r.startNanos)));
         }
     }
 

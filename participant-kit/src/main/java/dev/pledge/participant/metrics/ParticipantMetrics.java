@@ -13,7 +13,9 @@ import jakarta.enterprise.event.Observes;
 
 import dev.pledge.common.contention.LockPolicy;
 import dev.pledge.common.metrics.CachedReading;
+import dev.pledge.participant.contention.LockWaitEnded;
 import dev.pledge.participant.contention.WaitRule;
+import dev.pledge.participant.saga.CommandHandled;
 import dev.pledge.participant.saga.SagaCommand;
 import dev.pledge.participant.saga.SagaReply;
 import io.agroal.api.AgroalDataSource;
@@ -60,7 +62,9 @@ public class ParticipantMetrics {
     }
 
     /** A saga command's transaction committed with this answer. */
-    public void sagaCommand(SagaCommand.Kind kind, SagaReply.Outcome outcome) {
+    void sagaCommand(@Observes CommandHandled handled) {
+        SagaCommand.Kind kind = handled.kind();
+        SagaReply.Outcome outcome = handled.outcome();
         Counter.builder("pledge.saga.commands").description("Saga commands handled, by kind and answer")
                 .tags("kind", kind.name().toLowerCase(Locale.ROOT), "outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .register(registry).increment();
@@ -72,8 +76,8 @@ public class ParticipantMetrics {
     }
 
     /** A prepare that waited for a row lock ran this long (waiting included). */
-    public void lockWait(String policy, Duration took) {
-        lockWaitTimer(policy).record(took);
+    void lockWait(@Observes LockWaitEnded wait) {
+        lockWaitTimer(wait.policy()).record(wait.took());
     }
 
     private Counter lockConflicts(String policy, WaitRule.Outcome outcome) {

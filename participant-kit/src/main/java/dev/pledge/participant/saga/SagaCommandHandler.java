@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,7 +24,6 @@ import dev.pledge.common.tracing.Traces;
 import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.action.SagaVerbs.Use;
-import dev.pledge.participant.metrics.ParticipantMetrics;
 import dev.pledge.participant.saga.SagaCommand.Kind;
 import dev.pledge.participant.saga.SagaReply.Outcome;
 import dev.pledge.participant.store.BranchStore;
@@ -56,7 +56,7 @@ public class SagaCommandHandler {
     @Inject
     CrashPoints crashPoints;
     @Inject
-    ParticipantMetrics metrics;
+    Event<CommandHandled> handled;
     @ConfigProperty(name = "quarkus.application.name")
     String participant;
     /**
@@ -153,7 +153,7 @@ public class SagaCommandHandler {
                     writeOutbox(tx, command, answer.shape(reply));
                     answer.alsoWrite(tx, reply);
                     tx.commit();
-                    metrics.sagaCommand(command.kind(), reply.outcome());
+                    handled.fire(new CommandHandled(command.kind(), reply.outcome()));
                     crashPoints.hit(AFTER_SAGA_EFFECT);
                     return reply;
                 } catch (SQLException e) {

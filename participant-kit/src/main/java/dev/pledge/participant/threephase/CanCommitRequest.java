@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.pledge.participant.api.Locking;
+import dev.pledge.participant.Locking;
 
 /**
  * Three-phase commit's first message: the operation, as in a two-phase prepare, plus what the participant

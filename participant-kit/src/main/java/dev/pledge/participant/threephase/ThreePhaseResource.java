@@ -23,7 +23,7 @@ import dev.pledge.participant.BranchService;
 import dev.pledge.participant.store.BranchLocks;
 import dev.pledge.participant.store.Fences;
 import dev.pledge.participant.api.BranchCallers;
-import dev.pledge.participant.api.BranchView;
+import dev.pledge.participant.BranchView;
 import io.quarkus.security.Authenticated;
 
 import static dev.pledge.participant.api.BranchResource.EPOCH_DOC;

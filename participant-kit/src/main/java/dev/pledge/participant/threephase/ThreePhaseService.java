@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.problem.JsonErrorText;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.participant.BranchService;
-import dev.pledge.participant.api.BranchView;
+import dev.pledge.participant.BranchView;
 import dev.pledge.participant.protocol.BranchMachine;
 import dev.pledge.participant.protocol.BranchMachine.Request;
 import dev.pledge.participant.protocol.BranchMachine.Verdict;

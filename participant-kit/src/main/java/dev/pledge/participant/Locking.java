@@ -1,4 +1,4 @@
-package dev.pledge.participant.api;
+package dev.pledge.participant;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.pledge.participant.api;
+package dev.pledge.participant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
