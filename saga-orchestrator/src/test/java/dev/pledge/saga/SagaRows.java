@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.store.Tx;
 
 /** Reads a saga's rows straight from the orchestrator's database, and removes the sagas a test started. */
 final class SagaRows {

@@ -43,12 +43,15 @@ import org.junit.jupiter.api.Test;
 
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.messaging.CommandRelay;
-import dev.pledge.saga.messaging.ReplyMessage;
+import dev.pledge.saga.service.ReplyMessage;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.service.Order;
 import dev.pledge.saga.service.SagaEndings;
-import dev.pledge.saga.service.SagaEngine;
-import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.service.Received;
+import dev.pledge.saga.service.ReplyIntake;
+import dev.pledge.saga.service.SagaStarter;
+import dev.pledge.saga.service.TimeoutScanner;
+import dev.pledge.saga.store.Tx;
 import dev.pledge.saga.store.SagaOutbox;
 import dev.pledge.saga.store.SagaStore;
 import dev.pledge.saga.store.TimelineEntry;
@@ -64,7 +67,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Several orchestrator instances on one database: the parts each instance runs (timer scans, outbox relays,
  * reply handling, waiting for ends) run here twice at once against the same tables, as two processes would,
- * and every saga still moves once. No participants run: replies are handed to the engine directly.
+ * and every saga still moves once. No participants run: replies are handed to the orchestrator directly.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -73,7 +76,11 @@ class SeveralInstancesIT {
     private static final AtomicLong OFFSETS = new AtomicLong(1_000_000);
 
     @Inject
-    SagaEngine engine;
+    SagaStarter starter;
+    @Inject
+    ReplyIntake intake;
+    @Inject
+    TimeoutScanner timeouts;
     @Inject
     SagaOutbox outbox;
     @Inject
@@ -105,7 +112,7 @@ class SeveralInstancesIT {
             }), instances);
             await().atMost(Duration.ofSeconds(30)).until(() -> reads.get() >= 1);
 
-            engine.onReply(reply(saga, "reserve-stock", "REFUSED"), received());
+            intake.onReply(reply(saga, "reserve-stock", "REFUSED"), received());
 
             assertThat(waited.get(20, TimeUnit.SECONDS)).as("woken by the end, long before the 60 s wait is over").isTrue();
             assertThat(rows().status(saga)).isEqualTo("COMPENSATED");
@@ -122,7 +129,7 @@ class SeveralInstancesIT {
         }
         rows().update("UPDATE saga_timers SET due_at = now() - interval '1 second' WHERE saga_id = ANY (?)", sagas);
 
-        List<Integer> fired = race(engine::scanTimersOnce, engine::scanTimersOnce); // the scheduler's scan joins in
+        List<Integer> fired = race(timeouts::scanOnce, timeouts::scanOnce); // the scheduler's scan joins in
 
         assertThat(fired.get(0) + fired.get(1)).isLessThanOrEqualTo(sagas.size());
         for (UUID saga : sagas) {
@@ -188,10 +195,10 @@ class SeveralInstancesIT {
     void aReplyDeliveredToTwoInstancesIsTakenInOnce() throws Exception {
         UUID saga = start();
         ReplyMessage done = reply(saga, "reserve-stock", "DONE");
-        SagaEngine.Received where = received();
+        Received where = received();
 
         Callable<Integer> takeIn = () -> {
-            engine.onReply(done, where);
+            intake.onReply(done, where);
             return 0;
         };
         race(takeIn, takeIn);
@@ -253,7 +260,7 @@ class SeveralInstancesIT {
     }
 
     private UUID start() throws SQLException {
-        UUID id = engine.start(new Order("BOOK-001", 1, "acc-test", new BigDecimal("10.00")), Flow.SEQUENTIAL, null);
+        UUID id = starter.start(new Order("BOOK-001", 1, "acc-test", new BigDecimal("10.00")), Flow.SEQUENTIAL, null);
         started.add(id);
         return id;
     }
@@ -263,8 +270,8 @@ class SeveralInstancesIT {
                 "inventory");
     }
 
-    private SagaEngine.Received received() {
-        return new SagaEngine.Received(config.replyTopic(), 0, OFFSETS.incrementAndGet(), Instant.now());
+    private Received received() {
+        return new Received(config.replyTopic(), 0, OFFSETS.incrementAndGet(), Instant.now());
     }
 
     /** What {@code GET /sagas/{id}?waitMs=60000} does on the instance that holds {@code endings}. */

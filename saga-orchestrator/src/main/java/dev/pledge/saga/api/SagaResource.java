@@ -1,7 +1,6 @@
 package dev.pledge.saga.api;
 
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,13 +33,13 @@ import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.problem.ProblemException;
 import dev.pledge.saga.config.SagaConfig;
 import dev.pledge.saga.protocol.Flow;
+import dev.pledge.saga.protocol.SagaDefinition;
 import dev.pledge.saga.protocol.SagaState;
 import dev.pledge.saga.service.Order;
 import dev.pledge.saga.service.SagaEndings;
-import dev.pledge.saga.service.SagaEngine;
-import dev.pledge.saga.store.SagaRow;
+import dev.pledge.saga.service.SagaReads;
+import dev.pledge.saga.service.SagaStarter;
 import dev.pledge.saga.store.SagaStore;
-import io.agroal.api.AgroalDataSource;
 
 @Path("/sagas")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,13 +47,13 @@ import io.agroal.api.AgroalDataSource;
 public class SagaResource {
 
     @Inject
-    SagaEngine engine;
+    SagaStarter starter;
     @Inject
-    SagaStore store;
+    SagaReads reads;
+    @Inject
+    SagaDefinition definition;
     @Inject
     SagaConfig config;
-    @Inject
-    AgroalDataSource db;
     @Inject
     SagaEndings endings;
 
@@ -72,7 +71,7 @@ public class SagaResource {
                 order.sku(), Integer.toString(order.qty()), order.account(), order.amount().stripTrailingZeros().toPlainString(),
                 flow.label()));
         return IdempotencyKey.<Response, SQLException>once(key, this::earlier, () -> {
-            UUID id = engine.start(order, flow, key.orElse(null));
+            UUID id = starter.start(order, flow, key.orElse(null));
             return Response.accepted(view(id)).location(URI.create("/sagas/" + id)).build();
         });
     }
@@ -82,10 +81,7 @@ public class SagaResource {
      * with a different request is refused.
      */
     private Optional<Response> earlier(IdempotencyKey key) throws SQLException {
-        Optional<SagaStore.Keyed> first;
-        try (Connection c = db.getConnection()) {
-            first = store.byIdempotencyKey(c, key.key());
-        }
+        Optional<SagaStore.Keyed> first = reads.byIdempotencyKey(key.key());
         if (first.isEmpty()) {
             return Optional.empty();
         }
@@ -110,10 +106,8 @@ public class SagaResource {
                 throw ProblemException.badRequest("status must be one of " + Arrays.toString(SagaState.Status.values()));
             }
         }
-        try (Connection c = db.getConnection()) {
-            return store.list(c, wanted, limit).stream()
-                    .map(s -> SagaView.of(s, engine.definition(), config.attentionAfterAttempts(), null)).toList();
-        }
+        return reads.list(wanted, limit).stream()
+                .map(s -> SagaView.of(s, definition, config.attentionAfterAttempts(), null)).toList();
     }
 
     @GET
@@ -137,17 +131,15 @@ public class SagaResource {
     }
 
     private boolean ended(UUID id) {
-        try (Connection c = db.getConnection()) {
-            return store.find(c, id).orElseThrow(() -> ProblemException.notFound("no saga " + id)).state().status().isFinal();
+        try {
+            return reads.ended(id).orElseThrow(() -> ProblemException.notFound("no saga " + id));
         } catch (SQLException e) {
             throw new IllegalStateException("could not read saga " + id + ": " + e.getMessage(), e);
         }
     }
 
     private SagaView view(UUID id) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            SagaRow saga = store.find(c, id).orElseThrow(() -> ProblemException.notFound("no saga " + id));
-            return SagaView.of(saga, engine.definition(), config.attentionAfterAttempts(), store.timeline(c, id));
-        }
+        SagaReads.Found found = reads.find(id).orElseThrow(() -> ProblemException.notFound("no saga " + id));
+        return SagaView.of(found.saga(), definition, config.attentionAfterAttempts(), found.timeline());
     }
 }

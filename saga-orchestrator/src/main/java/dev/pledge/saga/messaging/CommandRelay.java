@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -22,7 +23,8 @@ import org.jboss.logging.Logger;
 import dev.pledge.common.kafka.KafkaPublish;
 import dev.pledge.common.kafka.KafkaPublish.Outgoing;
 import dev.pledge.common.kafka.RelayThread;
-import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.store.OutboxWritten;
+import dev.pledge.saga.store.Tx;
 import dev.pledge.saga.store.SagaOutbox.Landed;
 import dev.pledge.saga.store.SagaOutbox.Pending;
 import dev.pledge.saga.store.SagaOutbox;
@@ -68,6 +70,11 @@ public class CommandRelay {
     /** Publishes what is due, soon, on the relay's own thread. */
     public void kick() {
         thread.kick();
+    }
+
+    /** Rows were committed to the outbox: publish them now rather than at the next sweep. */
+    void written(@Observes OutboxWritten written) {
+        kick();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

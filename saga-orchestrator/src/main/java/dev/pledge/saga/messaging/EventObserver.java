@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.FailureText;
 import dev.pledge.common.problem.JsonErrorText;
-import dev.pledge.saga.service.SagaEngine;
+import dev.pledge.saga.service.ChoreographyObserver;
+import dev.pledge.saga.service.Received;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -31,7 +32,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 public class EventObserver {
 
     @Inject
-    SagaEngine engine;
+    ChoreographyObserver observer;
     @Inject
     ObjectMapper json;
 
@@ -52,8 +53,8 @@ public class EventObserver {
             throw new ReplyConsumer.PoisonReply("an order event needs a type", null);
         }
         try (Scope ignored = RecordTraces.resume(record)) {
-            engine.onEvent(saga, event.path("type").asText(), event.path("participant").asText(null),
-                    event.path("reason").asText(null), new SagaEngine.Received(record.topic(), record.partition(),
+            observer.onEvent(saga, event.path("type").asText(), event.path("participant").asText(null),
+                    event.path("reason").asText(null), new Received(record.topic(), record.partition(),
                             record.offset(), Instant.ofEpochMilli(record.timestamp())));
         }
     }

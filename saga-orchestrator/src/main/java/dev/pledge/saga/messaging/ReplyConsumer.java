@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.kafka.RecordTraces;
 import dev.pledge.common.problem.FailureText;
 import dev.pledge.common.problem.JsonErrorText;
-import dev.pledge.saga.service.SagaEngine;
+import dev.pledge.saga.service.Received;
+import dev.pledge.saga.service.ReplyIntake;
+import dev.pledge.saga.service.ReplyMessage;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -43,7 +45,7 @@ public class ReplyConsumer {
     private static final Logger LOG = Logger.getLogger(ReplyConsumer.class);
 
     @Inject
-    SagaEngine engine;
+    ReplyIntake intake;
     @Inject
     ObjectMapper json;
 
@@ -73,7 +75,7 @@ public class ReplyConsumer {
             throw new PoisonReply("a saga reply needs sagaId, step, kind, attempt and outcome", null);
         }
         try (Scope ignored = RecordTraces.resume(record)) { // the next commands go out in the reply's trace
-            engine.onReply(reply, new SagaEngine.Received(record.topic(), record.partition(), record.offset(),
+            intake.onReply(reply, new Received(record.topic(), record.partition(), record.offset(),
                     Instant.ofEpochMilli(record.timestamp())));
         }
     }

@@ -9,8 +9,9 @@ import jakarta.enterprise.event.Observes;
 import dev.pledge.saga.protocol.Flow;
 import dev.pledge.saga.protocol.SagaState.Status;
 import dev.pledge.saga.protocol.StepDefinition;
-import dev.pledge.saga.service.SagaEngine;
-import dev.pledge.saga.service.Tx;
+import dev.pledge.saga.protocol.SagaDefinition;
+import dev.pledge.saga.service.SagaSignal;
+import dev.pledge.saga.store.Tx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,7 +47,7 @@ public class SagaMetrics {
      * Every series a saga of this definition can move, at zero from the start: a rate over a series that
      * appears only with its first event would miss that event.
      */
-    void register(@Observes StartupEvent event, SagaEngine engine) {
+    void register(@Observes StartupEvent event, SagaDefinition definition) {
         for (Flow flow : Flow.values()) {
             for (Status status : Status.values()) {
                 if (status.isFinal()) {
@@ -56,7 +57,7 @@ public class SagaMetrics {
             if (!flow.orchestrated()) {
                 continue;
             }
-            for (StepDefinition step : engine.definition().steps()) {
+            for (StepDefinition step : definition.steps()) {
                 for (boolean compensation : step.compensable() ? new boolean[] {false, true} : new boolean[] {false}) {
                     retries(flow, step.name(), compensation);
                     timeouts(flow, step.name(), compensation);
@@ -68,7 +69,10 @@ public class SagaMetrics {
         }
     }
 
-    public void ended(Flow flow, String status, Duration took) {
+    void ended(@Observes SagaSignal.Ended e) {
+        Flow flow = e.flow();
+        String status = e.status();
+        Duration took = e.took();
         Tx.afterCommit(() -> {
             ended(flow, status).increment();
             Timer.builder("pledge.saga.duration").description("Time from a saga's start to its end")
@@ -78,16 +82,16 @@ public class SagaMetrics {
         });
     }
 
-    public void compensation(Flow flow, String step) {
-        Tx.afterCommit(() -> compensations(flow, step).increment());
+    void compensation(@Observes SagaSignal.Compensating e) {
+        Tx.afterCommit(() -> compensations(e.flow(), e.step()).increment());
     }
 
-    public void retry(Flow flow, String step, boolean compensation) {
-        Tx.afterCommit(() -> retries(flow, step, compensation).increment());
+    void retry(@Observes SagaSignal.Retried e) {
+        Tx.afterCommit(() -> retries(e.flow(), e.step(), e.compensation()).increment());
     }
 
-    public void timeout(Flow flow, String step, boolean compensation) {
-        Tx.afterCommit(() -> timeouts(flow, step, compensation).increment());
+    void timeout(@Observes SagaSignal.TimedOut e) {
+        Tx.afterCommit(() -> timeouts(e.flow(), e.step(), e.compensation()).increment());
     }
 
     private Counter ended(Flow flow, String status) {

@@ -48,6 +48,16 @@ public record SagaDefinition(String name, List<StepDefinition> steps, Duration f
         return steps.size();
     }
 
+    /** The position of the step of this name, or -1 when the saga has none. */
+    public int indexOf(String stepName) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).name().equals(stepName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Builds a definition step by step; each step needs {@code invoke}, the rest has defaults. */
     public static final class Builder {
         private final String name;

@@ -1,4 +1,4 @@
-package dev.pledge.saga.service;
+package dev.pledge.saga.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.pledge.saga.messaging;
+package dev.pledge.saga.service;
 
 import java.util.UUID;
 
