@@ -23,6 +23,7 @@ import dev.pledge.participant.action.BusinessAction;
 import dev.pledge.participant.action.Operations;
 import dev.pledge.participant.contention.Conflict;
 import dev.pledge.participant.contention.LockWatch;
+import dev.pledge.participant.contention.WatchedPrepare;
 import dev.pledge.participant.metrics.ParticipantMetrics;
 import dev.pledge.participant.protocol.BranchMachine;
 import dev.pledge.participant.protocol.BranchMachine.Request;
@@ -135,7 +136,7 @@ public class BranchService {
             }
             try (Connection tx = store.connection()) {
                 tx.setAutoCommit(false);
-                LockWatch.Running watched = watch.begin(gid, store.backendPid(tx), p.policy(), p.priority(), p.lockWait());
+                WatchedPrepare watched = watch.begin(gid, store.backendPid(tx), p.policy(), p.priority(), p.lockWait());
                 boolean prepared = false;
                 try {
                     store.insertCommittedRow(tx, gid, p.opJson());
@@ -189,7 +190,7 @@ public class BranchService {
     }
 
     /** An abort arrived while this prepare ran: end it as the cancel it sent would have. */
-    private static void abortedMeanwhile(LockWatch.Running watched) throws SQLException {
+    private static void abortedMeanwhile(WatchedPrepare watched) throws SQLException {
         if (watched.abortRequested()) {
             throw new SQLException("an abort arrived while the prepare ran", BranchStore.QUERY_CANCELED);
         }

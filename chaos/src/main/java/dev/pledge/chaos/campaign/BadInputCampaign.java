@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,25 +12,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Consumer;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pledge.chaos.check.Checker;
-import dev.pledge.chaos.check.Databases.Db;
 import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.input.Bodies;
 import dev.pledge.chaos.input.Credentials;
@@ -64,14 +50,6 @@ final class BadInputCampaign implements Campaign {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROBLEM = "application/problem+json";
 
-    /** A named request and the status it must get. */
-    record Case(String name, String method, String url, String contentType, String body, int status,
-            String idempotencyKey) {
-        Case(String name, String method, String url, String contentType, String body, int status) {
-            this(name, method, url, contentType, body, status, null);
-        }
-    }
-
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> problems = new ArrayList<>();
@@ -94,11 +72,11 @@ final class BadInputCampaign implements Campaign {
         progress.accept("waiting for quiet, then a fingerprint of every table");
         Checker.awaitQuiet(db, settings.quiet(), progress);
         Fingerprint before = Fingerprint.of(db);
-        long offsetsBefore = endOffsets(kafka, Redelivery.SAGA_TOPICS);
+        long offsetsBefore = PoisonRecords.endOffsets(kafka, Redelivery.SAGA_TOPICS);
 
-        List<Case> table = table(coordinator, inventory, payment, saga, runId);
+        List<BadInputCases.Case> table = BadInputCases.table(coordinator, inventory, payment, saga, runId);
         progress.accept("table: " + table.size() + " named cases");
-        for (Case c : table) {
+        for (BadInputCases.Case c : table) {
             expect(c);
         }
         List<Endpoint> endpoints = Endpoints.all(coordinator, inventory, payment, saga, runId);
@@ -107,7 +85,7 @@ final class BadInputCampaign implements Campaign {
             int before5xx = problems.size();
             for (int n = 0; n < settings.faults(); n++) {
                 Bodies.Body body = bodies.next(e);
-                expect(new Case(e.name() + " with " + body.how(), "POST", e.baseUrl() + e.path().apply(n),
+                expect(new BadInputCases.Case(e.name() + " with " + body.how(), "POST", e.baseUrl() + e.path().apply(n),
                         "application/json", body.text(), -1));
             }
             progress.accept(String.format(Locale.ROOT, "  %-45s %d generated bodies, %d answered wrongly", e.name(),
@@ -118,7 +96,7 @@ final class BadInputCampaign implements Campaign {
         Fingerprint after = Fingerprint.of(db);
         List<String> changes = after.changesSince(before);
         changes.forEach(c -> problems.add("bad input changed the database: " + c));
-        if (endOffsets(kafka, Redelivery.SAGA_TOPICS) != offsetsBefore) {
+        if (PoisonRecords.endOffsets(kafka, Redelivery.SAGA_TOPICS) != offsetsBefore) {
             problems.add("bad input published records on the saga topics");
         }
         progress.accept("fingerprint after " + requests + " bad requests: "
@@ -131,77 +109,13 @@ final class BadInputCampaign implements Campaign {
         requests += stateful.requests();
 
         progress.accept("poison records on the saga topics");
-        int poisoned = poison(kafka, runId, progress);
+        int poisoned = PoisonRecords.send(kafka, runId, progress, problems);
         bad += poisoned;
 
         Checker.awaitQuiet(db, settings.quiet(), progress);
         problems.forEach(p -> progress.accept("  ! " + p));
         return new CampaignRow(Name.BAD_INPUT.label(), settings.seed(), 1, requests, bad, stateful.committed(),
                 stateful.aborted(), 0, changes.size(), 0, -1, -1, -1, problems, List.of());
-    }
-
-    /** The named cases: malformed and mistyped bodies, wrong content types, sizes, ids and methods. */
-    static List<Case> table(String coordinator, String inventory, String payment, String saga, String runId) {
-        String order = "{\"sku\":\"LOAD-001\",\"qty\":1,\"account\":\"acc-load-001\",\"amount\":0.01,\"protocol\":\"2pc\"}";
-        String unknownTx = UUID.nameUUIDFromBytes(runId.getBytes(StandardCharsets.UTF_8)).toString();
-        String big = "{\"sku\":\"" + "A".repeat(300 * 1024) + "\"}";
-        List<Case> t = new ArrayList<>();
-        for (String[] e : new String[][] {{coordinator, "/orders"}, {coordinator, "/transactions"}, {saga, "/sagas/orders"},
-                {inventory, "/branches/" + runId + "-t1/prepare"}, {payment, "/branches/" + runId + "-t2/prepare"},
-                {inventory, "/branches/" + runId + "-t3/can-commit"}}) {
-            String u = e[0] + e[1];
-            t.add(new Case("malformed JSON to " + e[1], "POST", u, "application/json", "{\"sku\":", 400));
-            t.add(new Case("empty body to " + e[1], "POST", u, "application/json", "", 400));
-            t.add(new Case("wrong content type to " + e[1], "POST", u, "text/plain", order, 415));
-            t.add(new Case("form content type to " + e[1], "POST", u, "application/x-www-form-urlencoded", "sku=LOAD-001", 415));
-            t.add(new Case("oversized body (300 KiB) to " + e[1], "POST", u, "application/json", big, 413));
-            t.add(new Case("JSON array to " + e[1], "POST", u, "application/json", "[" + order + "]", 400));
-        }
-        String sagaOrder = replaceField(order, "protocol", null);
-        String[][] fields = {{"qty", "0"}, {"qty", "-1"}, {"qty", "10001"}, {"qty", "1.5"}, {"qty", "99999999999"},
-            {"amount", "0"}, {"amount", "-5.00"}, {"amount", "0.001"}, {"amount", "1000000000.01"}, {"amount", "1e400"},
-            {"amount", "\"NaN\""}, {"sku", "\"\""}, {"account", "null"}};
-        for (String[] f : fields) {
-            t.add(new Case("order with " + f[0] + " " + f[1], "POST", coordinator + "/orders", "application/json",
-                    replaceField(order, f[0], f[1]), 400));
-            t.add(new Case("saga order with " + f[0] + " " + f[1], "POST", saga + "/sagas/orders", "application/json",
-                    replaceField(sagaOrder, f[0], f[1]), 400));
-        }
-        t.add(new Case("order with protocol 4pc", "POST", coordinator + "/orders", "application/json",
-                replaceField(order, "protocol", "\"4pc\""), 400));
-        t.add(new Case("order with an unknown field", "POST", coordinator + "/orders", "application/json",
-                order.replace("}", ",\"discount\":5}"), 400));
-        t.add(new Case("order with a bad Idempotency-Key", "POST", coordinator + "/orders", "application/json", order, 400,
-                "has spaces"));
-        t.add(new Case("saga order with an Idempotency-Key of 129 characters", "POST", saga + "/sagas/orders",
-                "application/json", sagaOrder, 400, "k".repeat(129)));
-        // the coordinator's token goes only to the configured participants: a branch may not move one elsewhere
-        t.add(new Case("transaction sending a configured participant to another url", "POST", coordinator + "/transactions",
-                "application/json", "{\"protocol\":\"2pc\",\"branches\":[{\"participant\":\"inventory\",\"url\":"
-                        + "\"http://127.0.0.1:9\",\"operation\":{\"sku\":\"LOAD-001\",\"qty\":1}}]}", 400));
-        t.add(new Case("unknown transaction", "GET", coordinator + "/transactions/" + unknownTx, null, null, 404));
-        t.add(new Case("transaction id that is not a UUID", "GET", coordinator + "/transactions/not-a-uuid", null, null, 400));
-        t.add(new Case("force of an unknown transaction", "POST", coordinator + "/transactions/" + unknownTx + "/force",
-                "application/json", "{\"outcome\":\"ABORT\",\"by\":\"bad-input\",\"reason\":\"unknown id\"}", 404));
-        t.add(new Case("transactions filtered by an unknown state", "GET", coordinator + "/transactions?state=NOPE", null, null, 400));
-        t.add(new Case("transactions with limit 0", "GET", coordinator + "/transactions?limit=0", null, null, 400));
-        t.add(new Case("unknown saga", "GET", saga + "/sagas/" + unknownTx, null, null, 404));
-        t.add(new Case("sagas filtered by an unknown status", "GET", saga + "/sagas?status=NOPE", null, null, 400));
-        t.add(new Case("saga order with an unknown flow", "POST", saga + "/sagas/orders", "application/json",
-                "{\"sku\":\"LOAD-001\",\"qty\":1,\"account\":\"acc-load-001\",\"amount\":0.01,\"flow\":\"telepathy\"}", 400));
-        t.add(new Case("unknown branch", "GET", inventory + "/branches/" + runId + "-none", null, null, 404));
-        t.add(new Case("commit of a branch never prepared", "POST", inventory + "/branches/" + runId + "-none/commit", null, null, 409));
-        t.add(new Case("pre-commit of a branch never asked", "POST", payment + "/branches/" + runId + "-none/pre-commit", null, null, 404));
-        t.add(new Case("do-commit of a branch never asked", "POST", payment + "/branches/" + runId + "-none/do-commit", null, null, 409));
-        t.add(new Case("branch id with a space", "GET", inventory + "/branches/a%20b", null, null, 400));
-        t.add(new Case("branch id of 129 characters", "POST", inventory + "/branches/probe-" + "g".repeat(123) + "/abort", null, null, 400));
-        t.add(new Case("unknown product", "GET", inventory + "/products/NO-SUCH-SKU", null, null, 404));
-        t.add(new Case("unknown account", "GET", payment + "/accounts/no-such-account", null, null, 404));
-        t.add(new Case("unknown crash point", "PUT", coordinator + "/admin/crash-points/no-such-point", null, null, 400));
-        t.add(new Case("saga silence of an unknown verb", "PUT", payment + "/admin/saga-silence/teleport", null, null, 400));
-        t.add(new Case("wrong method on /orders", "PUT", coordinator + "/orders", "application/json", order, 405));
-        t.add(new Case("unknown path", "GET", coordinator + "/no-such-path", null, null, 404));
-        return t;
     }
 
     /**
@@ -226,7 +140,7 @@ final class BadInputCampaign implements Campaign {
                     p.wrongRoles().forEach(c -> bad.add(Credentials.wrongRole(
                             callers.computeIfAbsent(c, stack.identities()::minter), p.audience())));
                     for (Credentials.Bad b : bad) {
-                        expect(new Case(p.name() + " with " + b.how(), p.method(), p.url(),
+                        expect(new BadInputCases.Case(p.name() + " with " + b.how(), p.method(), p.url(),
                                 p.body() == null ? null : "application/json", p.body(), b.status()),
                                 Optional.ofNullable(b.authorization()));
                     }
@@ -291,32 +205,16 @@ final class BadInputCampaign implements Campaign {
         }
     }
 
-    /** The order with one field's JSON value replaced, or removed when the value is null. */
-    private static String replaceField(String json, String field, String value) {
-        try {
-            com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
-            if (value == null) {
-                o.remove(field);
-                return o.toString();
-            }
-            String placeholder = "\"@@" + field + "@@\"";
-            o.put(field, "@@" + field + "@@");
-            return o.toString().replace(placeholder, value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Sends one bad request. {@code status} is the exact status it must get, or -1 for any 4xx; either way
      * the body must be a problem (RFC 9457).
      */
-    private void expect(Case c) {
+    private void expect(BadInputCases.Case c) {
         expect(c, Optional.of(operator.bearer(Caller.EVERY_SERVICE)));
     }
 
     /** Sends one bad request with this Authorization header (none when empty). */
-    private void expect(Case c, Optional<String> authorization) {
+    private void expect(BadInputCases.Case c, Optional<String> authorization) {
         requests++;
         bad++;
         String name = c.name();
@@ -359,75 +257,5 @@ final class BadInputCampaign implements Campaign {
 
     private static String abbreviate(String s) {
         return s.length() <= 160 ? s : s.substring(0, 157) + "...";
-    }
-
-    private static long endOffsets(KafkaLogin kafka, List<String> topics) {
-        try (KafkaConsumer<String, String> c = consumer(kafka)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : topics) {
-                c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
-            }
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-        }
-    }
-
-    private static KafkaConsumer<String, String> consumer(KafkaLogin kafka) {
-        return consumer(kafka, new Properties());
-    }
-
-    private static KafkaConsumer<String, String> consumer(KafkaLogin kafka, Properties extra) {
-        Properties p = kafka.properties(Map.of());
-        p.putAll(extra);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(p);
-    }
-
-    /** The dead-letter topics each saga topic's consumers use. */
-    static final List<String[]> DEAD_LETTERS = List.of(
-            new String[] {"saga.inventory.commands", "saga.inventory.commands.dlq"},
-            new String[] {"saga.payment.commands", "saga.payment.commands.dlq"},
-            new String[] {"saga.replies", "saga.replies.dlq"},
-            new String[] {"saga.order.events", "saga.order.events.inventory.dlq"},
-            new String[] {"saga.order.events", "saga.order.events.payment.dlq"},
-            new String[] {"saga.order.events", "saga.order.events.observer.dlq"});
-
-    /** Publishes one unreadable record per saga topic and checks each reaches every dead-letter topic it should. */
-    private int poison(KafkaLogin kafka, String runId, Consumer<String> progress) {
-        List<String> dlqs = DEAD_LETTERS.stream().map(d -> d[1]).toList();
-        Properties rp = new Properties();
-        rp.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaLogin.toolGroup(runId + "-dead-letters"));
-        rp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // the run id marks this run's records
-        try (KafkaConsumer<String, String> reader = consumer(kafka, rp)) {
-            reader.subscribe(dlqs);
-            Properties p = kafka.properties(Map.of());
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            int sent = 0;
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-                for (String topic : Redelivery.SAGA_TOPICS) {
-                    producer.send(new ProducerRecord<>(topic, runId, "poison " + runId + " for " + topic + ": {not json"));
-                    sent++;
-                }
-                producer.flush();
-            }
-            List<String> missing = new ArrayList<>();
-            DEAD_LETTERS.forEach(d -> missing.add(d[0] + " -> " + d[1]));
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!missing.isEmpty() && System.nanoTime() < end) {
-                for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && r.value().startsWith("poison " + runId + " for ")) {
-                        String from = r.value().substring(("poison " + runId + " for ").length(), r.value().indexOf(':'));
-                        if (missing.remove(from + " -> " + r.topic())) {
-                            progress.accept("  poison record of " + from + " reached " + r.topic());
-                        }
-                    }
-                }
-            }
-            missing.forEach(m -> problems.add("a poison record did not reach its dead-letter topic: " + m));
-            return sent;
-        }
     }
 }

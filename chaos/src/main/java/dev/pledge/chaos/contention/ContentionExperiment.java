@@ -11,12 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,7 +27,6 @@ import dev.pledge.chaos.check.Databases;
 import dev.pledge.chaos.check.Databases.Db;
 import dev.pledge.chaos.check.Snapshot;
 import dev.pledge.chaos.history.History;
-import dev.pledge.chaos.history.Op;
 import dev.pledge.chaos.workload.Orders;
 import dev.pledge.chaos.workload.Orders.Order;
 import dev.pledge.stack.QuarkusService;
@@ -128,7 +124,7 @@ public final class ContentionExperiment {
         Orders orders = new Orders(stack.service(Stack.COORDINATOR).baseUrl(), stack.service(Stack.SAGA_ORCHESTRATOR).baseUrl(),
                 history, Duration.ofSeconds(60));
         Histogram latency = new ConcurrentHistogram(3);
-        Sampler sampler = new Sampler(Map.of("inventory", stack.service(Stack.INVENTORY).baseUrl(),
+        WaitSampler sampler = new WaitSampler(Map.of("inventory", stack.service(Stack.INVENTORY).baseUrl(),
                 "payment", stack.service(Stack.PAYMENT).baseUrl()));
         long t0 = System.nanoTime();
         sampler.start();
@@ -254,49 +250,5 @@ public final class ContentionExperiment {
             }
         }
         return total;
-    }
-
-    /** Reads the participants' waits while the orders run: the cycles seen, and the longest wait. */
-    static final class Sampler {
-        private final Map<String, String> participants;
-        private final AtomicBoolean running = new AtomicBoolean();
-        private final Set<Set<String>> cycles = new HashSet<>();
-        private long longestWaitMs;
-        private Thread thread;
-
-        Sampler(Map<String, String> participants) {
-            this.participants = participants;
-        }
-
-        void start() {
-            running.set(true);
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    List<WaitForGraph.Edge> edges = WaitForGraph.edges(WaitForGraph.read(participants, new ArrayList<>()));
-                    synchronized (this) {
-                        for (List<String> cycle : WaitForGraph.cycles(edges)) {
-                            cycles.add(Set.copyOf(cycle));
-                        }
-                        edges.forEach(e -> longestWaitMs = Math.max(longestWaitMs, e.waitingMs()));
-                    }
-                    dev.pledge.stack.Sleeper.pause(SAMPLE_EVERY);
-                }
-            }, "contention-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
-
-        synchronized int cycles() {
-            return cycles.size();
-        }
-
-        synchronized long longestWaitMs() {
-            return longestWaitMs;
-        }
     }
 }

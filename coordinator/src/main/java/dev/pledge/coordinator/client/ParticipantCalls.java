@@ -7,12 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -86,8 +84,8 @@ public class ParticipantCalls {
      * judge the paused one.
      */
     private CompletionStage<BranchReply> vote(String url, Supplier<CompletionStage<BranchReply>> call) {
-        Supplier<CompletionStage<BranchReply>> guardedCall = () -> guarded(url, () -> failingWith(call,
-                e -> e instanceof ProcessingException && isTimeout(e) ? new NoVoteInTime(e) : e));
+        Supplier<CompletionStage<BranchReply>> guardedCall = () -> guarded(url, () -> CallFailures.failingWith(call,
+                e -> e instanceof ProcessingException && CallFailures.isTimeout(e) ? new CallFailures.NoVoteInTime(e) : e));
         if (!watch.suspected(url)) {
             return guardedCall.get();
         }
@@ -110,23 +108,6 @@ public class ParticipantCalls {
         return p;
     }
 
-    /** A vote that did not come within the read timeout: the participant was reached but did not answer. */
-    public static final class NoVoteInTime extends RuntimeException {
-        NoVoteInTime(Throwable cause) {
-            super("no answer within the read timeout", cause);
-        }
-    }
-
-    static boolean isTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException
-                    || t.getClass().getSimpleName().contains("TimeoutException")) {
-                return !(t instanceof io.netty.channel.ConnectTimeoutException);
-            }
-        }
-        return false;
-    }
-
     /** The circuit breaker of each participant's calls: CLOSED, OPEN or HALF_OPEN. */
     public Map<String, String> circuits() {
         return Map.copyOf(circuitStates);
@@ -138,7 +119,7 @@ public class ParticipantCalls {
      * failed to reach the participant, calls fail at once for {@code pledge.coordinator.circuit-breaker-delay}
      * (2 s) instead of each waiting. Both read as "unreachable" to the protocol. Only transport failures count: an
      * answer of any kind (a NO over a lock conflict, a 4xx, a 5xx) and a vote that came too late
-     * ({@link NoVoteInTime}) do not.
+     * ({@link CallFailures.NoVoteInTime}) do not.
      */
     private CompletionStage<BranchReply> guarded(String url, Supplier<CompletionStage<BranchReply>> call) {
         TypedGuard<CompletionStage<BranchReply>> guard = guards.computeIfAbsent(url, u -> TypedGuard.create(REPLY)
@@ -151,55 +132,12 @@ public class ParticipantCalls {
                 .build());
         // the breaker judges the failure as the blocking client would have thrown it (a read time-out as a
         // ProcessingException): the asynchronous client leaves some transport failures bare
-        return failingWith(() -> guard.get(() -> failingWith(call, e -> e)), e -> e instanceof CircuitBreakerOpenException
+        return CallFailures.failingWith(() -> guard.get(() -> CallFailures.failingWith(call, e -> e)), e -> e instanceof CircuitBreakerOpenException
                 ? new ProcessingException("circuit breaker is open after repeated failures to reach it (calls fail at"
                         + " once for " + config.circuitBreakerDelay().toMillis() + " ms)", e)
                 : e instanceof TimeoutException
                         ? new ProcessingException("no answer within " + (config.callTimeout().toMillis() + 1000) + " ms", e)
                         : e);
-    }
-
-    /**
-     * The call's stage, its failure replaced as given and unwrapped, so that whoever looks at the stage (a guard
-     * deciding whether to retry, a caller) sees the exception itself. A call that throws fails its stage.
-     */
-    private static CompletionStage<BranchReply> failingWith(Supplier<CompletionStage<BranchReply>> call,
-            UnaryOperator<Throwable> replace) {
-        CompletableFuture<BranchReply> out = new CompletableFuture<>();
-        CompletionStage<BranchReply> sent;
-        try {
-            sent = call.get();
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((reply, e) -> {
-            if (e == null) {
-                out.complete(reply);
-            } else {
-                out.completeExceptionally(replace.apply(asCallFailure(unwrapped(e))));
-            }
-        });
-        return out;
-    }
-
-    /**
-     * What a call failed with, as the blocking client would throw it: an answer's {@link WebApplicationException}
-     * or a {@link ProcessingException}, which the asynchronous client leaves out around a transport's own failure
-     * (Vert.x's time-out, a refused connection).
-     */
-    private static Throwable asCallFailure(Throwable e) {
-        return e instanceof WebApplicationException || e instanceof ProcessingException || e instanceof NoVoteInTime
-                || e instanceof CircuitBreakerOpenException || e instanceof TimeoutException
-                ? e : new ProcessingException(e.getMessage(), e);
-    }
-
-    /** The failure inside a {@link CompletionException} or {@link ExecutionException}. */
-    public static Throwable unwrapped(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Why a vote request is not sent: the failure detector suspects the participant still, after a probe. */
@@ -221,22 +159,13 @@ public class ParticipantCalls {
         guard.withThreadOffload(true).withThreadOffloadExecutor(Runnable::run);
     }
 
-    /**
-     * Whether a phase-2 message that failed so is sent again: not after a 4xx answer (the REST client reports every
-     * error answer as a {@link WebApplicationException}), which is final: a stale epoch (412), a branch that ended
-     * the other way (409).
-     */
-    static boolean worthRetrying(Throwable e) {
-        return !(e instanceof WebApplicationException w && w.getResponse().getStatus() / 100 == 4);
-    }
-
     /** Built on first use: the guards come from the running application. */
     private TypedGuard<CompletionStage<BranchReply>> retried() {
         TypedGuard<CompletionStage<BranchReply>> r = retries;
         if (r == null) {
             r = TypedGuard.create(REPLY).withDescription("phase-2 message").with(ParticipantCalls::inPlace)
                     .withRetry().maxRetries(config.phaseTwoRetries()).delay(100, ChronoUnit.MILLIS)
-                    .jitter(50, ChronoUnit.MILLIS).whenException(ParticipantCalls::worthRetrying).done()
+                    .jitter(50, ChronoUnit.MILLIS).whenException(CallFailures::worthRetrying).done()
                     .build();
             retries = r;
         }
@@ -269,7 +198,7 @@ public class ParticipantCalls {
 
     /** A branch's state as its participant sees it, waiting for it; a 404 means it never prepared. */
     public BranchReply state(String url, String gid) {
-        return awaited(guarded(url, () -> client(url).state(gid)));
+        return CallFailures.awaited(guarded(url, () -> client(url).state(gid)));
     }
 
     /**
@@ -277,27 +206,7 @@ public class ParticipantCalls {
      * an older epoch (a frozen replica's late pre-commit) can change the branch after this read.
      */
     public BranchReply state(String url, String gid, long epoch) {
-        return awaited(guarded(url, () -> client(url).state(gid, epoch)));
-    }
-
-    /**
-     * Waits for a call's answer, on a thread that may block (never the event loop), and throws what it failed
-     * with.
-     */
-    public static BranchReply awaited(CompletionStage<BranchReply> call) {
-        try {
-            return call.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (unwrapped(e) instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    /** A participant refused the call because a newer epoch of the transaction has reached it: another replica drives it. */
-    public static boolean isStaleEpoch(RuntimeException e) {
-        return e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() == 412;
+        return CallFailures.awaited(guarded(url, () -> client(url).state(gid, epoch)));
     }
 
     private BranchApi client(String url) {

@@ -8,11 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
-
 
 import dev.pledge.common.fencing.Epochs;
 import dev.pledge.common.idempotency.IdempotencyKey;
@@ -54,8 +50,6 @@ public class DecisionLog {
     Timeline timeline;
     @Inject
     AgroalDataSource dataSource;
-    @Inject
-    TransactionSynchronizationRegistry transactions;
     @Inject
     NodeIdentity node;
 
@@ -185,50 +179,6 @@ public class DecisionLog {
         });
     }
 
-    /**
-     * Records an operator's forced outcome (who, when, why) and, for an undecided transaction, logs it as
-     * the decision. A decided transaction keeps its decision (the caller checked that they agree). The row is
-     * locked first, and the write fails with {@link TakenOver} when the transaction is no longer driven under
-     * {@code epoch}.
-     */
-    @Transactional
-    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String caller, String reason) {
-        GlobalTransaction.getEntityManager().createNativeQuery(LogRows.FORCED).executeUpdate(); // connections open unforced
-        GlobalTransaction tx = GlobalTransaction.findById(txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (tx == null) {
-            throw new IllegalStateException("no transaction " + txId + " in the log");
-        }
-        if (tx.epoch != epoch) {
-            throw new TakenOver(txId, tx.owner, tx.epoch, epoch);
-        }
-        boolean commit = outcome == Decision.Kind.COMMIT;
-        if (commit && (tx.state == TxState.ABORTING || tx.state == TxState.ABORTED)
-                || !commit && (tx.state == TxState.COMMITTING || tx.state == TxState.COMMITTED)) {
-            // decided while the operator's checks ran (by the replica that owned it then): never reversed
-            throw dev.pledge.common.problem.ProblemException.conflict("transaction " + txId + " is " + tx.state
-                    + ": its logged decision cannot be reversed");
-        }
-        ForcedOutcome f = new ForcedOutcome();
-        f.txId = txId;
-        f.outcome = outcome.name();
-        f.forcedBy = by;
-        f.authenticatedAs = caller;
-        f.reason = reason;
-        f.at = Instant.now();
-        f.persist();
-        afterCommit(txId, TxEvent.Kind.LOG, "operator " + by + " (signed as " + caller + ") forced " + outcome + ": "
-                + reason);
-        if (tx.state == TxState.PREPARING || tx.state == TxState.PRECOMMITTING && outcome == Decision.Kind.ABORT) {
-            TxState next = outcome == Decision.Kind.ABORT ? TxState.ABORTING
-                    : Protocol.of(tx.protocol) == Protocol.THREE_PC ? TxState.PRECOMMITTING : TxState.COMMITTING;
-            tx.state = tx.state.moveTo(next);
-            tx.decision = outcome.name();
-            tx.reason = "forced by " + by + ": " + reason;
-            tx.updatedAt = Instant.now();
-            afterCommit(txId, TxEvent.Kind.LOG, "decision " + outcome + " forced to the log: state " + tx.state);
-        }
-    }
-
     /** Transactions not yet at their end, oldest first, whichever replica owns them. */
     public List<UUID> unfinished() {
         return read(c -> LogRows.unfinished(c, UNFINISHED, null));
@@ -301,21 +251,5 @@ public class DecisionLog {
 
     private <T> T read(LogRows.Work<T> work) {
         return LogRows.read(dataSource, "decision log", work);
-    }
-
-    /** A log write's timeline entry, added once the write has committed (and never if it rolls back). */
-    private void afterCommit(UUID txId, TxEvent.Kind kind, String message) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    timeline.add(txId, kind, null, message, null);
-                }
-            }
-        });
     }
 }

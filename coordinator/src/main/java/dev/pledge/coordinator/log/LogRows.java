@@ -30,10 +30,6 @@ final class LogRows {
 
     /** A transaction's row, as read (and locked) before it changes. */
     record Tx(UUID id, Protocol protocol, TxState state, String traceparent, Instant createdAt, String owner, long epoch) {
-        Tx in(TxState next) {
-            return new Tx(id, protocol, next, traceparent, createdAt, owner, epoch);
-        }
-
         /** Fails when the transaction has moved on to another epoch than the one the caller drives it under. */
         Tx drivenUnder(long expected) {
             if (epoch != expected) {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
-import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.client.CallFailures;
 
 /**
  * The answers to participant calls sent at once, taken by the thread that sent them, one at a time in the order
@@ -38,7 +38,7 @@ final class Arrivals<K> {
     }
 
     private static RuntimeException failure(Throwable e) {
-        Throwable t = ParticipantCalls.unwrapped(e);
+        Throwable t = CallFailures.unwrapped(e);
         return t instanceof RuntimeException r ? r : new IllegalStateException("participant call failed", t);
     }
 

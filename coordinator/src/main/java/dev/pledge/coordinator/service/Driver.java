@@ -18,6 +18,7 @@ import dev.pledge.common.idempotency.IdempotencyKey;
 import dev.pledge.common.protocol.BranchState;
 import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
+import dev.pledge.coordinator.client.CallFailures;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -213,7 +214,7 @@ public class Driver {
             throw e;
         }
         String label = sent.message().label();
-        if (ParticipantCalls.isStaleEpoch(e)) {
+        if (CallFailures.isStaleEpoch(e)) {
             log.event(run.id, TxEvent.Kind.ERROR, participant, Calls.fenced(run.epoch), millis); // the new owner finishes it
         } else if (sent.message() == Message.PRE_COMMIT) {
             log.event(run.id, TxEvent.Kind.ERROR, participant, "no ack for pre-commit after retries: "

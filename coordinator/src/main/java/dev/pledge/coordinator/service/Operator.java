@@ -13,6 +13,7 @@ import dev.pledge.common.problem.ProblemException;
 import dev.pledge.coordinator.client.ParticipantCalls;
 import dev.pledge.coordinator.config.NodeIdentity;
 import dev.pledge.coordinator.log.DecisionLog;
+import dev.pledge.coordinator.log.OperatorDecisions;
 import dev.pledge.coordinator.log.Leases;
 import dev.pledge.coordinator.log.TakenOver;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
@@ -42,6 +43,8 @@ public class Operator {
     InFlight inFlight;
     @Inject
     Driver driver;
+    @Inject
+    OperatorDecisions decisions;
     @Inject
     Leases leases;
     @Inject
@@ -91,7 +94,7 @@ public class Operator {
                     .orElseThrow(() -> ProblemException.notFound("no transaction " + id));
             check(describe(tx), outcome);
             long epoch = leases.adopt(id, node.nodeId()).orElseThrow(() -> ProblemException.notFound("no transaction " + id));
-            log.force(id, epoch, outcome, by, caller, reason);
+            decisions.force(id, epoch, outcome, by, caller, reason);
             Snapshot forced = log.snapshot(id);
             if (forced.epoch() != epoch) {
                 throw new TakenOver(id, forced.owner(), forced.epoch(), epoch);

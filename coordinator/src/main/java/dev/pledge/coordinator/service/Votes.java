@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pledge.common.contention.LockPolicy;
 import dev.pledge.coordinator.client.BranchApi;
 import dev.pledge.coordinator.client.BranchApi.BranchReply;
-import dev.pledge.coordinator.client.ParticipantCalls;
+import dev.pledge.coordinator.client.CallFailures;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.log.DecisionLog.BranchSpec;
 import dev.pledge.coordinator.log.DecisionLog;
@@ -208,7 +208,7 @@ public class Votes {
         } else if (a.failure() instanceof WebApplicationException e) {
             String why = "refused the " + message + ": " + Calls.describe(e, message, b.url());
             vote = e.getResponse().getStatus() < 500 ? Vote.no(b.participant(), why) : Vote.none(b.participant(), why);
-        } else if (a.failure() instanceof ParticipantCalls.NoVoteInTime) {
+        } else if (a.failure() instanceof CallFailures.NoVoteInTime) {
             vote = Vote.none(b.participant(), "no vote on the " + message + " within " + millis
                     + " ms: the participant was reached and asked to answer within " + a.key().budgetMs() + " ms, but did not");
         } else if (a.failure() instanceof ProcessingException e) {

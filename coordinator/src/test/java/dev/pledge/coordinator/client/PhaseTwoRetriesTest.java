@@ -11,15 +11,15 @@ class PhaseTwoRetriesTest {
 
     @Test
     void aFourHundredAnswerIsFinal() {
-        assertThat(ParticipantCalls.worthRetrying(new WebApplicationException(409))).as("ended the other way").isFalse();
-        assertThat(ParticipantCalls.worthRetrying(new WebApplicationException(412))).as("a stale epoch").isFalse();
-        assertThat(ParticipantCalls.worthRetrying(new WebApplicationException(404))).isFalse();
+        assertThat(CallFailures.worthRetrying(new WebApplicationException(409))).as("ended the other way").isFalse();
+        assertThat(CallFailures.worthRetrying(new WebApplicationException(412))).as("a stale epoch").isFalse();
+        assertThat(CallFailures.worthRetrying(new WebApplicationException(404))).isFalse();
     }
 
     @Test
     void noAnswerOrAServerErrorIsSentAgain() {
-        assertThat(ParticipantCalls.worthRetrying(new ProcessingException("connection refused"))).isTrue();
-        assertThat(ParticipantCalls.worthRetrying(new WebApplicationException(503))).isTrue();
-        assertThat(ParticipantCalls.worthRetrying(new WebApplicationException(500))).isTrue();
+        assertThat(CallFailures.worthRetrying(new ProcessingException("connection refused"))).isTrue();
+        assertThat(CallFailures.worthRetrying(new WebApplicationException(503))).isTrue();
+        assertThat(CallFailures.worthRetrying(new WebApplicationException(500))).isTrue();
     }
 }

@@ -179,11 +179,6 @@ final class FakeLog extends DecisionLog {
     }
 
     @Override
-    public void force(UUID txId, long epoch, Decision.Kind outcome, String by, String caller, String reason) {
-        throw new UnsupportedOperationException("operators do not act in the simulation");
-    }
-
-    @Override
     public List<UUID> unfinished() {
         world.alive("log scan");
         return entries.entrySet().stream().filter(en -> !en.getValue().state.isFinal()).map(Map.Entry::getKey).toList();

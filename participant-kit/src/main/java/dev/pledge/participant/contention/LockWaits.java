@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pledge.common.contention.Priority;
-import dev.pledge.participant.contention.LockWatch.Running;
 import dev.pledge.participant.store.PreparedBranches;
 import dev.pledge.participant.contention.WaitRule.Holder;
 import dev.pledge.participant.contention.WaitRule.HolderKind;
@@ -30,7 +29,7 @@ import dev.pledge.participant.contention.WaitRule.HolderKind;
  */
 final class LockWaits {
     /** A prepare seen waiting: the row ({@code table(key)}, or null if not a row) and what it waits behind. */
-    record Seen(Running waiter, String row, List<Holder> holders) {
+    record Seen(WatchedPrepare waiter, String row, List<Holder> holders) {
     }
 
     private record Waiting(int pid, String xid, String table, Integer page, Integer tuple, List<Integer> blockers) {
@@ -38,7 +37,7 @@ final class LockWaits {
 
     private final Map<String, Optional<String>> keys = new ConcurrentHashMap<>();
 
-    List<Seen> read(Connection c, Collection<Running> waiters, Map<Integer, Running> prepares,
+    List<Seen> read(Connection c, Collection<WatchedPrepare> waiters, Map<Integer, WatchedPrepare> prepares,
             Map<String, Priority> prepared) throws SQLException {
         List<Waiting> waiting = waiting(c, waiters.stream().map(r -> r.backend).toList());
         if (waiting.isEmpty()) {
@@ -52,7 +51,7 @@ final class LockWaits {
         waiting.stream().filter(w -> w.xid() != null).forEach(w -> xids.add(w.xid()));
         Map<String, Holder> byXid = holdersOf(c, xids, prepares, prepared);
         Map<Integer, Long> ages = transactionAges(c, pids);
-        Map<Integer, Running> byBackend = new HashMap<>();
+        Map<Integer, WatchedPrepare> byBackend = new HashMap<>();
         waiters.forEach(r -> byBackend.put(r.backend, r));
         List<Seen> seen = new ArrayList<>();
         for (Waiting w : waiting) {
@@ -82,7 +81,7 @@ final class LockWaits {
      * The backends of those prepares that wait for a lock now, from {@code pg_stat_activity} alone: a look far
      * cheaper than {@link #read}, which says that a prepare waits but not for what.
      */
-    Set<Integer> waitingNow(Connection c, Collection<Running> prepares) throws SQLException {
+    Set<Integer> waitingNow(Connection c, Collection<WatchedPrepare> prepares) throws SQLException {
         Set<Integer> pids = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT pid FROM pg_stat_activity WHERE pid = ANY (?) AND wait_event_type = 'Lock'")) {
@@ -155,7 +154,7 @@ final class LockWaits {
     }
 
     /** The holder of each transaction id: a prepared branch, a prepare running here, or another session. */
-    private static Map<String, Holder> holdersOf(Connection c, Set<String> xids, Map<Integer, Running> prepares,
+    private static Map<String, Holder> holdersOf(Connection c, Set<String> xids, Map<Integer, WatchedPrepare> prepares,
             Map<String, Priority> prepared) throws SQLException {
         Map<String, Holder> holders = new HashMap<>();
         if (xids.isEmpty()) {
@@ -184,8 +183,8 @@ final class LockWaits {
         return holders;
     }
 
-    private static Holder backendHolder(int pid, Map<Integer, Running> prepares, long ageMs) {
-        Running r = prepares.get(pid);
+    private static Holder backendHolder(int pid, Map<Integer, WatchedPrepare> prepares, long ageMs) {
+        WatchedPrepare r = prepares.get(pid);
         return r == null ? new Holder(null, HolderKind.SESSION, null, ageMs, pid)
                 : new Holder(r.gid, HolderKind.PREPARING, r.priority, r.runningMs(), pid);
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,69 +43,6 @@ import io.quarkus.runtime.StartupEvent;
 public class LockWatch {
     private static final Logger LOG = Logger.getLogger(LockWatch.class);
 
-    /** A prepare running in this process. */
-    public static final class Running {
-        final String gid;
-        final int backend;
-        final LockPolicy policy;
-        final Priority priority;
-        final long startNanos;
-        final long deadlineNanos;
-        volatile Conflict verdict;
-        volatile boolean cancelledByAbort;
-        volatile Seen lastSeen;
-        /** seen waiting for a lock at least once, by a full read or a look */
-        volatile boolean waited;
-        final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
-
-        Running(String gid, int backend, LockPolicy policy, Priority priority, Duration budget) {
-            this.gid = gid;
-            this.backend = backend;
-            this.policy = policy;
-            this.priority = priority;
-            this.startNanos = System.nanoTime();
-            this.deadlineNanos = startNanos + budget.toNanos();
-        }
-
-        long runningMs() {
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        }
-
-        long budgetMs() {
-            return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos);
-        }
-
-        /**
-         * Whether its wait must be read in full at this scan: its policy judges holders, or its time ends within
-         * {@code windowNanos}.
-         */
-        boolean judgedNow(long windowNanos) {
-            return WaitRule.holdersMatter(policy) || deadlineNanos - System.nanoTime() <= windowNanos;
-        }
-
-        /** Whether an abort of this branch arrived while it prepared: it must not prepare. */
-        public boolean abortRequested() {
-            return cancelledByAbort;
-        }
-
-        /** Why the watch ended this prepare's wait, if it did. */
-        public Optional<Conflict> verdict() {
-            return Optional.ofNullable(verdict);
-        }
-
-        /**
-         * What the prepare waited for when its own lock timeout (the backstop, a little after its budget) ended
-         * the wait before a scan did.
-         */
-        public Conflict timedOut() {
-            Seen seen = lastSeen;
-            Holder h = seen == null || seen.holders().isEmpty() ? null : seen.holders().get(0);
-            return new Conflict(Outcome.TIME_OUT, seen == null ? null : seen.row(), h == null ? null : LockWaits.name(h),
-                    h == null ? null : h.kind(), h == null ? null : h.heldMs(), runningMs(), policy.label(),
-                    policy.label() + ": the prepare's time ran out while it waited");
-        }
-    }
-
     /** One prepare waiting, and what it waits for: an edge of the wait-for graph. */
     public record Wait(String gid, Priority priority, String policy, long waitingMs, String row, List<Holder> holders) {
     }
@@ -117,7 +53,7 @@ public class LockWatch {
      */
     static final Duration FULL_READS_BEFORE_DEADLINE = Duration.ofMillis(200);
 
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, WatchedPrepare> running = new ConcurrentHashMap<>();
     /** The priority of each branch prepared here, so that a later prepare can tell how old its holder is. */
     private final Map<String, Priority> preparedPriorities = new ConcurrentHashMap<>();
     private final AgroalDataSource db;
@@ -154,14 +90,14 @@ public class LockWatch {
     }
 
     /** A prepare begins its business change on {@code backend}; it must call {@link #end} before the connection goes back. */
-    public Running begin(String gid, int backend, LockPolicy policy, Priority priority, Duration budget) {
-        Running r = new Running(gid, backend, policy, priority, budget);
+    public WatchedPrepare begin(String gid, int backend, LockPolicy policy, Priority priority, Duration budget) {
+        WatchedPrepare r = new WatchedPrepare(gid, backend, policy, priority, budget);
         running.put(gid, r);
         return r;
     }
 
     /** The prepare is over (voted, or failed). A YES keeps its priority for the prepares that will wait for it. */
-    public void end(Running r, boolean prepared) {
+    public void end(WatchedPrepare r, boolean prepared) {
         running.remove(r.gid, r);
         r.over.countDown();
         if (prepared && r.priority != null) {
@@ -188,7 +124,7 @@ public class LockWatch {
      */
     public boolean cancelForAbort(String gid) throws SQLException {
         SQLException[] failed = new SQLException[1];
-        Running found = running.computeIfPresent(gid, (g, r) -> {
+        WatchedPrepare found = running.computeIfPresent(gid, (g, r) -> {
             LOG.infof("abort of %s cancels its running prepare (backend %d)", gid, r.backend);
             r.cancelledByAbort = true;
             failed[0] = cancel(r);
@@ -202,7 +138,7 @@ public class LockWatch {
 
     /** Waits until the branch's running prepare, if any, has ended; false when it still runs after {@code max}. */
     public boolean awaitEnd(String gid, Duration max) {
-        Running r = running.get(gid);
+        WatchedPrepare r = running.get(gid);
         try {
             return r == null || r.over.await(max.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -213,22 +149,22 @@ public class LockWatch {
 
     /** What waits for what now: every prepare here that waits for a lock, with its holders. */
     public List<Wait> waits() throws SQLException {
-        List<Running> now = List.copyOf(running.values());
+        List<WatchedPrepare> now = List.copyOf(running.values());
         if (now.isEmpty()) {
             return List.of();
         }
         List<Wait> waits = new ArrayList<>();
         try (Connection c = db.getConnection()) {
             for (Seen s : reads.read(c, now, byBackend(), preparedPriorities)) {
-                Running r = s.waiter();
+                WatchedPrepare r = s.waiter();
                 waits.add(new Wait(r.gid, r.priority, r.policy.label(), r.runningMs(), s.row(), s.holders()));
             }
         }
         return waits;
     }
 
-    private Map<Integer, Running> byBackend() {
-        Map<Integer, Running> m = new java.util.HashMap<>();
+    private Map<Integer, WatchedPrepare> byBackend() {
+        Map<Integer, WatchedPrepare> m = new java.util.HashMap<>();
         running.values().forEach(r -> m.put(r.backend, r));
         return m;
     }
@@ -249,16 +185,16 @@ public class LockWatch {
      * name the row and holder should their time run out.
      */
     void scan() throws SQLException {
-        List<Running> slow = running.values().stream().filter(r -> r.runningMs() >= intervalMs).toList();
+        List<WatchedPrepare> slow = running.values().stream().filter(r -> r.runningMs() >= intervalMs).toList();
         pruneNow();
         slow.stream().filter(r -> r.cancelledByAbort).forEach(this::cancelAgain);
         if (slow.isEmpty()) {
             return;
         }
-        Map<Boolean, List<Running>> judged = slow.stream()
+        Map<Boolean, List<WatchedPrepare>> judged = slow.stream()
                 .collect(java.util.stream.Collectors.partitioningBy(r -> r.judgedNow(fullReadWindowNanos)));
-        List<Running> readInFull = judged.get(true);
-        List<Running> lookedAt = judged.get(false);
+        List<WatchedPrepare> readInFull = judged.get(true);
+        List<WatchedPrepare> lookedAt = judged.get(false);
         try (Connection c = db.getConnection()) {
             if (!lookedAt.isEmpty()) {
                 Set<Integer> waiting = reads.waitingNow(c, lookedAt);
@@ -268,7 +204,7 @@ public class LockWatch {
                 return;
             }
             for (Seen s : reads.read(c, readInFull, byBackend(), preparedPriorities)) {
-                Running r = s.waiter();
+                WatchedPrepare r = s.waiter();
                 r.lastSeen = s;
                 r.waited = true;
                 Verdict v = WaitRule.decide(r.policy, r.priority, s.holders(), r.runningMs(), r.budgetMs());
@@ -279,7 +215,7 @@ public class LockWatch {
         }
     }
 
-    private void endWait(Running r, Seen s, Verdict v) {
+    private void endWait(WatchedPrepare r, Seen s, Verdict v) {
         Holder h = s.holders().stream().filter(x -> x.kind() != HolderKind.SESSION).findFirst()
                 .orElse(s.holders().isEmpty() ? null : s.holders().get(0));
         Conflict why = new Conflict(v.outcome(), s.row(), h == null ? null : LockWaits.name(h), h == null ? null : h.kind(),
@@ -300,7 +236,7 @@ public class LockWatch {
      * An abort's cancel that reached the prepare between two statements cancelled nothing, and the prepare may now
      * wait for a lock: cancel again while it runs (under its entry, as ever).
      */
-    private void cancelAgain(Running r) {
+    private void cancelAgain(WatchedPrepare r) {
         running.computeIfPresent(r.gid, (g, same) -> {
             if (same == r) {
                 cancel(r);
@@ -309,7 +245,7 @@ public class LockWatch {
         });
     }
 
-    private SQLException cancel(Running r) {
+    private SQLException cancel(WatchedPrepare r) {
         try (Connection c = db.getConnection(); var ps = c.prepareStatement("SELECT pg_cancel_backend(?)")) {
             ps.setInt(1, r.backend);
             ps.execute();
