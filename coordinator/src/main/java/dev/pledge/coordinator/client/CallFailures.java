@@ -21,7 +21,7 @@ public final class CallFailures {
 
     /** A vote that did not come within the read timeout: the participant was reached but did not answer. */
     public static final class NoVoteInTime extends RuntimeException {
-        public NoVoteInTime(Throwable cause) {
+        NoVoteInTime(Throwable cause) {
             super("no answer within the read timeout", cause);
         }
     }

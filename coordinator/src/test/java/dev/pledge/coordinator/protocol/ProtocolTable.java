@@ -3,7 +3,6 @@ package dev.pledge.coordinator.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -152,6 +151,4 @@ final class ProtocolTable {
     private static String acks(List<Ack> acks) {
         return acks.stream().map(a -> a.participant() + "=" + a.state()).collect(Collectors.joining(",", "[", "]"));
     }
-
-    static final Set<TxState> DECIDED = EnumSet.of(TxState.PRECOMMITTING, TxState.COMMITTING, TxState.ABORTING);
 }
